@@ -1,0 +1,37 @@
+# Two commands on a fresh machine (Python 3.11 and make):
+#   make notebooks   execute every notebook; HTML, executed copies and figures go to build/
+#   make test        the whole test suite
+# Both create .venv and install what they need on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: notebooks test lab benchmarks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-base
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@
+
+notebooks: $(VENV)/.installed-base
+	$(BIN)/python -m analysis.notebooks --output build
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lab: $(VENV)/.installed-base
+	$(BIN)/jupyter lab notebooks
+
+benchmarks: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build .pytest_cache

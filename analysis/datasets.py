@@ -1,0 +1,191 @@
+"""Loaders for the real data the notebooks use; none touches the network.
+
+Sources, in the order a notebook should prefer them:
+
+- files in the repository's ``data/`` folder (each described in ``data/README.md``);
+- data sets bundled with scikit-learn and statsmodels;
+- files a user passes (:func:`load_table`);
+- the reference data under ``../shared/data`` (:func:`shared_data_dir`), present on
+  the project's development and CI machines but not on a user's: notebooks must
+  not depend on it.
+
+Every loader returns a tidy DataFrame whose columns its docstring lists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_columns
+from .errors import AnalysisInputError
+
+__all__ = [
+    "DATA_DIR",
+    "list_datasets",
+    "load_chinchilla",
+    "load_rashomon_data",
+    "load_sklearn",
+    "load_statsmodels",
+    "load_table",
+    "shared_data_dir",
+]
+
+#: The repository's data folder (present when the package is installed from a clone).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+_SKLEARN = {
+    "breast_cancer": "load_breast_cancer",
+    "diabetes": "load_diabetes",
+    "digits": "load_digits",
+    "iris": "load_iris",
+    "wine": "load_wine",
+}
+
+_STATSMODELS = (
+    "anes96", "cancer", "ccard", "china_smoking", "co2", "committee", "copper", "cpunish", "elnino",
+    "engel", "fair", "fertility", "grunfeld", "heart", "interest_inflation", "longley", "macrodata",
+    "modechoice", "nile", "randhie", "scotland", "spector", "stackloss", "star98", "statecrime",
+    "strikes", "sunspots",
+)
+
+_RASHOMON = {
+    "compas": ("compas_binned.csv", "recidivate-within-two-years:1"),
+    "fico": ("fico_binary.csv", "RiskPerform"),
+    "monk2": ("monk2.csv", "class_1"),
+    "compas_vic": ("compas_vic_binary.csv", "Recidivate-Within-Two-Years"),
+}
+
+
+def _repo_file(name: str) -> Path:
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise AnalysisInputError.about(
+            "data file", f"{name} in {DATA_DIR}", "no such file",
+            "Install the package from a clone of the repository (pip install -e .), which keeps data/ beside it.",
+        )
+    return path
+
+
+def load_chinchilla() -> pd.DataFrame:
+    """The 245 training runs of Hoffmann et al. (2022), Figure 4 (Epoch AI's extraction).
+
+    Returns
+    -------
+    DataFrame with one row per run and columns
+        ``N`` (parameters), ``C`` (training FLOP), ``D`` (training tokens,
+        ``C / (6 N)`` as in Besiroglu et al. 2024) and ``loss`` (final training
+        loss, nats per token; quantised by the figure's colour bar).
+
+    Notes
+    -----
+    Source and caveats: ``data/README.md``. Epoch's fit drops the five runs with
+    the highest loss; this loader drops nothing.
+    """
+    raw = pd.read_csv(_repo_file("chinchilla_runs.csv"))
+    n, c = raw["Model Size"].to_numpy(), raw["Training FLOP"].to_numpy()
+    return pd.DataFrame({"N": n, "C": c, "D": c / (6 * n), "loss": raw["loss"].to_numpy()})
+
+
+def load_sklearn(name: str) -> pd.DataFrame:
+    """A data set bundled with scikit-learn as one DataFrame.
+
+    Parameters
+    ----------
+    name : {'breast_cancer', 'diabetes', 'digits', 'iris', 'wine'}
+
+    Returns
+    -------
+    DataFrame with the feature columns (scikit-learn's names) and ``target``
+    (class code or regression target); classification sets also have
+    ``target_name``.
+    """
+    from sklearn import datasets as sk
+
+    bunch = getattr(sk, _SKLEARN[check_choice(name, "name", tuple(_SKLEARN))])(as_frame=True)
+    frame = bunch.frame.copy()
+    if "target_names" in bunch:
+        frame["target_name"] = np.asarray(bunch.target_names)[frame["target"].to_numpy()]
+    return frame
+
+
+def load_statsmodels(name: str) -> pd.DataFrame:
+    """A data set bundled with statsmodels (``statsmodels.api.datasets.<name>``) as a DataFrame.
+
+    The columns are those of the data set's ``load_pandas().data``; see its
+    ``DESCRLONG`` for their meaning.
+    """
+    import importlib
+
+    module = importlib.import_module(f"statsmodels.datasets.{check_choice(name, 'name', _STATSMODELS)}")
+    return module.load_pandas().data.copy()
+
+
+def load_table(path: str | Path, *, columns=None, sep: str | None = None) -> pd.DataFrame:
+    """Read a user's CSV or TSV file and check that it holds ``columns``.
+
+    Missing values are kept as NaN (never dropped); the functions that take the
+    table report them.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise AnalysisInputError.about(
+            "path", "an existing CSV or TSV file", f"nothing at {path}", "Check the path and the working directory."
+        )
+    if sep is None:
+        sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    frame = pd.read_csv(path, sep=sep)
+    if columns is not None:
+        check_columns(frame, columns, name=str(path))
+    return frame
+
+
+def shared_data_dir() -> Path | None:
+    """The reference-data folder ``shared/data``, or None if this machine lacks it.
+
+    Looked up in ``$ANALYSIS_SHARED_DATA``, then beside the repository
+    (``../shared/data``).
+    """
+    candidates = [os.environ.get("ANALYSIS_SHARED_DATA"), DATA_DIR.parent.parent / "shared" / "data"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def load_rashomon_data(name: str) -> pd.DataFrame:
+    """A 0/1 data set of the Rashomon-set papers, from the shared reference data.
+
+    Parameters
+    ----------
+    name : {'compas', 'fico', 'monk2', 'compas_vic'}
+        See ``shared/data/rashomon/README.md`` for each file's origin and traps.
+
+    Returns
+    -------
+    DataFrame of 0/1 integer feature columns and a last column ``label``
+    (the original label column renamed; its name is in ``frame.attrs['label']``).
+    """
+    file, label = _RASHOMON[check_choice(name, "name", tuple(_RASHOMON))]
+    root = shared_data_dir()
+    if root is None:
+        raise AnalysisInputError.about(
+            "shared data", "the folder shared/data beside the repository (or $ANALYSIS_SHARED_DATA)",
+            "neither", "Use a bundled data set instead (e.g. load_sklearn('breast_cancer')).",
+        )
+    frame = pd.read_csv(root / "rashomon" / file).rename(columns={label: "label"})
+    frame.attrs["label"] = label
+    return frame
+
+
+def list_datasets() -> pd.DataFrame:
+    """Catalogue of the data sets the loaders offer: name, loader, source, available here."""
+    shared = shared_data_dir() is not None
+    rows = [("chinchilla", "load_chinchilla", "data/ (Hoffmann et al. 2022, Epoch AI extraction)", True)]
+    rows += [(name, "load_sklearn", "scikit-learn", True) for name in _SKLEARN]
+    rows += [(name, "load_statsmodels", "statsmodels", True) for name in _STATSMODELS]
+    rows += [(name, "load_rashomon_data", "shared/data/rashomon", shared) for name in _RASHOMON]
+    return pd.DataFrame(rows, columns=["name", "loader", "source", "available"])

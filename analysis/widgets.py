@@ -1,0 +1,49 @@
+"""ipywidgets front-ends. They only wire controls to package functions.
+
+Each widget keeps its computation in a plain function that tests call without a
+browser; the widget's callback calls that function and shows its text.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ._resample import BootstrapResult, bootstrap, percentile_interval
+
+__all__ = ["IntervalExplorer", "describe_interval"]
+
+
+def describe_interval(result: BootstrapResult, level: float, label: str = "mean") -> str:
+    """One line: the estimate and its percentile interval at ``level`` from ``result``'s replicates."""
+    interval = percentile_interval(result.replicates, level)
+    return f"{label} = {result.estimate:.4f}, {level:.0%} interval [{interval.low:.4f}, {interval.high:.4f}]"
+
+
+class IntervalExplorer(widgets.VBox):
+    """A slider over the confidence level of a bootstrap interval of the mean of ``values``.
+
+    The resamples are drawn once (seeded by ``rng``); moving the slider only
+    recomputes the interval from them, so every position is reproducible.
+
+    Attributes
+    ----------
+    result : BootstrapResult
+    level : ipywidgets.FloatSlider
+    readout : ipywidgets.Label
+        Shows ``describe_interval(result, level.value, label)``.
+    """
+
+    def __init__(self, values, *, label: str = "mean", n_boot: int = 2000, rng=0, level: float = 0.95):
+        self.result = bootstrap(lambda x: x.mean(axis=1), np.asarray(values, dtype=float), n_boot=n_boot, rng=rng)
+        self.label = label
+        self.level = widgets.FloatSlider(
+            value=level, min=0.50, max=0.99, step=0.01, description="level", readout_format=".2f",
+            continuous_update=False,
+        )
+        self.readout = widgets.Label(value=describe_interval(self.result, level, label))
+        self.level.observe(self._update, names="value")
+        super().__init__([self.level, self.readout])
+
+    def _update(self, change) -> None:
+        self.readout.value = describe_interval(self.result, change["new"], self.label)

@@ -1,0 +1,117 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # A tour of `analysis`
+#
+# This notebook shows the ground every theme notebook stands on: the data
+# loaders, the result objects and the bootstrap engine, the paper-figure style,
+# and an interactive control whose numbers come from a tested package function.
+#
+# The data are the 245 training runs behind Figure 4 of Hoffmann et al. (2022),
+# "Training Compute-Optimal Large Language Models", as extracted by Besiroglu et
+# al. (2024). They ship in the repository's `data/` folder.
+
+# %% tags=["parameters"]
+n_boot = 4000  # bootstrap resamples
+seed = 0  # the only source of randomness
+figure_dir = "../build/figures/00_tour"  # where figures are saved (PDF and PNG)
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import analysis
+from analysis import datasets, style
+from analysis.widgets import IntervalExplorer
+
+figure_dir = Path(figure_dir)
+
+# %% [markdown]
+# ## Data
+#
+# `list_datasets()` says what the loaders offer and whether each source is
+# available on this machine. Every loader returns a tidy DataFrame with
+# documented columns.
+
+# %%
+datasets.list_datasets().groupby("loader").agg(data_sets=("name", "count"), available=("available", "all"))
+
+# %%
+runs = datasets.load_chinchilla()
+runs.describe().T[["count", "min", "50%", "max"]]
+
+# %% [markdown]
+# Each run has a size `N` (parameters), a compute `C` (FLOP), tokens
+# `D = C / (6N)` and a final training loss. Most runs sit on nine compute
+# budgets (the IsoFLOP profiles of the paper).
+
+# %%
+with style.paper_figure(figure_dir / "chinchilla_runs", venue="neurips", width="column") as (fig, ax):
+    points = ax.scatter(runs["N"], runs["loss"], c=np.log10(runs["C"]), s=8, cmap="viridis")
+    ax.set(xscale="log", yscale="log", xlabel="parameters $N$", ylabel="final training loss")
+    fig.colorbar(points, ax=ax, label=r"$\log_{10}$ compute (FLOP)")
+
+# %% [markdown]
+# ## Numbers with uncertainty
+#
+# `analysis.bootstrap` resamples rows (or strata, or clusters) with a seeded
+# generator, evaluates the statistic on all resamples at once and returns a
+# result object: the numbers are attributes, `summary()` is a readable table.
+# Here: the mean loss of the runs at the largest IsoFLOP budget, with a
+# percentile and a BCa interval.
+
+# %%
+largest = runs[np.isclose(np.log10(runs["C"]), np.log10(3e21), atol=0.1)]["loss"].to_numpy()
+
+percentile = analysis.bootstrap(lambda x: x.mean(axis=1), largest, n_boot=n_boot, rng=seed)
+bca = analysis.bootstrap(lambda x: x.mean(axis=1), largest, n_boot=n_boot, rng=seed, method="bca")
+percentile
+
+# %%
+print(f"{len(largest)} runs at 3e21 FLOP; percentile: {percentile.interval}; BCa: {bca.interval}")
+
+# %%
+with style.paper_figure(figure_dir / "bootstrap_distribution", venue="icml", width="column") as (fig, ax):
+    ax.hist(percentile.replicates, bins=40, color=style.PALETTE[4])
+    for result, color in ((percentile, style.PALETTE[0]), (bca, style.PALETTE[3])):
+        for bound in (result.interval.low, result.interval.high):
+            ax.axvline(bound, color=color, lw=1)
+        ax.plot([], [], color=color, label=result.interval.method)
+    ax.set(xlabel="mean loss of a resample", ylabel="resamples")
+    ax.legend()
+
+# %% [markdown]
+# ## Figure sizes for papers
+#
+# `style.figsize(venue, width)` gives inches for one column, the full text width
+# or a fraction of it. PDFs embed TrueType fonts and need no LaTeX.
+
+# %%
+{venue: {w: style.figsize(venue, w) for w in ("column", "text", 0.5)} for venue in style.VENUES}
+
+# %% [markdown]
+# ## An interactive control
+#
+# Move the slider: the interval is recomputed from the same resamples by
+# `analysis.percentile_interval`, so every position shows reproducible numbers.
+
+# %%
+explorer = IntervalExplorer(largest, label="mean loss", n_boot=n_boot, rng=seed)
+explorer
+
+# %%
+plt.close("all")
+sorted(p.name for p in figure_dir.iterdir())
