@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 _BATCH_ELEMENTS = 2**22  # rows x resamples drawn at once; about 32 MB of int64 indices
-_PROGRESS_AFTER_S = 3.0  # show a progress bar when a run is projected to take longer
+_PROGRESS_DECIDE_S = 0.5  # time to measure before projecting how long a run takes
+_PROGRESS_AFTER_S = 2.5  # show a progress bar when the rest is projected to take longer
 
 
 def _group_codes(groups, n: int, name: str) -> tuple[np.ndarray, int]:
@@ -209,7 +210,8 @@ def map_batches(func: Callable, batches: Iterable, n_batches: int, *, n_jobs=Non
     The one executor seam of the package: in process when ``n_jobs`` is None or
     1, else ``joblib.Parallel(n_jobs)`` (use ``joblib.parallel_config`` to pick
     a backend such as dask). ``progress``: True, False, or None to show a tqdm
-    bar only when the run is projected to take more than a few seconds.
+    bar only when, after half a second, the rest is projected to take more
+    than a few seconds.
     """
     if n_jobs not in (None, 1):
         import joblib
@@ -221,8 +223,9 @@ def map_batches(func: Callable, batches: Iterable, n_batches: int, *, n_jobs=Non
     for i, batch in enumerate(iterator):
         results.append(func(batch))
         if bar is None and progress is not False and i + 1 < n_batches:
-            projected = (time.perf_counter() - start) * n_batches / (i + 1)
-            if progress or projected > _PROGRESS_AFTER_S:
+            elapsed = time.perf_counter() - start
+            remaining = elapsed * (n_batches - i - 1) / (i + 1)
+            if progress or (elapsed > _PROGRESS_DECIDE_S and remaining > _PROGRESS_AFTER_S):
                 from tqdm.auto import tqdm
 
                 bar = tqdm(total=n_batches, initial=i + 1, desc=desc)

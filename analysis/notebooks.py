@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 
 from .errors import AnalysisInputError
 
-__all__ = ["NOTEBOOK_DIR", "execute_notebook", "find_notebooks", "inject_parameters", "main"]
+__all__ = ["NOTEBOOK_DIR", "execute_notebook", "find_notebooks", "inject_parameters", "main", "read_notebook"]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
@@ -32,6 +32,17 @@ _NAME = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
 def find_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     """The notebook sources ``NN_topic.py`` in ``directory``, in order."""
     return sorted(p for p in Path(directory).glob("*.py") if _NAME.match(p.name))
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook source, without jupytext's pairing metadata.
+
+    Without it, an executed ``.ipynb`` copy opens on its own instead of asking
+    JupyterLab for its paired text file.
+    """
+    notebook = jupytext.read(path)
+    notebook.metadata.get("jupytext", {}).pop("formats", None)
+    return notebook
 
 
 def inject_parameters(notebook: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
@@ -56,7 +67,7 @@ def execute_notebook(
     Raises ``nbclient.exceptions.CellExecutionError`` naming the failing cell.
     """
     path = Path(path)
-    notebook = jupytext.read(path)
+    notebook = read_notebook(path)
     if parameters:
         inject_parameters(notebook, parameters)
     client = NotebookClient(

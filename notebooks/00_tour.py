@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 import analysis
 from analysis import datasets, style
@@ -61,7 +61,7 @@ runs.describe().T[["count", "min", "50%", "max"]]
 # %%
 with style.paper_figure(figure_dir / "chinchilla_runs", venue="neurips", width="column") as (fig, ax):
     points = ax.scatter(runs["N"], runs["loss"], c=np.log10(runs["C"]), s=8, cmap="viridis")
-    ax.set(xscale="log", yscale="log", xlabel="parameters $N$", ylabel="final training loss")
+    ax.set(xscale="log", xlabel="parameters $N$", ylabel="final training loss (nats/token)")
     fig.colorbar(points, ax=ax, label=r"$\log_{10}$ compute (FLOP)")
 
 # %% [markdown]
@@ -100,7 +100,10 @@ with style.paper_figure(figure_dir / "bootstrap_distribution", venue="icml", wid
 # or a fraction of it. PDFs embed TrueType fonts and need no LaTeX.
 
 # %%
-{venue: {w: style.figsize(venue, w) for w in ("column", "text", 0.5)} for venue in style.VENUES}
+pd.DataFrame(
+    [(venue, width, *style.figsize(venue, width)) for venue in style.VENUES for width in ("column", "text", 0.5)],
+    columns=["venue", "width", "inches wide", "inches high"],
+).round(2)
 
 # %% [markdown]
 # ## An interactive control

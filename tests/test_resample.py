@@ -153,3 +153,19 @@ def test_result_summary_names_the_scheme(skewed):
     assert isinstance(res, analysis.BootstrapResult) and res.n_boot == 100
     assert "Bootstrap (100 resamples of rows, percentile interval)" in repr(res)
     assert "<table" in res._repr_html_()
+
+
+def test_progress_bar_appears_for_slow_runs(capsys, monkeypatch, skewed):
+    import time
+
+    from analysis import _resample
+
+    monkeypatch.setattr(_resample, "_PROGRESS_DECIDE_S", 0.01)
+    monkeypatch.setattr(_resample, "_PROGRESS_AFTER_S", 0.01)
+
+    def slow_mean(x):
+        time.sleep(0.02)
+        return x.mean(axis=1)
+
+    bootstrap(slow_mean, skewed, n_boot=50, batch_size=5, rng=0)
+    assert "10/10" in capsys.readouterr().err

@@ -1,0 +1,90 @@
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisInputError, datasets
+
+
+def test_chinchilla_runs():
+    runs = datasets.load_chinchilla()
+    assert list(runs.columns) == ["N", "C", "D", "loss"]
+    assert len(runs) == 245
+    np.testing.assert_allclose(runs["D"], runs["C"] / (6 * runs["N"]), rtol=1e-15)
+    # ranges stated by the data's README: largest compute 1.3e22 FLOP, largest model 16.2B
+    assert runs["C"].max() == pytest.approx(1.3e22, rel=0.05)
+    assert runs["N"].max() == pytest.approx(16.2e9, rel=0.01)
+    assert runs["loss"].between(2, 5.1).all()
+
+
+def test_chinchilla_file_is_the_published_extraction(shared_data):
+    ours = (datasets.DATA_DIR / "chinchilla_runs.csv").read_bytes()
+    assert hashlib.sha256(ours).hexdigest() == "193478df4e90f040016431996c45682659306840ecdadf83cfb9cd5ca0aa1b30"
+    assert ours == (shared_data / "chinchilla" / "svg_extracted_data.csv").read_bytes()
+
+
+def test_every_data_file_has_a_readme_row():
+    readme = (datasets.DATA_DIR / "README.md").read_text()
+    files = [p.name for p in datasets.DATA_DIR.iterdir() if p.name != "README.md"]
+    assert files, "data/ holds no files"
+    for name in files:
+        assert f"| `{name}` |" in readme, f"data/README.md has no row for {name}"
+
+
+def test_sklearn_loader():
+    frame = datasets.load_sklearn("breast_cancer")
+    assert frame.shape == (569, 32)
+    assert set(frame["target_name"]) == {"malignant", "benign"}
+    assert (frame.loc[frame["target"] == 0, "target_name"] == "malignant").all()
+    assert "target_name" not in datasets.load_sklearn("diabetes")
+
+
+def test_statsmodels_loader():
+    spector = datasets.load_statsmodels("spector")
+    assert spector.shape == (32, 4) and set(spector["GRADE"]) == {0.0, 1.0}
+    with pytest.raises(AnalysisInputError, match="one of 'anes96'"):
+        datasets.load_statsmodels("mtcars")
+
+
+def test_load_table_keeps_missing_values_and_checks_columns(tmp_path):
+    path = tmp_path / "runs.tsv"
+    path.write_text("N\tloss\n1e6\t3.2\n2e6\t\n")
+    frame = datasets.load_table(path, columns=["N", "loss"])
+    assert len(frame) == 2 and frame["loss"].isna().sum() == 1
+    with pytest.raises(AnalysisInputError, match=r"no column \['D'\]"):
+        datasets.load_table(path, columns=["D"])
+    with pytest.raises(AnalysisInputError, match="nothing at"):
+        datasets.load_table(tmp_path / "missing.csv")
+
+
+def test_rashomon_data(shared_data):
+    compas = datasets.load_rashomon_data("compas")
+    assert compas.shape == (6907, 13) and compas.columns[-1] == "label"
+    assert compas.attrs["label"] == "recidivate-within-two-years:1"
+    assert compas["label"].mean() == pytest.approx(0.4627, abs=5e-5)  # shared README
+    assert set(np.unique(compas.to_numpy())) == {0, 1}
+    assert datasets.load_rashomon_data("fico").shape == (10459, 18)
+
+
+def test_shared_data_lookup_and_missing_folder(tmp_path, monkeypatch):
+    (tmp_path / "rashomon").mkdir()
+    pd.DataFrame({"a": [0, 1], "class_1": [1, 0]}).to_csv(tmp_path / "rashomon" / "monk2.csv", index=False)
+    monkeypatch.setenv("ANALYSIS_SHARED_DATA", str(tmp_path))
+    assert datasets.shared_data_dir() == tmp_path
+    assert list(datasets.load_rashomon_data("monk2").columns) == ["a", "label"]
+    monkeypatch.setenv("ANALYSIS_SHARED_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path / "repo" / "data")
+    assert datasets.shared_data_dir() is None
+    with pytest.raises(AnalysisInputError, match="Use a bundled data set"):
+        datasets.load_rashomon_data("compas")
+
+
+def test_catalogue():
+    cat = datasets.list_datasets()
+    assert list(cat.columns) == ["name", "loader", "source", "available"]
+    assert cat["name"].is_unique
+    for _, row in cat[cat["available"] & (cat["loader"] != "load_rashomon_data")].iterrows():
+        loader = getattr(datasets, row["loader"])
+        frame = loader() if row["loader"] == "load_chinchilla" else loader(row["name"])
+        assert isinstance(frame, pd.DataFrame) and len(frame) > 0

@@ -1,0 +1,86 @@
+import subprocess
+import sys
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pytest
+
+from analysis import AnalysisInputError, style
+
+
+def test_import_leaves_matplotlib_state_alone():
+    code = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); "
+        "import analysis, analysis.style, analysis.datasets, analysis.widgets, analysis.notebooks; "
+        "assert dict(mpl.rcParams) == before, 'rcParams changed on import'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("venue", "width", "inches"),
+    [("neurips", "column", 5.5), ("iclr", "text", 5.5), ("icml", "column", 3.25), ("icml", "text", 6.75),
+     ("icml", 0.5, 3.375)],
+)
+def test_figure_sizes(venue, width, inches):
+    w, h = style.figsize(venue, width, aspect=0.5)
+    assert w == inches and h == inches / 2
+
+
+def test_bad_venue_and_width():
+    with pytest.raises(AnalysisInputError, match="one of 'neurips', 'iclr', 'icml'"):
+        style.figsize("cvpr")
+    with pytest.raises(AnalysisInputError, match="width"):
+        style.figsize("icml", 2)
+
+
+def test_context_manager_restores_rcparams():
+    before = mpl.rcParams["font.size"]
+    with style.paper_style("icml"):
+        assert mpl.rcParams["font.size"] == 8
+        assert mpl.rcParams["pdf.fonttype"] == 42
+        assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == style.PALETTE[0]
+    assert mpl.rcParams["font.size"] == before
+
+
+def test_paper_figure_draws_inside_the_style(tmp_path):
+    with style.paper_figure(tmp_path / "fig", venue="icml") as (fig, ax):
+        (line,) = ax.plot([0, 1], [0, 1])
+        assert line.get_linewidth() == 1.2
+    assert fig.get_size_inches()[0] == pytest.approx(3.25)
+    assert (tmp_path / "fig.pdf").is_file() and (tmp_path / "fig.png").is_file()
+    plt.close(fig)
+
+
+def _figure():
+    fig, ax = plt.subplots(figsize=style.figsize("neurips"))
+    ax.plot([1, 2, 3], [3, 1, 2], label="loss")
+    ax.set(xlabel="compute (FLOP)", ylabel=r"$L(N, D)$", title="Title")
+    ax.legend()
+    return fig
+
+
+def test_savefig_writes_pdf_with_truetype_fonts_and_png(tmp_path):
+    fig = _figure()
+    paths = style.savefig(fig, tmp_path / "sub" / "figure.svg")  # suffix replaced, folders made
+    assert [p.name for p in paths] == ["figure.pdf", "figure.png"]
+    pdf = paths[0].read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert b"/FontFile2" in pdf  # embedded TrueType program
+    assert b"/Type3" not in pdf and b"/Subtype /Type1" not in pdf
+    assert paths[1].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plt.close(fig)
+
+
+def test_same_figure_same_bytes(tmp_path):
+    first = style.savefig(_figure(), tmp_path / "a")
+    second = style.savefig(_figure(), tmp_path / "b")
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+    plt.close("all")
+
+
+def test_savefig_rejects_unknown_format(tmp_path):
+    with pytest.raises(AnalysisInputError, match="formats"):
+        style.savefig(_figure(), tmp_path / "x", formats=("jpg",))
+    plt.close("all")
