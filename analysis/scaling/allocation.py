@@ -1,0 +1,68 @@
+"""Compute-optimal allocation from a fitted Chinchilla law.
+
+Minimising ``L(N, D) = E + A / N^alpha + B / D^beta`` subject to ``C = 6 N D``
+gives (Hoffmann et al. 2022, eq. 4 and appendix D.2)
+
+    N_opt(C) = G (C / 6)^a,   D_opt(C) = G^-1 (C / 6)^b,
+    G = (alpha A / (beta B))^(1 / (alpha + beta)),  a = beta / (alpha + beta),  b = alpha / (alpha + beta).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_positive
+from ..errors import AnalysisInputError
+from .fit import ScalingLawFit
+
+__all__ = ["compute_optimal"]
+
+
+def _optimum(A, B, alpha, beta, C):
+    """``N_opt``, ``D_opt`` for parameter arrays ``(k, 1)`` and budgets ``C`` ``(m,)``."""
+    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
+    a, b = beta / (alpha + beta), alpha / (alpha + beta)
+    return G * (C / 6) ** a, (C / 6) ** b / G
+
+
+def compute_optimal(fit: ScalingLawFit, C, *, flops_per_token_param: float = 6.0) -> pd.DataFrame:
+    """Compute-optimal model size and tokens for budgets ``C`` (FLOP), with bootstrap bands.
+
+    Parameters
+    ----------
+    fit : ScalingLawFit
+        A fit of the ``chinchilla`` law; with a bootstrap, the table adds
+        percentile bands at the fit's level (``*_low``, ``*_high``). These are
+        confidence bands of the optimum, not prediction intervals of a run.
+    C : float or array
+        Training compute budgets in FLOP.
+    flops_per_token_param : float
+        FLOP per parameter per token (6 for a dense transformer's forward and backward).
+
+    Returns
+    -------
+    DataFrame with columns ``C``, ``N_opt``, ``D_opt``, ``tokens_per_param``,
+    ``loss_opt`` (the law at the optimum), and the band columns.
+    """
+    if fit.law.name != "chinchilla":
+        raise AnalysisInputError.about(
+            "fit", "a fit of the 'chinchilla' law L(N, D)", f"a fit of '{fit.law.name}'",
+            "Fit fit_scaling_law(data, law='chinchilla') first.",
+        )
+    C = check_positive(np.atleast_1d(np.asarray(C, dtype=float)), "C", ndim=1)
+    scale = 6.0 / flops_per_token_param
+    p = fit.params
+    n_opt, d_opt = _optimum(p["A"], p["B"], p["alpha"], p["beta"], C * scale)
+    frame = pd.DataFrame({
+        "C": C, "N_opt": n_opt[...], "D_opt": d_opt[...], "tokens_per_param": d_opt / n_opt,
+        "loss_opt": fit.law(p, N=n_opt, D=d_opt),
+    })
+    if fit.boot_params is not None:
+        bp = {k: fit.boot_params[k].to_numpy()[:, None] for k in ("A", "B", "alpha", "beta", "E")}
+        bn, bd = _optimum(bp["A"], bp["B"], bp["alpha"], bp["beta"], C * scale)
+        bl = bp["E"] + bp["A"] / bn ** bp["alpha"] + bp["B"] / bd ** bp["beta"]
+        lo, hi = (1 - fit.ci) / 2, (1 + fit.ci) / 2
+        for name, reps in (("N_opt", bn), ("D_opt", bd), ("tokens_per_param", bd / bn), ("loss_opt", bl)):
+            frame[f"{name}_low"], frame[f"{name}_high"] = np.quantile(reps, [lo, hi], axis=0)
+    return frame

@@ -1,0 +1,463 @@
+"""Fitting scaling laws: robust objectives in log space, many starts at once, bootstrap.
+
+The residual of run ``i`` is ``r_i = log L_hat(x_i) - log L_i``. Objectives
+(``loss=``), summed over runs:
+
+- ``"huber"``: Huber's loss with threshold ``delta`` (Hoffmann et al. 2022 use
+  ``delta = 1e-3``): ``r^2 / 2`` for ``|r| <= delta``, else ``delta (|r| - delta / 2)``;
+- ``"squared"``: ``r^2 / 2`` (least squares on log-loss);
+- ``"absolute"``: ``|r|`` (least absolute deviation);
+- ``"asymmetric"``: the pinball loss of ``-r`` at ``quantile`` q: the fitted
+  curve lies above a share q of the runs, so a small q traces the lower
+  envelope of under-tuned runs;
+- ``"huber_mle"``: the maximum-likelihood fit of Besiroglu et al. (2024):
+  residuals follow the density ``exp(-huber_delta(r / sigma)) / (sigma Z(delta))``
+  with ``Z(delta) = sqrt(2 pi) (1 - 2 Phi(-delta)) + 2 exp(-delta^2 / 2) / delta``
+  and a free scale ``sigma``; the objective is the negative log-likelihood.
+
+Every start of the grid is optimised in one batched BFGS run with analytic
+gradients; the best is polished with scipy's BFGS. Bootstrap replicates are
+fitted the same way, batched and warm-started from the full-data optimum. Nearly
+non-smooth objectives are annealed: each fit first runs on smoother versions,
+each starting from the previous solution (``huber_mle`` with ``delta`` 1000, 100
+and 10 times larger; the absolute and asymmetric losses with ``|r|`` replaced by
+a Huber function of width 1e-2 ... 1e-6). Without this, BFGS stops early on
+their kinks, and bootstrap replicates stay near the warm start, understating
+the spread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from .._resample import bootstrap_counts, map_batches
+from .._results import ConfidenceInterval, Result
+from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
+from ..errors import AnalysisInputError, ConvergenceWarning, FitError
+from ._optimize import minimize_batched
+from .laws import ScalingLaw, get_law
+
+__all__ = ["LOSSES", "ScalingLawFit", "fit_scaling_law"]
+
+LOSSES = ("huber", "squared", "absolute", "asymmetric", "huber_mle")
+_BEST_RTOL = 1e-6  # a start "reached the best objective" within this relative distance
+_BOOT_CHUNK = 500  # bootstrap replicates optimised per batch
+_LAD_SHARE = 0.75  # above this share of residuals beyond delta, a Huber fit is close to LAD
+_ROWS_PER_PASS = 64  # parameter rows evaluated per pass: keeps the arrays in cache
+
+
+def _huber(r: np.ndarray, delta: float) -> tuple[np.ndarray, np.ndarray]:
+    a = np.abs(r)
+    return np.where(a <= delta, 0.5 * r**2, delta * (a - 0.5 * delta)), np.clip(r, -delta, delta)
+
+
+def _rho_psi(r: np.ndarray, loss: str, delta: float, quantile: float, smoothing: float = 0.0):
+    """Per-run objective and its derivative with respect to the prediction.
+
+    ``smoothing`` > 0 replaces ``|r|`` in the absolute and asymmetric losses by
+    ``huber_smoothing(r) / smoothing``, which is smooth and tends to ``|r|``.
+    """
+    if loss in ("huber", "huber_mle"):
+        return _huber(r, delta)
+    if loss == "squared":
+        return 0.5 * r**2, r
+    if smoothing > 0:
+        rho, psi = _huber(r, smoothing)
+        rho, psi = rho / smoothing, psi / smoothing
+    else:
+        rho, psi = np.abs(r), np.sign(r)
+    if loss == "absolute":
+        return rho, psi
+    weight = np.where(r > 0, 1 - quantile, quantile)  # r > 0: the observed loss lies below the curve
+    return weight * rho, weight * psi
+
+
+def huber_normaliser(delta: float) -> float:
+    """``Z(delta)``: the integral of ``exp(-huber_delta(z))`` over the real line."""
+    return np.sqrt(2 * np.pi) * (1 - 2 * special.ndtr(-delta)) + 2 * np.exp(-0.5 * delta**2) / delta
+
+
+class _Objective:
+    """Objective and gradient of a law on data, batched over parameter rows and run weights."""
+
+    def __init__(
+        self, law: ScalingLaw, log_x, log_y, loss: str, delta: float, quantile: float, weights=None, smoothing=0.0
+    ):
+        self.law, self.log_x, self.log_y = law, log_x, log_y
+        self.loss, self.delta, self.quantile, self.smoothing = loss, delta, quantile, smoothing
+        self.weights = weights  # (k, n) run counts per problem, or None for all ones
+        self.log_z = np.log(huber_normaliser(delta)) if loss == "huber_mle" else 0.0
+
+    def __call__(self, theta: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Objectives ``(m,)`` and gradients ``(m, p)`` of problems ``rows`` at ``theta`` ``(m, p)``."""
+        if len(theta) <= _ROWS_PER_PASS:
+            return self._evaluate(theta, rows)
+        parts = [
+            self._evaluate(theta[i : i + _ROWS_PER_PASS], rows[i : i + _ROWS_PER_PASS])
+            for i in range(0, len(theta), _ROWS_PER_PASS)
+        ]
+        return np.concatenate([f for f, _ in parts]), np.concatenate([g for _, g in parts])
+
+    def _evaluate(self, theta: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w = np.ones((1, len(self.log_y))) if self.weights is None else self.weights[rows]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pred, vjp = self.law.log_predict_vjp(theta, self.log_x)
+            r = pred - self.log_y
+            if self.loss != "huber_mle":
+                rho, psi = _rho_psi(r, self.loss, self.delta, self.quantile, self.smoothing)
+                return np.sum(w * rho, axis=1), vjp(w * psi)
+            # sigma is profiled out; at its optimum the sigma-derivative vanishes (envelope theorem)
+            log_sigma = _profile_log_scale(r, w, self.delta)
+            sigma = np.exp(log_sigma)
+            rho, psi = _rho_psi(r / sigma, self.loss, self.delta, self.quantile)
+            f = np.sum(w * (rho + log_sigma + self.log_z), axis=1)
+            return f, vjp(w * psi / sigma)
+
+    def replace(self, **changes) -> _Objective:
+        """A copy with some of ``weights``, ``delta`` or ``smoothing`` changed."""
+        fields = {"weights": self.weights, "delta": self.delta, "smoothing": self.smoothing, **changes}
+        return _Objective(self.law, self.log_x, self.log_y, self.loss, quantile=self.quantile, **fields)
+
+    def annealing_path(self) -> list[_Objective]:
+        """Smoother versions of a nearly non-smooth objective, to fit one after another first."""
+        if self.loss == "huber_mle":
+            return [self.replace(delta=self.delta * 10.0**k) for k in (3, 2, 1)]
+        if self.loss in ("absolute", "asymmetric"):
+            return [self.replace(smoothing=10.0**-k) for k in (2, 3, 4, 5, 6)]
+        return []
+
+    def residuals(self, theta: np.ndarray) -> np.ndarray:
+        """``log L_hat - log L`` per run at one parameter vector."""
+        return self.law.log_predict(theta[None], self.log_x)[0] - self.log_y
+
+    def scales(self, theta: np.ndarray) -> np.ndarray:
+        """The profiled residual scale ``sigma`` of each problem at parameter rows ``theta`` ``(k, p)``."""
+        w = np.ones((1, len(self.log_y))) if self.weights is None else self.weights
+        r = self.law.log_predict(theta, self.log_x) - self.log_y
+        return np.exp(_profile_log_scale(r, w, self.delta))[:, 0]
+
+
+def _profile_log_scale(r: np.ndarray, w: np.ndarray, delta: float, iterations: int = 50) -> np.ndarray:
+    """``log sigma`` maximising the Huber likelihood of residuals ``r`` ``(k, n)`` with weights ``w``.
+
+    Solves ``sum w psi(r / sigma) r / sigma = sum w`` by Newton's method in
+    ``log sigma``, starting from the solution when every residual lies in
+    Huber's linear part, ``sigma = delta * mean |r|``.
+    """
+    total = w.sum(axis=1, keepdims=True)
+    s = np.log(np.maximum(delta * np.sum(w * np.abs(r), axis=1, keepdims=True) / total, 1e-300))
+    for _ in range(iterations):
+        z = np.abs(r) * np.exp(-s)
+        inner = z <= delta
+        h = np.sum(w * np.where(inner, z**2, delta * z), axis=1, keepdims=True) - total
+        slope = -np.sum(w * np.where(inner, 2 * z**2, delta * z), axis=1, keepdims=True)
+        step = np.where(slope < 0, h / slope, 0.0)
+        s -= step
+        if np.all(np.abs(step) < 1e-13):
+            break
+    return s
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ScalingLawFit(Result):
+    """A fitted scaling law with its fit diagnostics and bootstrap.
+
+    Attributes
+    ----------
+    law : ScalingLaw
+    params : dict of str to float
+        The named parameters (``A``, ``B``, ``E``, ``alpha``, ``beta`` for Chinchilla).
+    scale : float or None
+        The residual scale ``sigma`` of ``loss="huber_mle"``.
+    inputs : dict of str to str
+        Column of the data used for each input of the law.
+    loss, delta, quantile
+        The objective.
+    objective : float
+        Its value at the optimum.
+    n_runs, n_starts, n_at_best : int
+        Runs fitted, starts tried, and starts that reached the best objective
+        (within a relative 1e-6).
+    converged : bool
+        Whether the optimiser met its tolerances at the reported optimum.
+    observed : array, shape (n_runs,)
+        Loss per run.
+    residuals : array, shape (n_runs,)
+        ``log L_hat - log L`` per run.
+    boot_params : DataFrame or None
+        One row per bootstrap replicate, one column per parameter.
+    boot_converged : array of bool or None
+    ci : float
+        Level of the bootstrap intervals.
+    """
+
+    law: ScalingLaw
+    params: dict
+    scale: float | None
+    inputs: dict
+    loss: str
+    delta: float
+    quantile: float | None
+    objective: float
+    n_runs: int
+    n_starts: int
+    n_at_best: int
+    converged: bool
+    observed: np.ndarray
+    residuals: np.ndarray
+    boot_params: pd.DataFrame | None
+    boot_converged: np.ndarray | None
+    ci: float
+
+    @property
+    def title(self) -> str:
+        return f"Scaling-law fit: {self.law.formula}"
+
+    @property
+    def share_beyond_delta(self) -> float:
+        """Share of runs whose residual exceeds ``delta`` (Huber's linear part)."""
+        scale = self.scale if self.loss == "huber_mle" else 1.0
+        return float(np.mean(np.abs(self.residuals) / scale > self.delta))
+
+    @property
+    def standard_errors(self) -> dict[str, float]:
+        """Bootstrap standard errors of the parameters (empty without a bootstrap)."""
+        if self.boot_params is None:
+            return {}
+        return self.boot_params.std(ddof=1).to_dict()
+
+    @property
+    def intervals(self) -> dict[str, ConfidenceInterval]:
+        """Bootstrap percentile intervals of the parameters (empty without a bootstrap)."""
+        if self.boot_params is None:
+            return {}
+        a = (1 - self.ci) / 2
+        q = self.boot_params.quantile([a, 1 - a])
+        return {name: ConfidenceInterval(q[name].iloc[0], q[name].iloc[1], self.ci) for name in q.columns}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        notes = [f"objective: {self.loss}" + (f" (delta = {self.delta:g})" if "huber" in self.loss else "")
+                 + (f" (quantile = {self.quantile:g})" if self.loss == "asymmetric" else "")
+                 + f" on log-loss residuals, value {self.objective:.6g} over {self.n_runs} runs",
+                 f"{self.n_at_best} of {self.n_starts} starts reached the best objective"]
+        if "huber" in self.loss and self.share_beyond_delta > _LAD_SHARE:
+            notes.append(f"{self.share_beyond_delta:.0%} of residuals exceed delta: the fit is close to "
+                         "least absolute deviation")
+        if not self.converged:
+            notes.append("the optimiser did NOT converge at the reported optimum")
+        if self.boot_converged is not None:
+            notes.append(f"bootstrap: {len(self.boot_converged)} replicates, "
+                         f"{int((~self.boot_converged).sum())} did not converge")
+        return tuple(notes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per parameter: estimate, and bootstrap standard error and interval if present."""
+        frame = pd.DataFrame({"parameter": list(self.params), "estimate": list(self.params.values())})
+        if self.boot_params is not None:
+            ses, cis = self.standard_errors, self.intervals
+            frame["standard_error"] = [ses[p] for p in self.params]
+            frame["low"] = [cis[p].low for p in self.params]
+            frame["high"] = [cis[p].high for p in self.params]
+            frame["level"] = self.ci
+        return frame
+
+    def predict(self, data: pd.DataFrame | None = None, **inputs) -> np.ndarray:
+        """Predicted loss at the rows of ``data`` (same columns as the fit) or at keyword inputs."""
+        if data is not None:
+            check_columns(data, self.inputs.values())
+            inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
+        missing = [name for name in self.law.inputs if name not in inputs]
+        if missing:
+            raise AnalysisInputError.about(
+                "inputs", f"values for {list(self.law.inputs)}", f"none for {missing}",
+                "Pass a DataFrame with the fit's columns or keyword arrays, e.g. predict(N=..., D=...).",
+            )
+        values = {name: check_positive(np.atleast_1d(inputs[name]), name) for name in self.law.inputs}
+        return self.law(self.params, **values)
+
+    @property
+    def fitted(self) -> np.ndarray:
+        """Predicted loss per run."""
+        return self.observed * np.exp(self.residuals)
+
+    def plot(self, ax=None):
+        """Observed against predicted loss per run (log-log) with the identity line; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        ax.scatter(self.fitted, self.observed, s=8, label="runs")
+        lims = [min(self.fitted.min(), self.observed.min()), max(self.fitted.max(), self.observed.max())]
+        ax.plot(lims, lims, color="0.4", lw=0.8, ls="--", label="observed = predicted")
+        ax.set(xscale="log", yscale="log", xlabel="predicted loss", ylabel="observed loss")
+        return ax
+
+
+def _prepare(data, law: ScalingLaw, x, y: str):
+    if x is None:
+        x = law.inputs
+    x = (x,) if isinstance(x, str) else tuple(x)
+    if len(x) != law.n_terms:
+        raise AnalysisInputError.about(
+            "x", f"{law.n_terms} column name(s) for the inputs {list(law.inputs)} of '{law.name}'", f"{list(x)}",
+            "Name one column per input, e.g. x=('N', 'D').",
+        )
+    check_columns(data, (*x, y))
+    log_x = np.column_stack([np.log(check_positive(data[c], c, ndim=1)) for c in x])
+    log_y = np.log(check_positive(data[y], y, ndim=1))
+    return dict(zip(law.inputs, x)), log_x, log_y
+
+
+def fit_scaling_law(
+    data: pd.DataFrame,
+    law: str | ScalingLaw = "chinchilla",
+    *,
+    x=None,
+    y: str = "loss",
+    loss: str = "huber",
+    delta: float = 1e-3,
+    quantile: float = 0.1,
+    starts: np.ndarray | None = None,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    rng=None,
+    progress: bool | None = None,
+) -> ScalingLawFit:
+    """Fit a scaling law to training runs by a robust objective on log-loss.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per training run.
+    law : str or ScalingLaw
+        ``"chinchilla"`` (inputs N, D), ``"saturating_power_law"`` or ``"power_law"`` (input x).
+    x : str or tuple of str, optional
+        Columns holding the law's inputs, in order (default: the law's input names).
+    y : str
+        Column holding the final loss (positive).
+    loss : {'huber', 'squared', 'absolute', 'asymmetric', 'huber_mle'}
+        The objective; see the module docstring.
+    delta : float
+        Huber threshold, in log-loss units (or in units of ``sigma`` for ``huber_mle``).
+    quantile : float
+        For ``loss="asymmetric"``: the share of runs whose loss lies below the fitted curve.
+    starts : array, shape (k, p), optional
+        Starting points in the law's ``theta`` space (default: Hoffmann's grid).
+    n_boot : int
+        Bootstrap replicates over runs (0: none).
+    ci : float
+        Level of the bootstrap percentile intervals.
+    rng : None, int or Generator
+    progress : bool or None
+        Progress bar for the bootstrap.
+    """
+    law = get_law(law)
+    loss = check_choice(loss, "loss", LOSSES)
+    if not delta > 0:
+        raise AnalysisInputError.about("delta", "a positive Huber threshold", repr(delta), "Pass e.g. delta=1e-3.")
+    if loss == "asymmetric" and not 0 < quantile < 1:
+        raise AnalysisInputError.about("quantile", "a share in (0, 1)", repr(quantile), "Pass e.g. quantile=0.1.")
+    n_boot = check_integer(n_boot, "n_boot", minimum=0)
+    ci = check_level(ci, "ci")
+    inputs, log_x, log_y = _prepare(data, law, x, y)
+    n_params = len(law.theta_names) + (loss == "huber_mle")  # sigma is a parameter of the likelihood
+    if len(log_y) <= n_params:
+        raise AnalysisInputError.about(
+            "data", f"more runs than the {n_params} parameters of the fit", f"{len(log_y)} runs",
+            "Add runs or fit a law with fewer parameters.",
+        )
+    starts = law.start_grid() if starts is None else np.atleast_2d(np.asarray(starts, dtype=float))
+    if starts.shape[1] != len(law.theta_names):
+        raise AnalysisInputError.about(
+            "starts", f"{len(law.theta_names)} columns ({', '.join(law.theta_names)})", f"shape {starts.shape}",
+            "Pass starting points in the law's theta space.",
+        )
+    objective = _Objective(law, log_x, log_y, loss, delta, quantile)
+    batch = _minimize_annealed(objective, starts)
+    best_theta, best_f, converged = _polish(objective, batch)
+    n_at_best = int(np.sum(batch.fun <= best_f + _BEST_RTOL * abs(best_f)))
+    if not converged:
+        warnings.warn(
+            f"the {law.name} fit did not converge; check the data or pass other starts", ConvergenceWarning,
+            stacklevel=2,
+        )
+    boot_params = boot_converged = None
+    if n_boot:
+        boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, check_rng(rng), progress)
+    fit = ScalingLawFit(
+        law=law,
+        params={name: float(v) for name, v in law.natural(best_theta).items()},
+        scale=float(objective.scales(best_theta[None])[0]) if loss == "huber_mle" else None,
+        inputs=inputs,
+        loss=loss,
+        delta=delta,
+        quantile=quantile if loss == "asymmetric" else None,
+        objective=float(best_f),
+        n_runs=len(log_y),
+        n_starts=len(starts),
+        n_at_best=n_at_best,
+        converged=converged,
+        observed=np.exp(log_y),
+        residuals=objective.residuals(best_theta),
+        boot_params=boot_params,
+        boot_converged=boot_converged,
+        ci=ci,
+    )
+    if "huber" in loss and fit.share_beyond_delta > _LAD_SHARE:
+        warnings.warn(
+            f"{fit.share_beyond_delta:.0%} of residuals exceed delta = {delta:g}: the Huber fit is close to "
+            "least absolute deviation; pass a larger delta for a robust least-squares fit",
+            UserWarning,
+            stacklevel=2,
+        )
+    return fit
+
+
+def _minimize_annealed(objective: _Objective, starts: np.ndarray):
+    """Batched BFGS along the objective's annealing path, then on the objective itself."""
+    for smoother in objective.annealing_path():
+        starts = minimize_batched(smoother, starts).x
+    return minimize_batched(objective, starts)
+
+
+def _polish(objective: _Objective, batch) -> tuple[np.ndarray, float, bool]:
+    """Refine the best start with scipy's BFGS; return theta, objective, converged."""
+    finite = np.isfinite(batch.fun)
+    if not finite.any():
+        raise FitError("no start gave a finite objective; check that the data are losses of the law's form")
+    i = int(np.argmin(np.where(finite, batch.fun, np.inf)))
+
+    def fun(t):
+        f, g = objective(t[None], np.zeros(1, dtype=int))
+        return f[0], g[0]
+
+    res = optimize.minimize(fun, batch.x[i], jac=True, method="BFGS", options={"gtol": 1e-12, "maxiter": 10_000})
+    if res.fun <= batch.fun[i]:
+        return res.x, float(res.fun), bool(res.success or batch.converged[i])
+    return batch.x[i], float(batch.fun[i]), bool(batch.converged[i])
+
+
+def _bootstrap(objective: _Objective, theta: np.ndarray, n: int, n_boot: int, rng, progress):
+    """Refit on ``n_boot`` resamples of runs, batched and warm-started at ``theta``.
+
+    Returns a DataFrame of named parameters per replicate (and ``sigma`` for
+    ``huber_mle``) and the convergence flags.
+    """
+    counts = bootstrap_counts(n, n_boot, rng).astype(float)
+    chunks = [counts[i : i + _BOOT_CHUNK] for i in range(0, n_boot, _BOOT_CHUNK)]
+
+    def fit_chunk(weights):
+        chunk_objective = objective.replace(weights=weights)
+        res = _minimize_annealed(chunk_objective, np.repeat(theta[None], len(weights), axis=0))
+        params = pd.DataFrame(objective.law.natural(res.x))
+        if objective.loss == "huber_mle":
+            params["sigma"] = chunk_objective.scales(res.x)
+        return params, res.converged
+
+    results = map_batches(fit_chunk, chunks, len(chunks), progress=progress, desc="bootstrap fits")
+    return pd.concat([r[0] for r in results], ignore_index=True), np.concatenate([r[1] for r in results])

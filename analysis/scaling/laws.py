@@ -1,0 +1,168 @@
+"""Functional forms of scaling laws, evaluated in log space.
+
+A law maps inputs (model size ``N``, tokens ``D``, compute ``C``, ...) to a
+predicted loss. For fitting, each law has an unconstrained parameter vector
+``theta`` in which it is smooth; :meth:`ScalingLaw.natural` converts ``theta``
+to the named parameters users report (``A``, ``alpha``, ...).
+
+Sums of power laws use the parameterisation of Hoffmann et al. (2022, eq. 10,
+appendix D.2): with ``a = log A``, ``b = log B`` and ``e = log E``,
+
+    log L(N, D) = logsumexp(a - alpha log N, b - beta log D, e),
+
+which keeps every coefficient positive and evaluates stably for any size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+
+from .._validation import check_choice
+
+__all__ = ["LAWS", "ScalingLaw", "chinchilla", "get_law", "power_law", "saturating_power_law"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScalingLaw:
+    """A sum of power laws with an optional irreducible term.
+
+    ``L(x) = E + sum_j C_j x_j^(-k_j)`` where term ``j`` uses input ``j``.
+
+    Attributes
+    ----------
+    name : str
+    inputs : tuple of str
+        One input name per power-law term (``("N", "D")`` for Chinchilla).
+    coefficients, exponents : tuple of str
+        Names of the coefficient and exponent of each term.
+    constant : str or None
+        Name of the irreducible loss, or None for a pure power law.
+    formula : str
+        The law in readable form.
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    coefficients: tuple[str, ...]
+    exponents: tuple[str, ...]
+    constant: str | None
+    formula: str
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def theta_names(self) -> tuple[str, ...]:
+        """Names of the optimisation parameters: log-coefficients, log-constant, exponents."""
+        logs = tuple(f"log {c}" for c in self.coefficients)
+        const = (f"log {self.constant}",) if self.constant else ()
+        return logs + const + self.exponents
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        """Names of the reported parameters, in the order of ``theta``."""
+        const = (self.constant,) if self.constant else ()
+        return self.coefficients + const + self.exponents
+
+    def log_predict(self, theta: np.ndarray, log_x: np.ndarray) -> np.ndarray:
+        """Predicted log-loss ``(k, n)`` for parameter rows ``theta`` ``(k, p)`` at ``log_x`` ``(n, m)``."""
+        return self.log_predict_vjp(theta, log_x)[0]
+
+    def log_predict_vjp(self, theta: np.ndarray, log_x: np.ndarray):
+        """Predicted log-loss ``(k, n)`` and its vector-Jacobian product.
+
+        The second value is a function taking ``u`` ``(k, n)`` and returning
+        ``sum_n u[:, n] * d pred[:, n] / d theta``, shape ``(k, p)``.
+        """
+        theta = np.atleast_2d(theta)
+        t = self.n_terms
+        expo = theta[:, theta.shape[1] - t :]
+        logs = [theta[:, j : j + 1] - expo[:, j : j + 1] * log_x[:, j] for j in range(t)]
+        if self.constant:
+            logs.append(np.broadcast_to(theta[:, t : t + 1], logs[0].shape))
+        top = logs[0]
+        for term in logs[1:]:
+            top = np.maximum(top, term)
+        # floor at exp(-700): subnormal numbers are slow and their share is negligible
+        weights = [np.exp(np.maximum(term - top, -700.0)) for term in logs]
+        total = sum(weights)
+        out = top + np.log(total)
+
+        def vjp(u: np.ndarray) -> np.ndarray:
+            scaled = [u * (w / total) for w in weights]
+            grads = [sc.sum(axis=1) for sc in scaled]
+            grads += [-(scaled[j] @ log_x[:, j]) for j in range(t)]
+            return np.column_stack(grads)
+
+        return out, vjp
+
+    def natural(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        """Named parameters (coefficients and constant exponentiated) from ``theta`` ``(..., p)``."""
+        theta = np.asarray(theta, dtype=float)
+        n_logs = self.n_terms + bool(self.constant)
+        values = np.concatenate([np.exp(theta[..., :n_logs]), theta[..., n_logs:]], axis=-1)
+        return {name: values[..., i] for i, name in enumerate(self.param_names)}
+
+    def theta(self, params: dict[str, float]) -> np.ndarray:
+        """``theta`` from named parameters (the inverse of :meth:`natural`)."""
+        n_logs = self.n_terms + bool(self.constant)
+        values = [params[name] for name in self.param_names]
+        return np.array([np.log(v) for v in values[:n_logs]] + values[n_logs:], dtype=float)
+
+    def start_grid(self) -> np.ndarray:
+        """The grid of starting points of Hoffmann et al. (2022), appendix D.2.
+
+        Exponents in {0, 0.5, ..., 2}, log-constant in {-1, -0.5, ..., 1},
+        log-coefficients in {0, 5, ..., 25}: 4500 starts for Chinchilla.
+        """
+        log_coef = np.arange(0.0, 30.0, 5.0)
+        log_const = np.arange(-1.0, 1.5, 0.5)
+        expo = np.arange(0.0, 2.5, 0.5)
+        axes = [log_coef] * self.n_terms + ([log_const] if self.constant else []) + [expo] * self.n_terms
+        return np.array(list(itertools.product(*axes)), dtype=float)
+
+    def __call__(self, params: dict[str, float], **inputs) -> np.ndarray:
+        """The predicted loss at the given inputs, e.g. ``law(params, N=1e9, D=2e10)``."""
+        log_x = np.column_stack([np.log(np.asarray(inputs[name], dtype=float)).ravel() for name in self.inputs])
+        return np.exp(self.log_predict(self.theta(params)[None], log_x)[0])
+
+
+chinchilla = ScalingLaw(
+    name="chinchilla",
+    inputs=("N", "D"),
+    coefficients=("A", "B"),
+    exponents=("alpha", "beta"),
+    constant="E",
+    formula="L(N, D) = E + A / N^alpha + B / D^beta",
+)
+
+saturating_power_law = ScalingLaw(
+    name="saturating_power_law",
+    inputs=("x",),
+    coefficients=("A",),
+    exponents=("alpha",),
+    constant="E",
+    formula="L(x) = E + A x^-alpha",
+)
+
+power_law = ScalingLaw(
+    name="power_law",
+    inputs=("x",),
+    coefficients=("A",),
+    exponents=("alpha",),
+    constant=None,
+    formula="L(x) = A x^-alpha",
+)
+
+LAWS = {law.name: law for law in (chinchilla, saturating_power_law, power_law)}
+
+
+def get_law(law: str | ScalingLaw) -> ScalingLaw:
+    """A law by name, or the law itself."""
+    if isinstance(law, ScalingLaw):
+        return law
+    return LAWS[check_choice(law, "law", tuple(LAWS))]
