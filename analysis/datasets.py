@@ -27,6 +27,7 @@ __all__ = [
     "DATA_DIR",
     "list_datasets",
     "load_chinchilla",
+    "load_chinchilla_published",
     "load_rashomon_data",
     "load_sklearn",
     "load_statsmodels",
@@ -88,6 +89,19 @@ def load_chinchilla() -> pd.DataFrame:
     raw = pd.read_csv(_repo_file("chinchilla_runs.csv"))
     n, c = raw["Model Size"].to_numpy(), raw["Training FLOP"].to_numpy()
     return pd.DataFrame({"N": n, "C": c, "D": c / (6 * n), "loss": raw["loss"].to_numpy()})
+
+
+def load_chinchilla_published() -> pd.DataFrame:
+    """Published fits of the Chinchilla law to these runs, with their sources.
+
+    Returns
+    -------
+    DataFrame indexed by ``estimate`` (``hoffmann_rounded``, ``hoffmann_unrounded``,
+    ``epoch_grid_huber``, ``epoch_huber_mle``, ``epoch_huber_mle_se``,
+    ``epoch_huber_mle_ci_low``, ``epoch_huber_mle_ci_high``) with columns
+    ``source``, ``A``, ``B``, ``E``, ``alpha``, ``beta``, ``objective``, ``note``.
+    """
+    return pd.read_csv(_repo_file("chinchilla_published_fits.csv"), index_col="estimate")
 
 
 def load_sklearn(name: str) -> pd.DataFrame:
@@ -184,7 +198,10 @@ def load_rashomon_data(name: str) -> pd.DataFrame:
 def list_datasets() -> pd.DataFrame:
     """Catalogue of the data sets the loaders offer: name, loader, source, available here."""
     shared = shared_data_dir() is not None
-    rows = [("chinchilla", "load_chinchilla", "data/ (Hoffmann et al. 2022, Epoch AI extraction)", True)]
+    rows = [
+        ("chinchilla", "load_chinchilla", "data/ (Hoffmann et al. 2022, Epoch AI extraction)", True),
+        ("chinchilla_published", "load_chinchilla_published", "data/ (published fits, cited)", True),
+    ]
     rows += [(name, "load_sklearn", "scikit-learn", True) for name in _SKLEARN]
     rows += [(name, "load_statsmodels", "statsmodels", True) for name in _STATSMODELS]
     rows += [(name, "load_rashomon_data", "shared/data/rashomon", shared) for name in _RASHOMON]

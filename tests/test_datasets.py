@@ -86,5 +86,12 @@ def test_catalogue():
     assert cat["name"].is_unique
     for _, row in cat[cat["available"] & (cat["loader"] != "load_rashomon_data")].iterrows():
         loader = getattr(datasets, row["loader"])
-        frame = loader() if row["loader"] == "load_chinchilla" else loader(row["name"])
+        frame = loader() if row["loader"].startswith("load_chinchilla") else loader(row["name"])
         assert isinstance(frame, pd.DataFrame) and len(frame) > 0
+
+
+def test_published_chinchilla_fits():
+    fits = datasets.load_chinchilla_published()
+    assert fits.loc["epoch_huber_mle", "A"] == 482.01 and fits.loc["hoffmann_rounded", "beta"] == 0.28
+    assert fits.loc["epoch_grid_huber", "objective"] == 1.01827e-3
+    assert (fits.loc["epoch_huber_mle_ci_low", ["A", "B", "E"]] < fits.loc["epoch_huber_mle", ["A", "B", "E"]]).all()

@@ -7,7 +7,7 @@ import pytest
 from analysis.notebooks import NOTEBOOK_DIR, execute_notebook, find_notebooks, inject_parameters
 
 NOTEBOOKS = find_notebooks()
-SMALL = {"n_boot": 200}  # overrides of the parameters cells; names a notebook lacks are harmless
+SMALL = {"n_boot": 200, "start_step": 9}  # overrides of parameters cells; names a notebook lacks are harmless
 
 
 def test_harness_finds_every_notebook():

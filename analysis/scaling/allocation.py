@@ -15,6 +15,7 @@ import pandas as pd
 from .._validation import check_positive
 from ..errors import AnalysisInputError
 from .fit import ScalingLawFit
+from .laws import chinchilla
 
 __all__ = ["compute_optimal"]
 
@@ -26,15 +27,16 @@ def _optimum(A, B, alpha, beta, C):
     return G * (C / 6) ** a, (C / 6) ** b / G
 
 
-def compute_optimal(fit: ScalingLawFit, C, *, flops_per_token_param: float = 6.0) -> pd.DataFrame:
+def compute_optimal(fit: ScalingLawFit | dict, C, *, flops_per_token_param: float = 6.0) -> pd.DataFrame:
     """Compute-optimal model size and tokens for budgets ``C`` (FLOP), with bootstrap bands.
 
     Parameters
     ----------
-    fit : ScalingLawFit
-        A fit of the ``chinchilla`` law; with a bootstrap, the table adds
-        percentile bands at the fit's level (``*_low``, ``*_high``). These are
-        confidence bands of the optimum, not prediction intervals of a run.
+    fit : ScalingLawFit or dict
+        A fit of the ``chinchilla`` law, or its parameters ``A``, ``B``, ``E``,
+        ``alpha``, ``beta`` (e.g. a published fit). For a fit with a bootstrap,
+        the table adds percentile bands at the fit's level (``*_low``,
+        ``*_high``): confidence bands of the optimum, not prediction intervals of a run.
     C : float or array
         Training compute budgets in FLOP.
     flops_per_token_param : float
@@ -45,24 +47,32 @@ def compute_optimal(fit: ScalingLawFit, C, *, flops_per_token_param: float = 6.0
     DataFrame with columns ``C``, ``N_opt``, ``D_opt``, ``tokens_per_param``,
     ``loss_opt`` (the law at the optimum), and the band columns.
     """
-    if fit.law.name != "chinchilla":
+    if isinstance(fit, dict):
+        missing = [k for k in chinchilla.param_names if k not in fit]
+        if missing:
+            raise AnalysisInputError.about(
+                "fit", f"parameters {list(chinchilla.param_names)}", f"none for {missing}", "Pass all five."
+            )
+        p, boot, level = {k: float(fit[k]) for k in chinchilla.param_names}, None, None
+    elif fit.law.name == "chinchilla":
+        p, boot, level = fit.params, fit.boot_params, fit.ci
+    else:
         raise AnalysisInputError.about(
             "fit", "a fit of the 'chinchilla' law L(N, D)", f"a fit of '{fit.law.name}'",
             "Fit fit_scaling_law(data, law='chinchilla') first.",
         )
     C = check_positive(np.atleast_1d(np.asarray(C, dtype=float)), "C", ndim=1)
     scale = 6.0 / flops_per_token_param
-    p = fit.params
     n_opt, d_opt = _optimum(p["A"], p["B"], p["alpha"], p["beta"], C * scale)
     frame = pd.DataFrame({
-        "C": C, "N_opt": n_opt[...], "D_opt": d_opt[...], "tokens_per_param": d_opt / n_opt,
-        "loss_opt": fit.law(p, N=n_opt, D=d_opt),
+        "C": C, "N_opt": n_opt, "D_opt": d_opt, "tokens_per_param": d_opt / n_opt,
+        "loss_opt": chinchilla(p, N=n_opt, D=d_opt),
     })
-    if fit.boot_params is not None:
-        bp = {k: fit.boot_params[k].to_numpy()[:, None] for k in ("A", "B", "alpha", "beta", "E")}
+    if boot is not None:
+        bp = {k: boot[k].to_numpy()[:, None] for k in chinchilla.param_names}
         bn, bd = _optimum(bp["A"], bp["B"], bp["alpha"], bp["beta"], C * scale)
         bl = bp["E"] + bp["A"] / bn ** bp["alpha"] + bp["B"] / bd ** bp["beta"]
-        lo, hi = (1 - fit.ci) / 2, (1 + fit.ci) / 2
+        lo, hi = (1 - level) / 2, (1 + level) / 2
         for name, reps in (("N_opt", bn), ("D_opt", bd), ("tokens_per_param", bd / bn), ("loss_opt", bl)):
             frame[f"{name}_low"], frame[f"{name}_high"] = np.quantile(reps, [lo, hi], axis=0)
     return frame

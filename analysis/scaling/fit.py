@@ -287,14 +287,14 @@ class ScalingLawFit(Result):
         return self.observed * np.exp(self.residuals)
 
     def plot(self, ax=None):
-        """Observed against predicted loss per run (log-log) with the identity line; returns the Axes."""
+        """Observed against predicted loss per run, with the identity line; returns the Axes."""
         import matplotlib.pyplot as plt
 
         ax = ax if ax is not None else plt.gca()
-        ax.scatter(self.fitted, self.observed, s=8, label="runs")
+        ax.scatter(self.fitted, self.observed, s=6, label="runs")
         lims = [min(self.fitted.min(), self.observed.min()), max(self.fitted.max(), self.observed.max())]
         ax.plot(lims, lims, color="0.4", lw=0.8, ls="--", label="observed = predicted")
-        ax.set(xscale="log", yscale="log", xlabel="predicted loss", ylabel="observed loss")
+        ax.set(xlabel="predicted loss", ylabel="observed loss")
         return ax
 
 

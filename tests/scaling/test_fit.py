@@ -1,4 +1,3 @@
-import dataclasses
 import warnings
 
 import matplotlib.pyplot as plt
@@ -71,8 +70,7 @@ def test_tokens_per_parameter_at_chinchilla_compute(mle_fit):
     assert table.loc[0, "tokens_per_param"] == pytest.approx(18.3, abs=0.05)
     assert table.loc[0, "tokens_per_param_low"] < 18.3 < table.loc[0, "tokens_per_param_high"]
     hoffmann = {"A": 406.40, "B": 410.72, "E": 1.6934, "alpha": 0.33917, "beta": 0.28491}
-    fit = dataclasses.replace(mle_fit, params=hoffmann, boot_params=None)
-    row = compute_optimal(fit, 5.88e23).loc[0]
+    row = compute_optimal(hoffmann, 5.88e23).loc[0]
     assert row["tokens_per_param"] == pytest.approx(59.0, abs=0.05)
     assert 6 * row["N_opt"] * row["D_opt"] == pytest.approx(5.88e23, rel=1e-12)
     assert row["loss_opt"] == pytest.approx(chinchilla(hoffmann, N=row["N_opt"], D=row["D_opt"])[0])
@@ -174,5 +172,7 @@ def test_bad_options(epoch_runs):
         fit_scaling_law(epoch_runs, x="N")
     with pytest.raises(AnalysisInputError, match="5 columns"):
         fit_scaling_law(epoch_runs, starts=np.zeros((3, 4)))
+    with pytest.raises(AnalysisInputError, match="none for"):
+        compute_optimal({"A": 1.0}, 1e21)
     with pytest.raises(AnalysisInputError, match="chinchilla"):
         compute_optimal(fit_scaling_law(_power_law_runs(), "power_law", x="C", loss="squared"), 1e21)

@@ -1,0 +1,80 @@
+"""ipywidgets front-end for scaling-law fits: hold out the largest runs, change delta.
+
+The widget only wires sliders to :func:`extrapolation_summary`, a plain function
+the tests call directly.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisInputError
+from .allocation import compute_optimal
+from .fit import fit_scaling_law
+from .laws import chinchilla
+
+__all__ = ["ExtrapolationExplorer", "extrapolation_summary"]
+
+CHINCHILLA_COMPUTE = 6 * 70e9 * 1.4e12  # FLOP of Chinchilla itself (70B parameters, 1.4T tokens)
+
+
+def extrapolation_summary(runs: pd.DataFrame, max_compute: float, delta: float, *, starts=None) -> str:
+    """Fit the Chinchilla law on runs with ``C <= max_compute`` and describe its extrapolation.
+
+    Returns one line: the fitted exponents and ``E``, the mean absolute
+    percentage error on the held-out larger runs, and the compute-optimal
+    tokens per parameter at Chinchilla's compute.
+    """
+    train, test = runs[runs["C"] <= max_compute], runs[runs["C"] > max_compute]
+    if len(train) < 10:
+        raise AnalysisInputError.about(
+            "max_compute", "a cut-off that keeps at least 10 runs for the fit", f"{len(train)} runs",
+            "Raise the cut-off.",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the LAD note is part of the fit's summary
+        fit = fit_scaling_law(train, chinchilla, loss="huber", delta=delta, starts=starts)
+    p = fit.params
+    text = f"fit on {len(train)} runs: E = {p['E']:.3f}, alpha = {p['alpha']:.3f}, beta = {p['beta']:.3f}"
+    if len(test):
+        mape = 100 * np.mean(np.abs(fit.predict(test) / test["loss"].to_numpy() - 1))
+        text += f"; {len(test)} held-out runs: MAPE {mape:.2f}%"
+    ratio = compute_optimal(fit, CHINCHILLA_COMPUTE).loc[0, "tokens_per_param"]
+    return text + f"; tokens per parameter at 5.9e23 FLOP: {ratio:.1f}"
+
+
+class ExtrapolationExplorer(widgets.VBox):
+    """Sliders over the compute cut-off of the fitted runs and over Huber's delta.
+
+    Attributes
+    ----------
+    max_compute, delta : ipywidgets.FloatLogSlider
+    readout : ipywidgets.Label
+        Shows ``extrapolation_summary(runs, max_compute.value, delta.value, starts=starts)``.
+    """
+
+    def __init__(self, runs: pd.DataFrame, *, starts=None, max_compute: float | None = None, delta: float = 1e-3):
+        self.runs, self.starts = runs, starts
+        top = np.log10(runs["C"].max())
+        self.max_compute = widgets.FloatLogSlider(
+            value=max_compute or 10**top, min=np.floor(top) - 2, max=top, step=0.05, description="max C",
+            readout_format=".2e", continuous_update=False,
+        )
+        self.delta = widgets.FloatLogSlider(
+            value=delta, min=-4, max=-1, step=0.25, description="delta", readout_format=".1e",
+            continuous_update=False,
+        )
+        self.readout = widgets.Label()
+        for slider in (self.max_compute, self.delta):
+            slider.observe(self._update, names="value")
+        self._update()
+        super().__init__([self.max_compute, self.delta, self.readout])
+
+    def _update(self, change=None) -> None:
+        self.readout.value = extrapolation_summary(
+            self.runs, self.max_compute.value, self.delta.value, starts=self.starts
+        )
