@@ -1,10 +1,12 @@
-"""Scaling laws: functional forms, robust fits with bootstrap, compute-optimal allocation."""
+"""Scaling laws: functional forms, robust fits with bootstrap, IsoFLOP analysis, compute-optimal allocation."""
 
 from .allocation import compute_optimal
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law
+from .isoflop import IsoFLOPResult, isoflop_fit
 from .laws import LAWS, ScalingLaw, chinchilla, get_law, power_law, saturating_power_law
 
 __all__ = [
+    "IsoFLOPResult",
     "LAWS",
     "LOSSES",
     "ScalingLaw",
@@ -13,6 +15,7 @@ __all__ = [
     "compute_optimal",
     "fit_scaling_law",
     "get_law",
+    "isoflop_fit",
     "power_law",
     "saturating_power_law",
 ]
