@@ -281,6 +281,33 @@ class ScalingLawFit(Result):
         values = {name: check_positive(np.atleast_1d(inputs[name]), name) for name in self.law.inputs}
         return self.law(self.params, **values)
 
+    def predict_interval(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None, **inputs):
+        """Bootstrap interval of the predicted loss at new inputs, at the fit's level ``ci``.
+
+        ``kind="confidence"`` bounds the law itself (the spread of the bootstrap
+        fits); ``kind="prediction"`` bounds the loss of one new run: each
+        bootstrap fit's prediction is shifted by a residual drawn from the fit's
+        residuals (in log space), so it also carries the run-to-run scatter.
+
+        Returns a DataFrame with columns ``estimate``, ``low``, ``high``.
+        """
+        check_choice(kind, "kind", ("confidence", "prediction"))
+        if self.boot_params is None:
+            raise AnalysisInputError.about(
+                "fit", "a fit with a bootstrap", "n_boot=0", "Refit with fit_scaling_law(..., n_boot=1000)."
+            )
+        estimate = self.predict(data, **inputs)
+        if data is not None:
+            inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
+        log_x = np.column_stack([np.log(np.atleast_1d(np.asarray(inputs[name], dtype=float))) for name in self.law.inputs])
+        theta = np.column_stack([self.law.theta(row) for row in self.boot_params.to_dict("records")]).T
+        log_pred = self.law.log_predict(theta, log_x)  # (n_boot, m)
+        if kind == "prediction":
+            draws = check_rng(rng).integers(0, len(self.residuals), log_pred.shape)
+            log_pred = log_pred - self.residuals[draws]
+        low, high = np.quantile(np.exp(log_pred), [(1 - self.ci) / 2, (1 + self.ci) / 2], axis=0)
+        return pd.DataFrame({"estimate": estimate, "low": low, "high": high})
+
     @property
     def fitted(self) -> np.ndarray:
         """Predicted loss per run."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import AnalysisInputError
 from .allocation import compute_optimal
+from .backtest import backtest
 from .fit import fit_scaling_law
 from .laws import chinchilla
 
@@ -29,20 +30,24 @@ def extrapolation_summary(runs: pd.DataFrame, max_compute: float, delta: float, 
     percentage error on the held-out larger runs, and the compute-optimal
     tokens per parameter at Chinchilla's compute.
     """
-    train, test = runs[runs["C"] <= max_compute], runs[runs["C"] > max_compute]
-    if len(train) < 10:
+    n_train = int((runs["C"] <= max_compute).sum())
+    if n_train < 10:
         raise AnalysisInputError.about(
-            "max_compute", "a cut-off that keeps at least 10 runs for the fit", f"{len(train)} runs",
+            "max_compute", "a cut-off that keeps at least 10 runs for the fit", f"{n_train} runs",
             "Raise the cut-off.",
         )
+    options = {"law": chinchilla, "loss": "huber", "delta": delta, "starts": starts}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the LAD note is part of the fit's summary
-        fit = fit_scaling_law(train, chinchilla, loss="huber", delta=delta, starts=starts)
+        if n_train < len(runs):
+            result = backtest(runs, max_compute, by="C", **options)
+            fit, held_out = result.fits[0], result.errors.iloc[0]
+        else:
+            fit, held_out = fit_scaling_law(runs, **options), None
     p = fit.params
-    text = f"fit on {len(train)} runs: E = {p['E']:.3f}, alpha = {p['alpha']:.3f}, beta = {p['beta']:.3f}"
-    if len(test):
-        mape = 100 * np.mean(np.abs(fit.predict(test) / test["loss"].to_numpy() - 1))
-        text += f"; {len(test)} held-out runs: MAPE {mape:.2f}%"
+    text = f"fit on {n_train} runs: E = {p['E']:.3f}, alpha = {p['alpha']:.3f}, beta = {p['beta']:.3f}"
+    if held_out is not None:
+        text += f"; {int(held_out['n_test'])} held-out runs: MAPE {held_out['mape']:.2f}%"
     ratio = compute_optimal(fit, CHINCHILLA_COMPUTE).loc[0, "tokens_per_param"]
     return text + f"; tokens per parameter at 5.9e23 FLOP: {ratio:.1f}"
 

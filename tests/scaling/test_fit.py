@@ -176,3 +176,19 @@ def test_bad_options(epoch_runs):
         compute_optimal({"A": 1.0}, 1e21)
     with pytest.raises(AnalysisInputError, match="chinchilla"):
         compute_optimal(fit_scaling_law(_power_law_runs(), "power_law", x="C", loss="squared"), 1e21)
+
+
+def test_confidence_and_prediction_intervals(epoch_runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fit = fit_scaling_law(epoch_runs, starts=chinchilla.start_grid()[::9], n_boot=300, rng=0)
+    conf = fit.predict_interval(epoch_runs)
+    pred = fit.predict_interval(epoch_runs, kind="prediction", rng=0)
+    assert (pred["high"] - pred["low"] > conf["high"] - conf["low"]).all()
+    # prediction intervals of runs should cover about ci of the runs; the law's band covers far fewer
+    observed = epoch_runs["loss"].to_numpy()
+    coverage = np.mean((pred["low"] <= observed) & (observed <= pred["high"]))
+    assert 0.85 <= coverage <= 1.0
+    assert np.mean((conf["low"] <= observed) & (observed <= conf["high"])) < coverage
+    with pytest.raises(AnalysisInputError, match="n_boot=0"):
+        fit_scaling_law(_power_law_runs(), "power_law", x="C", loss="squared").predict_interval(C=[1e22])
