@@ -1,7 +1,6 @@
 """The tour notebook in a real browser: JupyterLab in headless Chromium, run all, move the slider."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess

@@ -15,4 +15,4 @@ def test_fit_error_and_convergence_warning_types():
     with pytest.warns(ConvergenceWarning, match="did not converge"):
         import warnings
 
-        warnings.warn("did not converge", ConvergenceWarning)
+        warnings.warn("did not converge", ConvergenceWarning, stacklevel=1)

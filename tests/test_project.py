@@ -42,3 +42,14 @@ def test_readme_points_to_every_notebook():
     readme = (ROOT / "README.md").read_text()
     for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.py"):
         assert f"notebooks/{path.name}" in readme
+
+
+def test_code_passes_the_linter():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "analysis", "tests", "benchmarks", "notebooks"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout

@@ -55,7 +55,8 @@ class BacktestResult(Result):
 
         ax = ax if ax is not None else plt.gca()
         for cutoff, group in self.predictions.groupby("cutoff"):
-            ax.scatter(group["by"], group["predicted"] / group["observed"], s=8, label=f"fit on {self.by} <= {cutoff:.1e}")
+            ratio = group["predicted"] / group["observed"]
+            ax.scatter(group["by"], ratio, s=8, label=f"fit on {self.by} <= {cutoff:.1e}")
         ax.axhline(1.0, color="0.4", lw=0.8, ls="--")
         ax.set(xscale="log", xlabel=self.by, ylabel="predicted / observed loss")
         return ax

@@ -299,7 +299,7 @@ class ScalingLawFit(Result):
         estimate = self.predict(data, **inputs)
         if data is not None:
             inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
-        log_x = np.column_stack([np.log(np.atleast_1d(np.asarray(inputs[name], dtype=float))) for name in self.law.inputs])
+        log_x = np.column_stack([np.log(np.atleast_1d(inputs[name]).astype(float)) for name in self.law.inputs])
         theta = np.column_stack([self.law.theta(row) for row in self.boot_params.to_dict("records")]).T
         log_pred = self.law.log_predict(theta, log_x)  # (n_boot, m)
         if kind == "prediction":
