@@ -3,22 +3,25 @@ allocation and backtests."""
 
 from .allocation import compute_optimal
 from .backtest import BacktestResult, backtest
-from .fit import LOSSES, ScalingLawFit, fit_scaling_law
+from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
-from .laws import LAWS, ScalingLaw, chinchilla, get_law, power_law, saturating_power_law
+from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 
 __all__ = [
     "BacktestResult",
+    "CustomLaw",
     "IsoFLOPResult",
     "LAWS",
     "LOSSES",
     "ScalingLaw",
     "ScalingLawFit",
     "backtest",
+    "broken_power_law",
     "chinchilla",
     "compute_optimal",
     "fit_scaling_law",
     "get_law",
+    "grid_search",
     "isoflop_fit",
     "power_law",
     "saturating_power_law",

@@ -94,7 +94,7 @@ def minimize_batched(
         s = step[:, None] * d
         y = g_new - ga
         sy = np.einsum("ki,ki->k", s, y)
-        update = moved & (sy > 1e-300)
+        update = moved & (sy > 1e-300) & np.isfinite(sy)
         if update.any():
             hu, su, yu, rho = ha[update], s[update], y[update], 1.0 / sy[update]
             first = fresh[active[update]]  # scale the identity before the first update (Nocedal & Wright 6.20)
@@ -107,8 +107,10 @@ def minimize_batched(
                 - rho[:, None, None] * (hy[:, :, None] * su[:, None, :] + su[:, :, None] * hy[:, None, :])
                 + (rho**2 * yhy + rho)[:, None, None] * su[:, :, None] * su[:, None, :]
             )
+            broken = ~np.isfinite(hu).all(axis=(1, 2))  # overflow in the update: start the model afresh
+            hu[broken] = np.eye(p)
             ha[update] = hu
-            fresh[active[update]] = False
+            fresh[active[update]] = broken
         failed = ~moved & ~fresh[active]  # the curvature model failed: retry from steepest descent
         ha[failed] = np.eye(p)
         fresh[active[failed]] = True

@@ -40,15 +40,16 @@ from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning, FitError
 from ._optimize import minimize_batched
-from .laws import ScalingLaw, get_law
+from .laws import CustomLaw, ScalingLaw, get_law
 
-__all__ = ["LOSSES", "ScalingLawFit", "fit_scaling_law"]
+__all__ = ["LOSSES", "ScalingLawFit", "fit_scaling_law", "grid_search"]
 
 LOSSES = ("huber", "squared", "absolute", "asymmetric", "huber_mle")
 _BEST_RTOL = 1e-6  # a start "reached the best objective" within this relative distance
 _BOOT_CHUNK = 500  # bootstrap replicates optimised per batch
 _LAD_SHARE = 0.75  # above this share of residuals beyond delta, a Huber fit is close to LAD
-_ROWS_PER_PASS = 64  # parameter rows evaluated per pass: keeps the arrays in cache
+_ROWS_PER_PASS = 64  # parameter rows evaluated per pass with gradients: keeps the arrays in cache
+_VALUES_PER_PASS = 2**16  # rows x runs evaluated per pass without gradients
 
 
 def _huber(r: np.ndarray, delta: float) -> tuple[np.ndarray, np.ndarray]:
@@ -85,9 +86,7 @@ def huber_normaliser(delta: float) -> float:
 class _Objective:
     """Objective and gradient of a law on data, batched over parameter rows and run weights."""
 
-    def __init__(
-        self, law: ScalingLaw, log_x, log_y, loss: str, delta: float, quantile: float, weights=None, smoothing=0.0
-    ):
+    def __init__(self, law, log_x, log_y, loss: str, delta: float, quantile: float, weights=None, smoothing=0.0):
         self.law, self.log_x, self.log_y = law, log_x, log_y
         self.loss, self.delta, self.quantile, self.smoothing = loss, delta, quantile, smoothing
         self.weights = weights  # (k, n) run counts per problem, or None for all ones
@@ -102,6 +101,24 @@ class _Objective:
             for i in range(0, len(theta), _ROWS_PER_PASS)
         ]
         return np.concatenate([f for f, _ in parts]), np.concatenate([g for _, g in parts])
+
+    def values(self, theta: np.ndarray) -> np.ndarray:
+        """Objective values ``(m,)`` at parameter rows ``theta`` ``(m, p)``, without gradients."""
+        out = np.empty(len(theta))
+        step = max(_ROWS_PER_PASS, _VALUES_PER_PASS // len(self.log_y))
+        for i in range(0, len(theta), step):
+            chunk = theta[i : i + step]
+            w = np.ones((1, len(self.log_y))) if self.weights is None else self.weights[i : i + step]
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                r = self.law.log_predict(chunk, self.log_x) - self.log_y
+                if self.loss == "huber_mle":
+                    log_sigma = _profile_log_scale(r, w, self.delta)
+                    rho, _ = _rho_psi(r / np.exp(log_sigma), self.loss, self.delta, self.quantile)
+                    rho = rho + log_sigma + self.log_z
+                else:
+                    rho, _ = _rho_psi(r, self.loss, self.delta, self.quantile, self.smoothing)
+                out[i : i + len(chunk)] = np.sum(w * rho, axis=1)
+        return np.where(np.isfinite(out), out, np.inf)
 
     def _evaluate(self, theta: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         w = np.ones((1, len(self.log_y))) if self.weights is None else self.weights[rows]
@@ -169,7 +186,7 @@ class ScalingLawFit(Result):
 
     Attributes
     ----------
-    law : ScalingLaw
+    law : ScalingLaw or CustomLaw
     params : dict of str to float
         The named parameters (``A``, ``B``, ``E``, ``alpha``, ``beta`` for Chinchilla).
     scale : float or None
@@ -196,7 +213,7 @@ class ScalingLawFit(Result):
         Level of the bootstrap intervals.
     """
 
-    law: ScalingLaw
+    law: ScalingLaw | CustomLaw
     params: dict
     scale: float | None
     inputs: dict
@@ -325,13 +342,13 @@ class ScalingLawFit(Result):
         return ax
 
 
-def _prepare(data, law: ScalingLaw, x, y: str):
+def _prepare(data, law: ScalingLaw | CustomLaw, x, y: str):
     if x is None:
         x = law.inputs
     x = (x,) if isinstance(x, str) else tuple(x)
-    if len(x) != law.n_terms:
+    if len(x) != len(law.inputs):
         raise AnalysisInputError.about(
-            "x", f"{law.n_terms} column name(s) for the inputs {list(law.inputs)} of '{law.name}'", f"{list(x)}",
+            "x", f"{len(law.inputs)} column name(s) for the inputs {list(law.inputs)} of '{law.name}'", f"{list(x)}",
             "Name one column per input, e.g. x=('N', 'D').",
         )
     check_columns(data, (*x, y))
@@ -342,7 +359,7 @@ def _prepare(data, law: ScalingLaw, x, y: str):
 
 def fit_scaling_law(
     data: pd.DataFrame,
-    law: str | ScalingLaw = "chinchilla",
+    law: str | ScalingLaw | CustomLaw = "chinchilla",
     *,
     x=None,
     y: str = "loss",
@@ -361,8 +378,9 @@ def fit_scaling_law(
     ----------
     data : DataFrame
         One row per training run.
-    law : str or ScalingLaw
-        ``"chinchilla"`` (inputs N, D), ``"saturating_power_law"`` or ``"power_law"`` (input x).
+    law : str, ScalingLaw or CustomLaw
+        ``"chinchilla"`` (inputs N, D), ``"saturating_power_law"`` or ``"power_law"``
+        (input x), or a user-supplied :class:`~analysis.scaling.CustomLaw`.
     x : str or tuple of str, optional
         Columns holding the law's inputs, in order (default: the law's input names).
     y : str
@@ -373,8 +391,11 @@ def fit_scaling_law(
         Huber threshold, in log-loss units (or in units of ``sigma`` for ``huber_mle``).
     quantile : float
         For ``loss="asymmetric"``: the share of runs whose loss lies below the fitted curve.
-    starts : array, shape (k, p), optional
-        Starting points in the law's ``theta`` space (default: Hoffmann's grid).
+    starts : array of shape (k, p), DataFrame or dict, optional
+        Starting points: in the law's ``theta`` space; as a DataFrame of named
+        parameters, one start per row (e.g. the best rows of :func:`grid_search`);
+        or as a dict of values per parameter, all combinations tried. Default:
+        the law's grid (Hoffmann's 4500 starts for Chinchilla).
     n_boot : int
         Bootstrap replicates over runs (0: none).
     ci : float
@@ -398,7 +419,7 @@ def fit_scaling_law(
             "data", f"more runs than the {n_params} parameters of the fit", f"{len(log_y)} runs",
             "Add runs or fit a law with fewer parameters.",
         )
-    starts = law.start_grid() if starts is None else np.atleast_2d(np.asarray(starts, dtype=float))
+    starts = _as_starts(law, starts)
     if starts.shape[1] != len(law.theta_names):
         raise AnalysisInputError.about(
             "starts", f"{len(law.theta_names)} columns ({', '.join(law.theta_names)})", f"shape {starts.shape}",
@@ -443,6 +464,46 @@ def fit_scaling_law(
             stacklevel=2,
         )
     return fit
+
+
+def _as_starts(law, starts) -> np.ndarray:
+    """Starting points in ``theta`` space from None (the law's grid), a DataFrame of named starts
+    (one per row), a dict of value lists (all combinations), or a ``theta`` array."""
+    if starts is None:
+        return law.start_grid()
+    if isinstance(starts, pd.DataFrame):
+        check_columns(starts, law.param_names, name="starts")
+        return np.atleast_2d(law.theta({name: starts[name].to_numpy(float) for name in law.param_names}).T)
+    if isinstance(starts, dict):
+        missing = [name for name in law.param_names if name not in starts]
+        if missing:
+            raise AnalysisInputError.about(
+                "starts", f"a list of starting values for every parameter {list(law.param_names)}",
+                f"none for {missing}", "Give each parameter a list of values; all combinations are tried.",
+            )
+        mesh = np.meshgrid(*[np.atleast_1d(starts[name]).astype(float) for name in law.param_names], indexing="ij")
+        return law.theta({name: m.ravel() for name, m in zip(law.param_names, mesh)}).T
+    return np.atleast_2d(np.asarray(starts, dtype=float))
+
+
+def grid_search(
+    data: pd.DataFrame, law, grid: dict, *, x=None, y: str = "loss", loss: str = "huber", delta: float = 1e-3,
+    quantile: float = 0.1,
+) -> pd.DataFrame:
+    """The objective of ``fit_scaling_law`` at every combination of parameter values in ``grid``.
+
+    Evaluated in vectorised batches. Returns one row per grid point (the
+    parameters and ``objective``), sorted from the best; pass the best rows as
+    ``starts`` to :func:`fit_scaling_law` to refine them.
+    """
+    law = get_law(law)
+    loss = check_choice(loss, "loss", LOSSES)
+    _, log_x, log_y = _prepare(data, law, x, y)
+    theta = _as_starts(law, grid)
+    values = _Objective(law, log_x, log_y, loss, delta, quantile).values(theta)
+    table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in law.natural(theta).items()})
+    table["objective"] = values
+    return table.sort_values("objective", kind="stable", ignore_index=True)
 
 
 def _minimize_annealed(objective: _Objective, starts: np.ndarray):

@@ -16,13 +16,25 @@ which keeps every coefficient positive and evaluates stably for any size.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
 from .._validation import check_choice
+from ..errors import AnalysisInputError
 
-__all__ = ["LAWS", "ScalingLaw", "chinchilla", "get_law", "power_law", "saturating_power_law"]
+__all__ = [
+    "LAWS",
+    "CustomLaw",
+    "ScalingLaw",
+    "broken_power_law",
+    "chinchilla",
+    "get_law",
+    "power_law",
+    "saturating_power_law",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,8 +173,140 @@ power_law = ScalingLaw(
 LAWS = {law.name: law for law in (chinchilla, saturating_power_law, power_law)}
 
 
-def get_law(law: str | ScalingLaw) -> ScalingLaw:
+class CustomLaw:
+    """A user-supplied law fitted by the same machinery as the built-in ones.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(x1, ..., p1, ...)`` returning the predicted loss (positive). It
+        is called with every input as an array of shape ``(1, n)`` and every
+        parameter as an array of shape ``(k, 1)``, and must broadcast to ``(k, n)``.
+    inputs : tuple of str
+        Names of the inputs, in the order of the data columns ``x``.
+    bounds : dict of str to (low, high)
+        Every other argument of ``func`` with its bounds (``-np.inf``/``np.inf``
+        for none). Parameters are optimised in an unconstrained space: a logistic
+        map between two finite bounds, an exponential above a lower bound.
+    formula : str, optional
+    name : str, optional
+
+    Gradients are central finite differences in the unconstrained space.
+    """
+
+    def __init__(self, func: Callable, inputs, bounds: dict, *, formula: str | None = None, name: str | None = None):
+        self.func, self.inputs = func, tuple(inputs)
+        self.bounds = {k: (float(lo), float(hi)) for k, (lo, hi) in bounds.items()}
+        self.name = name or getattr(func, "__name__", "custom")
+        self.formula = formula or f"{self.name}({', '.join(self.inputs)})"
+        arguments = list(inspect.signature(func).parameters)
+        if sorted(arguments) != sorted((*self.inputs, *self.bounds)):
+            raise AnalysisInputError.about(
+                "bounds", f"bounds for exactly the parameters of {self.name}: "
+                f"{[a for a in arguments if a not in self.inputs]}", f"bounds for {list(self.bounds)}",
+                "Give one (low, high) pair per parameter, and list the inputs in `inputs`.",
+            )
+        bad = [k for k, (lo, hi) in self.bounds.items() if not lo < hi]
+        if bad:
+            raise AnalysisInputError.about("bounds", "low < high for every parameter", f"not for {bad}", "Fix them.")
+
+    @property
+    def theta_names(self) -> tuple[str, ...]:
+        return tuple(self.bounds)
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(self.bounds)
+
+    def natural(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        theta = np.asarray(theta, dtype=float)
+        out = {}
+        for i, (name, (lo, hi)) in enumerate(self.bounds.items()):
+            u = theta[..., i]
+            if np.isfinite(lo) and np.isfinite(hi):
+                out[name] = lo + (hi - lo) / (1 + np.exp(-u))
+            elif np.isfinite(lo):
+                out[name] = lo + np.exp(u)
+            elif np.isfinite(hi):
+                out[name] = hi - np.exp(u)
+            else:
+                out[name] = u
+        return out
+
+    def theta(self, params: dict) -> np.ndarray:
+        values = []
+        for name, (lo, hi) in self.bounds.items():
+            v = np.asarray(params[name], dtype=float)
+            if np.isfinite(lo) and np.isfinite(hi):
+                values.append(np.log((v - lo) / (hi - v)))
+            elif np.isfinite(lo):
+                values.append(np.log(v - lo))
+            elif np.isfinite(hi):
+                values.append(np.log(hi - v))
+            else:
+                values.append(v)
+        return np.array(values, dtype=float)
+
+    def start_grid(self) -> np.ndarray:
+        """Three starts per parameter (at 20%, 50% and 80% of a bounded range), all combinations."""
+        return np.array(list(itertools.product(*[[-1.4, 0.0, 1.4]] * len(self.bounds))), dtype=float)
+
+    def log_predict(self, theta: np.ndarray, log_x: np.ndarray) -> np.ndarray:
+        theta = np.atleast_2d(theta)
+        params = {k: v[:, None] for k, v in self.natural(theta).items()}
+        inputs = {name: np.exp(log_x[:, j])[None, :] for j, name in enumerate(self.inputs)}
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return np.log(np.broadcast_to(self.func(**inputs, **params), (len(theta), len(log_x))))
+
+    def log_predict_vjp(self, theta: np.ndarray, log_x: np.ndarray):
+        theta = np.atleast_2d(theta)
+        out = self.log_predict(theta, log_x)
+        steps = 1e-6 * np.maximum(1.0, np.abs(theta))
+
+        def vjp(u: np.ndarray) -> np.ndarray:
+            grads = []
+            for j in range(theta.shape[1]):
+                shift = np.zeros_like(theta)
+                shift[:, j] = steps[:, j]
+                diff = self.log_predict(theta + shift, log_x) - self.log_predict(theta - shift, log_x)
+                grads.append(np.sum(u * diff, axis=1) / (2 * steps[:, j]))
+            return np.column_stack(grads)
+
+        return out, vjp
+
+    def __call__(self, params: dict, **inputs) -> np.ndarray:
+        log_x = np.column_stack([np.log(np.asarray(inputs[name], dtype=float)).ravel() for name in self.inputs])
+        return np.exp(self.log_predict(self.theta(params)[None], log_x)[0])
+
+
+def broken_power_law(n_breaks: int = 1) -> CustomLaw:
+    """The broken neural scaling law of Caballero et al. (2023), eq. 1, with ``n_breaks`` breaks.
+
+    ``y = a + b x^(-c0) prod_i (1 + (x / d_i)^(1 / f_i))^(-c_i f_i)``: each break
+    at ``d_i`` changes the slope by ``c_i`` with sharpness ``f_i``.
+    """
+    names = ["a", "b", "c0"] + [f"{p}{i}" for i in range(1, n_breaks + 1) for p in ("c", "d", "f")]
+
+    def law(x, **p):
+        y = p["b"] * x ** -p["c0"]
+        for i in range(1, n_breaks + 1):
+            c, d, f = p[f"c{i}"], p[f"d{i}"], p[f"f{i}"]
+            y = y * (1 + (x / d) ** (1 / f)) ** (-c * f)
+        return p["a"] + y
+
+    law.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in ["x", *names]]
+    )
+    inf = np.inf
+    bounds = {"a": (0.0, inf), "b": (0.0, inf), "c0": (-2.0, 2.0)}
+    for i in range(1, n_breaks + 1):
+        bounds |= {f"c{i}": (-2.0, 2.0), f"d{i}": (0.0, inf), f"f{i}": (0.0, inf)}
+    return CustomLaw(law, ("x",), bounds, name=f"broken_power_law_{n_breaks}",
+                     formula="y = a + b x^-c0 prod_i (1 + (x / d_i)^(1 / f_i))^(-c_i f_i)")
+
+
+def get_law(law: str | ScalingLaw | CustomLaw) -> ScalingLaw | CustomLaw:
     """A law by name, or the law itself."""
-    if isinstance(law, ScalingLaw):
+    if isinstance(law, ScalingLaw | CustomLaw):
         return law
     return LAWS[check_choice(law, "law", tuple(LAWS))]
