@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import optimize
 
 from analysis.scaling import broken_power_law, grid_search
+
 from run import Case
 
 law = broken_power_law(1)

@@ -1,10 +1,11 @@
 """analysis.bootstrap against scipy.stats.bootstrap on the same data and seed."""
 
 import numpy as np
-from run import Case
 from scipy import stats
 
 from analysis import bootstrap
+
+from run import Case
 
 x_large = np.random.default_rng(0).exponential(size=100_000)
 x_small = np.random.default_rng(1).exponential(size=2_000)

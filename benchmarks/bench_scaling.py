@@ -10,12 +10,13 @@ the bootstrap standard error of alpha.
 import warnings
 
 import numpy as np
-from run import Case
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 from analysis import bootstrap_counts, datasets
 from analysis.scaling import chinchilla, fit_scaling_law
+
+from run import Case
 
 runs = datasets.load_chinchilla()
 kept = runs[runs["loss"] < np.sort(runs["loss"])[-5]]
