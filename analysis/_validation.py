@@ -33,6 +33,8 @@ __all__ = [
 
 def _describe_positions(mask: np.ndarray, limit: int = 5) -> str:
     """'3 entries (at index 0, 7, 9)' for the True entries of ``mask``."""
+    if mask.ndim == 0:
+        return "the value"
     where = np.argwhere(mask)
     shown = ", ".join(
         str(tuple(int(i) for i in w)) if len(w) > 1 else str(int(w[0])) for w in where[:limit]

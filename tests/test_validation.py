@@ -40,6 +40,11 @@ def test_check_array_rejects(value, match):
         check_array(value, "x", ndim=1)
 
 
+def test_scalars_are_described_as_the_value():
+    with pytest.raises(AnalysisInputError, match="non-positive values in the value"):
+        check_positive(0.0, "N")
+
+
 def test_check_array_nan_allowed_when_asked():
     assert np.isnan(check_array([np.nan, 1.0], "x", finite=False)).sum() == 1
 

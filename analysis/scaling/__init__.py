@@ -5,12 +5,15 @@ from .allocation import compute_optimal
 from .backtest import BacktestResult, backtest
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
+from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_steps
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 
 __all__ = [
     "BacktestResult",
     "CustomLaw",
     "IsoFLOPResult",
+    "KAPLAN_2020",
+    "KaplanLaw",
     "LAWS",
     "LOSSES",
     "ScalingLaw",
@@ -19,10 +22,12 @@ __all__ = [
     "broken_power_law",
     "chinchilla",
     "compute_optimal",
+    "critical_batch_size_law",
     "fit_scaling_law",
     "get_law",
     "grid_search",
     "isoflop_fit",
+    "kaplan_steps",
     "power_law",
     "saturating_power_law",
 ]
