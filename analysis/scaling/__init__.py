@@ -5,7 +5,7 @@ from .allocation import compute_optimal
 from .backtest import BacktestResult, backtest
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
-from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_steps
+from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 
 __all__ = [
@@ -30,4 +30,5 @@ __all__ = [
     "kaplan_steps",
     "power_law",
     "saturating_power_law",
+    "steps_tradeoff",
 ]

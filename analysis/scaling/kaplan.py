@@ -20,10 +20,11 @@ import dataclasses
 
 import numpy as np
 
-from .._validation import check_positive
+from .._validation import check_consistent_length, check_positive
+from ..errors import AnalysisInputError
 from .laws import ScalingLaw, power_law
 
-__all__ = ["KAPLAN_2020", "KaplanLaw", "critical_batch_size_law", "kaplan_steps"]
+__all__ = ["KAPLAN_2020", "KaplanLaw", "critical_batch_size_law", "kaplan_steps", "steps_tradeoff"]
 
 #: ``L(N, S_min) = A N^-alpha_N + B S_min^-alpha_S`` as a sum of power laws
 #: (``A = N_c^alpha_N``, ``B = S_c^alpha_S``), for :func:`~analysis.scaling.fit_scaling_law`.
@@ -109,6 +110,27 @@ class KaplanLaw:
             above = rhs > mid
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         return 0.5 * (lo + hi)
+
+
+def steps_tradeoff(B, S) -> tuple[float, float]:
+    """``S_min`` and ``B_crit`` from the steps ``S`` a model needs to reach one loss at batch sizes ``B``.
+
+    Kaplan et al. (2020), eq. 5.4 gives ``S = S_min + S_min B_crit / B``: a line
+    in ``1 / B`` whose intercept is ``S_min`` and whose slope is ``S_min B_crit``;
+    it is fitted by least squares (McCandlish et al. 2018 fit the same relation).
+    """
+    B = check_positive(np.asarray(B, dtype=float), "B", ndim=1)
+    S = check_positive(np.asarray(S, dtype=float), "S", ndim=1)
+    check_consistent_length(B=B, S=S)
+    if len(np.unique(B)) < 2:
+        raise AnalysisInputError.about("B", "at least two distinct batch sizes", f"{np.unique(B)}", "Add runs.")
+    slope, intercept = np.polyfit(1 / B, S, 1)
+    if intercept <= 0 or slope <= 0:
+        raise AnalysisInputError.about(
+            "S", "steps that fall with batch size towards a positive minimum", f"intercept {intercept:.3g}, "
+            f"slope {slope:.3g}", "Check that all runs reach the same loss and that B spans the critical batch size.",
+        )
+    return float(intercept), float(slope / intercept)
 
 
 #: Kaplan et al. (2020), Table 2 (language modelling on WebText2, nats per token).

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
-from analysis.scaling import KAPLAN_2020, KaplanLaw, fit_scaling_law, kaplan_steps, power_law
+from analysis.scaling import KAPLAN_2020, KaplanLaw, fit_scaling_law, kaplan_steps, power_law, steps_tradeoff
 
 K = KAPLAN_2020
 
@@ -60,3 +60,15 @@ def test_fitted_from_small_models_recovers_the_law():
 def test_bad_input():
     with pytest.raises(AnalysisInputError, match="`N`: expected positive"):
         K.min_loss(0.0)
+
+
+def test_steps_tradeoff_recovers_s_min_and_b_crit():
+    N, L = 1e8, 3.0
+    B = np.array([2**14, 2**16, 2**18, 2**20, 2**22])
+    s_min, b_crit = steps_tradeoff(B, K.steps(L, N, B))
+    assert s_min == pytest.approx(K.min_steps(L, N), rel=1e-9)
+    assert b_crit == pytest.approx(K.critical_batch_size(L), rel=1e-9)
+    with pytest.raises(AnalysisInputError, match="two distinct batch sizes"):
+        steps_tradeoff([8, 8], [100, 110])
+    with pytest.raises(AnalysisInputError, match="fall with batch size"):
+        steps_tradeoff([8, 16, 32], [100, 200, 400])

@@ -1,0 +1,128 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Kaplan-style quantities from small models
+#
+# Kaplan et al. (2020) describe a model's loss with its size `N` and the steps
+# it would need at a very large batch, `S_min`; the batch size that trades
+# steps against data best, `B_crit`, depends only on the loss. Su et al. (2024,
+# "Unraveling the Mystery of Scaling Laws") fit these laws on small models and
+# predict what a larger model will do before training it.
+#
+# **The runs here are simulated**, and say so: they follow Kaplan et al.'s
+# published law (Table 2) with 1% multiplicative noise on the steps and on the
+# losses. Real training logs with several batch sizes per model are not
+# available offline; with them, every cell below runs unchanged. Because the
+# truth is known, the notebook can show how far each prediction lands from it.
+
+# %% tags=["parameters"]
+seed = 0
+noise = 0.01  # relative noise on measured steps and losses
+figure_dir = "../build/figures/02_scaling_kaplan"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis import style
+from analysis.scaling import (
+    KAPLAN_2020,
+    KaplanLaw,
+    critical_batch_size_law,
+    fit_scaling_law,
+    kaplan_steps,
+    steps_tradeoff,
+)
+
+figure_dir = Path(figure_dir)
+rng = np.random.default_rng(seed)
+truth = KAPLAN_2020
+small_models = np.geomspace(3e6, 1e8, 5)
+batch_sizes = 2.0 ** np.arange(15, 23)  # tokens per batch
+target_losses = np.linspace(3.6, 4.6, 6)
+
+# %% [markdown]
+# ## Step 1: the critical batch size at each loss
+#
+# For each small model and each target loss, the simulated experiment records
+# how many steps each batch size needs. Eq. 5.4 makes this a line in `1 / B`,
+# whose intercept is `S_min` and whose slope gives `B_crit`.
+
+# %%
+rows = []
+for n in small_models:
+    for loss in target_losses[target_losses > truth.min_loss(n) + 0.1]:
+        steps = truth.steps(loss, n, batch_sizes) * np.exp(rng.normal(0, noise, batch_sizes.size))
+        s_min, b_crit = steps_tradeoff(batch_sizes, steps)
+        rows.append({"N": n, "loss": loss, "S_min": s_min, "B_crit": b_crit})
+tradeoffs = pd.DataFrame(rows)
+tradeoffs.head()
+
+# %%
+batch_fit = fit_scaling_law(tradeoffs, critical_batch_size_law, x="loss", y="B_crit", loss="squared")
+steps_fit = fit_scaling_law(
+    tradeoffs.assign(loss=tradeoffs["loss"] * np.exp(rng.normal(0, noise, len(tradeoffs)))),
+    kaplan_steps, loss="squared",
+)
+fitted = KaplanLaw.from_fits(steps_fit, batch_fit)
+pd.DataFrame({"published (truth)": pd.Series(vars(truth)), "fitted on small models": pd.Series(vars(fitted))})
+
+# %% [markdown]
+# ## Step 2: predictions for a model 10x larger than any fitted
+#
+# The lowest loss it can reach, the steps and tokens it needs to reach a loss,
+# the critical batch size there, and its loss curve at a given batch size.
+
+# %%
+big, batch = 1e9, 2.0**20
+loss_target = 3.2
+pd.DataFrame({
+    "truth": [truth.min_loss(big), truth.min_steps(loss_target, big), truth.min_tokens(loss_target, big),
+              truth.critical_batch_size(loss_target), truth.steps(loss_target, big, batch)],
+    "predicted": [fitted.min_loss(big), fitted.min_steps(loss_target, big), fitted.min_tokens(loss_target, big),
+                  fitted.critical_batch_size(loss_target), fitted.steps(loss_target, big, batch)],
+}, index=["lowest reachable loss", f"S_min to reach {loss_target}", f"E_min to reach {loss_target} (tokens)",
+          f"B_crit at {loss_target} (tokens)", f"steps to reach {loss_target} at B = 2^20"]).assign(
+    error_percent=lambda t: 100 * (t["predicted"] / t["truth"] - 1))
+
+# %%
+steps = np.geomspace(1e3, 3e5, 80)
+with style.paper_figure(figure_dir / "loss_curves", venue="icml", width="column", aspect=0.75) as (fig, ax):
+    for n, color in zip([*small_models[::2], big], style.PALETTE):
+        ax.plot(steps, truth.trajectory(n, batch, steps), color=color, label=f"N = {n:.0e}")
+        ax.plot(steps, fitted.trajectory(n, batch, steps), color=color, ls="--", lw=0.9)
+    ax.set(xscale="log", xlabel="steps at batch size $2^{20}$ tokens", ylabel="loss (nats/token)")
+    ax.legend(title="solid: truth, dashed: fitted", title_fontsize=6)
+
+# %% [markdown]
+# ## Steps against data
+#
+# Every batch size buys a point on the same hyperbola: fewer steps cost more
+# tokens. `B_crit` sits at its knee, twice the minimum of each.
+
+# %%
+with style.paper_figure(figure_dir / "steps_tokens", venue="icml", width="column", aspect=0.75) as (fig, ax):
+    b = np.geomspace(2**12, 2**26, 100)
+    for loss, color in zip([3.4, 3.2, 3.0], style.PALETTE):
+        ax.plot(fitted.steps(loss, big, b), fitted.tokens(loss, big, b), color=color, label=f"L = {loss}")
+        knee = fitted.critical_batch_size(loss)
+        ax.scatter(fitted.steps(loss, big, knee), fitted.tokens(loss, big, knee), color=color, s=12, zorder=3)
+    ax.set(xscale="log", yscale="log", xlabel="steps", ylabel="tokens")
+    ax.legend(title="N = 1e9; dots: B = B_crit", title_fontsize=6)
+
+# %%
+plt.close("all")
+sorted(p.name for p in figure_dir.iterdir())
