@@ -1,14 +1,30 @@
 """Scaling laws: functional forms, robust fits with bootstrap, IsoFLOP analysis, compute-optimal
-allocation and backtests."""
+allocation, backtests and downstream prediction."""
 
 from .allocation import compute_optimal
 from .backtest import BacktestResult, backtest
+from .downstream import (
+    AccuracyCurve,
+    ChainPredictability,
+    TwoStepFit,
+    chain_predictability,
+    choice_chain,
+    fit_accuracy_curve,
+    fit_two_step,
+)
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
 from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 
 __all__ = [
+    "AccuracyCurve",
+    "ChainPredictability",
+    "TwoStepFit",
+    "chain_predictability",
+    "choice_chain",
+    "fit_accuracy_curve",
+    "fit_two_step",
     "BacktestResult",
     "CustomLaw",
     "IsoFLOPResult",

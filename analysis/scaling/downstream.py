@@ -1,0 +1,251 @@
+"""Predicting downstream capabilities from scale.
+
+Two routes:
+
+- **Two-step prediction**: scale ``(N, D)`` -> task loss by a scaling law ->
+  accuracy by a sigmoid in the loss with a floor (chance) and a ceiling.
+- **The multiple-choice chain** of Schaeffer et al. (2024), "Why Has Predicting
+  Downstream Capabilities of Frontier AI Models with Scale Remained Elusive?":
+  per item, the negative log-likelihood of the correct choice -> its probability
+  -> its probability normalised over the offered choices -> accuracy and Brier
+  score. Each step discards information, and the per-item correlation of each
+  quantity with log compute across a model family shows how predictability
+  degrades along the chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from .._results import Result
+from .._validation import (
+    check_array,
+    check_choice,
+    check_columns,
+    check_consistent_length,
+    check_labels,
+    check_positive,
+    check_probabilities,
+)
+from ..errors import AnalysisInputError
+from .fit import ScalingLawFit, fit_scaling_law
+
+__all__ = [
+    "AccuracyCurve",
+    "ChainPredictability",
+    "TwoStepFit",
+    "choice_chain",
+    "chain_predictability",
+    "fit_accuracy_curve",
+    "fit_two_step",
+]
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class AccuracyCurve(Result):
+    """``accuracy = floor + (ceiling - floor) / (1 + exp(slope (loss - midpoint)))``.
+
+    Accuracy falls from ``ceiling`` to ``floor`` as the loss rises past ``midpoint``.
+    """
+
+    floor: float
+    ceiling: float
+    slope: float
+    midpoint: float
+    rmse: float
+    n: int
+
+    @property
+    def title(self) -> str:
+        return "Accuracy as a sigmoid of loss"
+
+    def predict(self, loss) -> np.ndarray:
+        """Accuracy at ``loss``."""
+        loss = check_array(np.atleast_1d(loss), "loss", ndim=1)
+        return self.floor + (self.ceiling - self.floor) * special.expit(-self.slope * (loss - self.midpoint))
+
+
+def fit_accuracy_curve(loss, accuracy, *, floor: float | None = None, ceiling: float | None = 1.0) -> AccuracyCurve:
+    """Least-squares fit of accuracy as a falling sigmoid of loss.
+
+    Parameters
+    ----------
+    loss, accuracy : array-like, shape (n,)
+        Task loss and accuracy (a fraction in [0, 1]) of each model.
+    floor, ceiling : float or None
+        Fixed chance level and maximum accuracy; None fits them within [0, 1].
+    """
+    loss = check_array(loss, "loss", ndim=1)
+    accuracy = check_probabilities(accuracy, "accuracy", ndim=1)
+    check_consistent_length(loss=loss, accuracy=accuracy)
+    free = [name for name, v in (("floor", floor), ("ceiling", ceiling)) if v is None]
+    if len(loss) <= 2 + len(free):
+        raise AnalysisInputError.about(
+            "loss", f"more than {2 + len(free)} models", f"{len(loss)}", "Add models or fix floor and ceiling."
+        )
+    spread = np.ptp(loss) or 1.0
+
+    def unpack(p):
+        values = dict(zip(["slope", "midpoint", *free], p))
+        return (values.get("floor", floor), values.get("ceiling", ceiling), values["slope"], values["midpoint"])
+
+    def residuals(p):
+        lo, hi, k, m = unpack(p)
+        return lo + (hi - lo) * special.expit(-k * (loss - m)) - accuracy
+
+    lower = [0.0, -np.inf] + [0.0] * len(free)
+    upper = [np.inf, np.inf] + [1.0] * len(free)
+    best = None
+    for midpoint in np.quantile(loss, [0.25, 0.5, 0.75]):
+        for slope in (1 / spread, 10 / spread):
+            x0 = [slope, midpoint] + [0.0 if name == "floor" else 1.0 for name in free]
+            x0 = np.clip(x0, lower, upper)
+            res = optimize.least_squares(residuals, x0, bounds=(lower, upper))
+            if best is None or res.cost < best.cost:
+                best = res
+    lo, hi, k, m = unpack(best.x)
+    return AccuracyCurve(floor=float(lo), ceiling=float(hi), slope=float(k), midpoint=float(m),
+                         rmse=float(np.sqrt(np.mean(best.fun**2))), n=len(loss))
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class TwoStepFit(Result):
+    """Scale -> task loss (a scaling-law fit) -> accuracy (an :class:`AccuracyCurve`)."""
+
+    loss_fit: ScalingLawFit
+    accuracy_curve: AccuracyCurve
+
+    @property
+    def title(self) -> str:
+        return f"Two-step prediction: {self.loss_fit.law.formula}, then a sigmoid to accuracy"
+
+    def to_frame(self) -> pd.DataFrame:
+        step1 = self.loss_fit.to_frame().assign(step="scale -> loss")
+        curve = self.accuracy_curve
+        step2 = pd.DataFrame({"parameter": ["floor", "ceiling", "slope", "midpoint"],
+                              "estimate": [curve.floor, curve.ceiling, curve.slope, curve.midpoint]})
+        return pd.concat([step1, step2.assign(step="loss -> accuracy")], ignore_index=True)
+
+    def predict(self, data: pd.DataFrame) -> np.ndarray:
+        """Accuracy predicted from the scale columns of ``data``."""
+        return self.accuracy_curve.predict(self.loss_fit.predict(data))
+
+
+def fit_two_step(
+    data: pd.DataFrame, *, task_loss: str = "task_loss", accuracy: str = "accuracy", law="chinchilla",
+    floor: float | None = None, ceiling: float | None = 1.0, **fit_kwargs,
+) -> TwoStepFit:
+    """Fit scale -> task loss with :func:`fit_scaling_law`, then loss -> accuracy with a sigmoid.
+
+    ``fit_kwargs`` go to :func:`fit_scaling_law` (``x``, ``loss``, ``delta``, ``starts``, ...).
+    """
+    check_columns(data, (task_loss, accuracy))
+    loss_fit = fit_scaling_law(data, law, y=task_loss, **fit_kwargs)
+    curve = fit_accuracy_curve(data[task_loss], data[accuracy], floor=floor, ceiling=ceiling)
+    return TwoStepFit(loss_fit, curve)
+
+
+def choice_chain(logprobs, correct) -> dict[str, np.ndarray]:
+    """The chain of per-item quantities from choice log-probabilities.
+
+    Parameters
+    ----------
+    logprobs : array, shape (n_models, n_items, n_choices)
+        Log-probability each model gives each offered choice (unnormalised over choices).
+    correct : array of int, shape (n_items,)
+        Index of the correct choice.
+
+    Returns
+    -------
+    dict of arrays of shape (n_models, n_items): ``nll`` (of the correct choice),
+    ``p_correct`` (``exp(-nll)``), ``p_choice`` (normalised over the choices),
+    ``accuracy`` (1 if the correct choice has the highest probability, ties
+    shared: 1 / number tied) and ``brier`` (multiclass Brier score of the
+    normalised probabilities).
+    """
+    lp = check_array(logprobs, "logprobs", ndim=3, finite=False)
+    if np.isnan(lp).any() or np.isposinf(lp).any():
+        raise AnalysisInputError.about("logprobs", "log-probabilities (<= 0, -inf allowed)", "NaN or +inf",
+                                       "Pass log-probabilities of each choice.")
+    correct = check_labels(correct, "correct", n_classes=lp.shape[2])
+    if len(correct) != lp.shape[1]:
+        raise AnalysisInputError.about("correct", f"{lp.shape[1]} items", f"{len(correct)}", "One label per item.")
+    pick = np.take_along_axis(lp, np.broadcast_to(correct[None, :, None], lp.shape[:2] + (1,)), axis=2)[..., 0]
+    normalised = special.softmax(lp, axis=2)
+    p_choice = np.take_along_axis(normalised, np.broadcast_to(correct[None, :, None], lp.shape[:2] + (1,)),
+                                  axis=2)[..., 0]
+    best = lp.max(axis=2)
+    tied = (lp == best[..., None]).sum(axis=2)
+    accuracy = np.where(pick == best, 1.0 / tied, 0.0)
+    onehot = np.eye(lp.shape[2])[correct][None]
+    brier = np.sum((normalised - onehot) ** 2, axis=2)
+    return {"nll": -pick, "p_correct": np.exp(pick), "p_choice": p_choice, "accuracy": accuracy, "brier": brier}
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ChainPredictability(Result):
+    """Per-item correlation of each chain quantity with log compute across models.
+
+    Attributes
+    ----------
+    correlations : DataFrame
+        One row per item, one column per quantity (Spearman or Pearson).
+    method : str
+    """
+
+    correlations: pd.DataFrame
+    method: str
+
+    @property
+    def title(self) -> str:
+        return f"Per-item {self.method} correlation with log compute, along the chain"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Median, quartiles and share of items with an undefined correlation, per quantity."""
+        c = self.correlations
+        return pd.DataFrame({
+            "quantity": c.columns, "median": c.median().to_numpy(), "q25": c.quantile(0.25).to_numpy(),
+            "q75": c.quantile(0.75).to_numpy(), "undefined_share": c.isna().mean().to_numpy(),
+        })
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return ("signs follow the quantity: the NLL and Brier score fall with compute, the others rise; "
+                "a correlation is undefined for items where a quantity does not vary across models",)
+
+    def plot(self, ax=None):
+        """Distribution of the per-item correlations of each quantity; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        c = self.correlations
+        ax.violinplot([c[col].dropna() for col in c.columns], showmedians=True)
+        ax.set_xticks(range(1, len(c.columns) + 1), c.columns)
+        ax.axhline(0, color="0.5", lw=0.6)
+        ax.set(ylabel=f"{self.method} correlation with log compute", ylim=(-1.05, 1.05))
+        return ax
+
+
+def chain_predictability(chain: dict, compute, *, method: str = "spearman") -> ChainPredictability:
+    """Correlate every quantity of :func:`choice_chain` with log compute, item by item.
+
+    ``compute`` holds one value per model (FLOP). Items where a quantity is
+    constant across models get NaN (reported, not dropped).
+    """
+    check_choice(method, "method", ("spearman", "pearson"))
+    log_c = np.log(check_positive(compute, "compute", ndim=1))
+    columns = {}
+    for name, values in chain.items():
+        if values.shape[0] != len(log_c):
+            raise AnalysisInputError.about("compute", f"{values.shape[0]} models", f"{len(log_c)}",
+                                           "One compute value per model.")
+        x = stats.rankdata(log_c) if method == "spearman" else log_c
+        y = stats.rankdata(values, axis=0) if method == "spearman" else values
+        xc, yc = x - x.mean(), y - y.mean(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[name] = (xc @ yc) / np.sqrt((xc @ xc) * (yc**2).sum(axis=0))
+    return ChainPredictability(pd.DataFrame(columns), method)
