@@ -3,6 +3,7 @@ allocation, backtests and downstream prediction."""
 
 from .allocation import compute_optimal
 from .backtest import BacktestResult, backtest
+from .cod import CODResult, cluster_on_difficulty
 from .downstream import (
     AccuracyCurve,
     ChainPredictability,
@@ -19,6 +20,7 @@ from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get
 
 __all__ = [
     "AccuracyCurve",
+    "CODResult",
     "ChainPredictability",
     "TwoStepFit",
     "chain_predictability",
@@ -37,6 +39,7 @@ __all__ = [
     "backtest",
     "broken_power_law",
     "chinchilla",
+    "cluster_on_difficulty",
     "compute_optimal",
     "critical_batch_size_law",
     "fit_scaling_law",

@@ -1,0 +1,161 @@
+"""Clustering-On-Difficulty (COD) prediction of downstream scores.
+
+After Xu et al. (2025), "Unveiling Downstream Performance Scaling of LLMs: A
+Clustering-Based Perspective":
+
+1. describe every evaluation item by its pass rates across small models (one
+   column per model, ordered by compute) and cluster the items (k-means);
+2. keep the clusters whose mean pass rate both rises with compute by at least
+   ``min_gain`` (emergent) and is fitted well by a saturating law in compute
+   (scalable, ``R^2 >= min_r2``);
+3. extrapolate every kept cluster to the target compute with its law,
+   ``p(C) = g + (1 - g) exp(-a (C / C_ref)^-b)`` (``g``: the chance of a guess),
+   and average them weighted by size: the score on the predictable subset;
+4. map the subset score to the full set with the linear relation between the
+   two observed across the small models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from .._results import Result
+from .._validation import check_consistent_length, check_integer, check_positive, check_probabilities, check_rng
+from ..errors import AnalysisInputError
+
+__all__ = ["CODResult", "cluster_on_difficulty"]
+
+
+def _cluster_law(log_c: np.ndarray, a: float, b: float, guess: float) -> np.ndarray:
+    return guess + (1 - guess) * np.exp(-a * np.exp(-b * log_c))
+
+
+def _fit_cluster(log_c: np.ndarray, score: np.ndarray, guess: float) -> tuple[float, float, float]:
+    """``a``, ``b`` and ``R^2`` of the cluster law fitted by least squares."""
+    best = None
+    for b0 in (0.1, 0.5, 1.0, 2.0):
+        for a0 in (0.5, 2.0, 8.0):
+            res = optimize.least_squares(lambda p: _cluster_law(log_c, *p, guess) - score, [a0, b0],
+                                         bounds=([0.0, 0.0], [np.inf, 20.0]))
+            if best is None or res.cost < best.cost:
+                best = res
+    total = np.sum((score - score.mean()) ** 2)
+    r2 = 1 - 2 * best.cost / total if total > 0 else 0.0
+    return float(best.x[0]), float(best.x[1]), float(r2)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class CODResult(Result):
+    """Clusters of items, which are predictable, their laws and the subset-to-full mapping.
+
+    Attributes
+    ----------
+    clusters : DataFrame
+        One row per cluster: ``size``, ``gain`` (rise of the mean pass rate from
+        the smallest to the largest model), ``a``, ``b``, ``r2``, ``kept``.
+    labels : array of int, shape (n_items,)
+        Cluster of each item.
+    mapping : tuple of float
+        Slope and intercept of full-set score against subset score.
+    compute_ref : float
+        The compute that scales ``C`` in the cluster laws (the smallest model's).
+    guess : float
+    """
+
+    clusters: pd.DataFrame
+    labels: np.ndarray
+    mapping: tuple[float, float]
+    compute_ref: float
+    guess: float
+
+    @property
+    def title(self) -> str:
+        kept = self.clusters["kept"]
+        return f"Clustering-On-Difficulty: {kept.sum()} of {len(kept)} clusters predictable"
+
+    @property
+    def subset_share(self) -> float:
+        """Share of items in the predictable clusters."""
+        return float(self.clusters.loc[self.clusters["kept"], "size"].sum() / self.clusters["size"].sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.clusters
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        slope, intercept = self.mapping
+        return (f"predictable subset: {self.subset_share:.0%} of items; "
+                f"full score = {slope:.3f} x subset score + {intercept:.3f}",)
+
+    def predict(self, compute) -> pd.DataFrame:
+        """Predicted subset and full-set scores at ``compute`` (FLOP)."""
+        compute = check_positive(np.atleast_1d(np.asarray(compute, dtype=float)), "compute", ndim=1)
+        kept = self.clusters[self.clusters["kept"]]
+        log_c = np.log(compute / self.compute_ref)
+        per_cluster = np.array([_cluster_law(log_c, r.a, r.b, self.guess) for r in kept.itertuples()])
+        subset = kept["size"].to_numpy() @ per_cluster / kept["size"].sum()
+        slope, intercept = self.mapping
+        return pd.DataFrame({"compute": compute, "subset_score": subset, "full_score": slope * subset + intercept})
+
+
+def cluster_on_difficulty(
+    pass_rates, compute, *, n_clusters: int = 8, guess: float = 0.0, min_gain: float = 0.05,
+    min_r2: float = 0.9, rng=None,
+) -> CODResult:
+    """Cluster items by difficulty across small models and fit the predictable clusters.
+
+    Parameters
+    ----------
+    pass_rates : array, shape (n_models, n_items)
+        Pass rate (or 0/1 correctness) of each small model on each item.
+    compute : array, shape (n_models,)
+        Training compute of each model (FLOP).
+    n_clusters : int
+        Number of k-means clusters.
+    guess : float
+        Pass rate of a random guess (1 / number of choices for multiple choice).
+    min_gain, min_r2 : float
+        Filters for emergent and scalable clusters.
+    rng : None, int or Generator
+        Seeds k-means.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
+    rates = check_probabilities(pass_rates, "pass_rates", ndim=2)
+    compute = check_positive(compute, "compute", ndim=1)
+    check_consistent_length(pass_rates=rates, compute=compute)
+    n_clusters = check_integer(n_clusters, "n_clusters", minimum=1)
+    if rates.shape[1] < n_clusters or len(compute) < 3:
+        raise AnalysisInputError.about(
+            "pass_rates", f"at least 3 models and {n_clusters} items", f"shape {rates.shape}",
+            "Add models or items, or ask for fewer clusters.",
+        )
+    order = np.argsort(compute)
+    rates, compute = rates[order], compute[order]
+    seed = int(check_rng(rng).integers(2**31 - 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # fewer distinct items than clusters
+        labels = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(rates.T)
+    log_c = np.log(compute / compute[0])
+    rows = []
+    for k in np.unique(labels):  # k-means may find fewer distinct clusters than asked for
+        score = rates[:, labels == k].mean(axis=1)
+        a, b, r2 = _fit_cluster(log_c, score, guess)
+        gain = score[-1] - score[0]
+        rows.append({"cluster": k, "size": int((labels == k).sum()), "gain": gain, "a": a, "b": b, "r2": r2,
+                     "kept": bool(gain >= min_gain and r2 >= min_r2)})
+    clusters = pd.DataFrame(rows).set_index("cluster")
+    if not clusters["kept"].any():
+        raise AnalysisInputError.about(
+            "pass_rates", "at least one cluster that rises with compute and fits the law", "none",
+            "Lower min_gain or min_r2, or add larger models.",
+        )
+    subset_items = np.isin(labels, clusters.index[clusters["kept"]])
+    slope, intercept = np.polyfit(rates[:, subset_items].mean(axis=1), rates.mean(axis=1), 1)
+    return CODResult(clusters, labels, (float(slope), float(intercept)), float(compute[0]), guess)

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.scaling import cluster_on_difficulty
+from analysis.scaling.cod import _cluster_law
+
+
+def simulate(compute, rng):
+    """Items of three difficulties that follow the cluster law, plus items at chance level."""
+    log_c = np.log(compute / compute[0])
+    groups = [(0.25, 0.6, 60), (1.5, 0.5, 60), (6.0, 0.4, 60)]
+    rates = [np.tile(_cluster_law(log_c, a, b, 0.25)[:, None], n) for a, b, n in groups]
+    rates.append(np.full((len(compute), 40), 0.25))  # never learned: not emergent
+    rates = np.hstack(rates)
+    return np.clip(rates + rng.normal(0, 0.01, rates.shape), 0, 1)
+
+
+def test_predicts_a_larger_model_from_small_ones():
+    rng = np.random.default_rng(0)
+    compute = np.geomspace(1e19, 1e23, 9)
+    rates = simulate(compute, rng)
+    small, big = rates[:6], rates[6:]
+    result = cluster_on_difficulty(small, compute[:6], n_clusters=4, guess=0.25, rng=0)
+    assert result.clusters["kept"].sum() == 3
+    assert result.subset_share == pytest.approx(180 / 220)
+    predicted = result.predict(compute[6:])
+    np.testing.assert_allclose(predicted["full_score"], big.mean(axis=1), atol=0.02)
+
+
+def test_same_seed_same_clusters():
+    rates = simulate(np.geomspace(1e19, 1e22, 6), np.random.default_rng(1))
+    a = cluster_on_difficulty(rates, np.geomspace(1e19, 1e22, 6), n_clusters=4, rng=3)
+    b = cluster_on_difficulty(rates, np.geomspace(1e19, 1e22, 6), n_clusters=4, rng=3)
+    assert np.array_equal(a.labels, b.labels)
+    assert "predictable subset" in a.summary()
+
+
+def test_bad_input():
+    compute = np.geomspace(1e19, 1e22, 4)
+    with pytest.raises(AnalysisInputError, match="percentages"):
+        cluster_on_difficulty(np.full((4, 10), 50.0), compute)
+    with pytest.raises(AnalysisInputError, match="at least one cluster"):
+        cluster_on_difficulty(np.full((4, 10), 0.3), compute, n_clusters=2)
