@@ -12,6 +12,7 @@ from .downstream import (
     choice_chain,
     fit_accuracy_curve,
     fit_two_step,
+    simulate_multiple_choice,
 )
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
@@ -49,5 +50,6 @@ __all__ = [
     "kaplan_steps",
     "power_law",
     "saturating_power_law",
+    "simulate_multiple_choice",
     "steps_tradeoff",
 ]

@@ -30,6 +30,7 @@ from .._validation import (
     check_labels,
     check_positive,
     check_probabilities,
+    check_rng,
 )
 from ..errors import AnalysisInputError
 from .fit import ScalingLawFit, fit_scaling_law
@@ -42,6 +43,7 @@ __all__ = [
     "chain_predictability",
     "fit_accuracy_curve",
     "fit_two_step",
+    "simulate_multiple_choice",
 ]
 
 
@@ -249,3 +251,33 @@ def chain_predictability(chain: dict, compute, *, method: str = "spearman") -> C
         with np.errstate(invalid="ignore", divide="ignore"):
             columns[name] = (xc @ yc) / np.sqrt((xc @ xc) * (yc**2).sum(axis=0))
     return ChainPredictability(pd.DataFrame(columns), method)
+
+
+def simulate_multiple_choice(
+    compute, n_items: int = 500, n_choices: int = 4, *, skill_per_decade: float = 0.8, item_noise: float = 0.7,
+    rng=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Choice log-probabilities of a model family on a multiple-choice benchmark (simulated).
+
+    The generating process: model ``m`` has skill ``s_m = skill_per_decade *
+    log10(C_m / min C)``; item ``i`` has a difficulty ``d_i ~ N(0, 1)`` and
+    distractor pulls ``u_ic ~ N(0, 1)``. The correct choice's logit is
+    ``s_m - d_i + e_mi``, a distractor's ``u_ic + e_mic``, with model-item noise
+    ``e ~ N(0, item_noise)``. The probability mass a model puts on the offered
+    choices at all grows with skill, ``sigmoid(s_m - 2)``, so ``exp(-nll)`` and
+    the normalised probability differ.
+
+    Returns ``logprobs`` ``(n_models, n_items, n_choices)`` and ``correct`` ``(n_items,)``.
+    """
+    compute = check_positive(compute, "compute", ndim=1)
+    rng = check_rng(rng)
+    skill = skill_per_decade * np.log10(compute / compute.min())
+    difficulty = rng.normal(0.0, 1.0, n_items)
+    logits = rng.normal(0.0, 1.0, (1, n_items, n_choices)) + rng.normal(0, item_noise, (len(compute), n_items,
+                                                                                         n_choices))
+    correct = rng.integers(0, n_choices, n_items)
+    rows = np.arange(n_items)
+    logits[:, rows, correct] = skill[:, None] - difficulty[None, :] + rng.normal(0, item_noise, (len(compute),
+                                                                                                 n_items))
+    mass = special.log_expit(skill - 2.0)[:, None, None]
+    return special.log_softmax(logits, axis=2) + mass, correct

@@ -92,3 +92,20 @@ def test_chain_input_errors(chain_inputs):
         choice_chain(logprobs, correct[:10])
     with pytest.raises(AnalysisInputError, match="5 models"):
         chain_predictability(choice_chain(logprobs, correct), [1e20, 1e21])
+
+
+def test_simulated_benchmark_follows_its_stated_process():
+    from analysis.scaling import simulate_multiple_choice
+
+    compute = np.geomspace(1e19, 1e24, 6)
+    logprobs, correct = simulate_multiple_choice(compute, n_items=2000, rng=0)
+    chain = choice_chain(logprobs, correct)
+    # mass on the offered choices is sigmoid(skill - 2): its log is the logsumexp over choices
+    skill = 0.8 * np.log10(compute / compute.min())
+    np.testing.assert_allclose(special.logsumexp(logprobs, axis=2), np.broadcast_to(
+        special.log_expit(skill - 2)[:, None], (6, 2000)), atol=1e-12)
+    accuracy = chain["accuracy"].mean(axis=1)
+    assert accuracy[0] == pytest.approx(0.25, abs=0.03)  # the smallest model guesses
+    assert accuracy[-1] > 0.85 and np.all(np.diff(accuracy) > 0)
+    again, _ = simulate_multiple_choice(compute, n_items=2000, rng=0)
+    assert np.array_equal(again, logprobs)
