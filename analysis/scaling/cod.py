@@ -9,7 +9,8 @@ Clustering-Based Perspective":
    ``min_gain`` (emergent) and is fitted well by a saturating law in compute
    (scalable, ``R^2 >= min_r2``);
 3. extrapolate every kept cluster to the target compute with its law,
-   ``p(C) = g + (1 - g) exp(-a (C / C_ref)^-b)`` (``g``: the chance of a guess),
+   ``p(C) = g + (1 - g) sigmoid(slope (log(C / C_ref) - midpoint))`` (``g``: the
+   chance of a guess; an S-curve in log compute),
    and average them weighted by size: the score on the predictable subset;
 4. map the subset score to the full set with the linear relation between the
    two observed across the small models.
@@ -22,7 +23,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 
 from .._results import Result
 from .._validation import check_consistent_length, check_integer, check_positive, check_probabilities, check_rng
@@ -31,17 +32,18 @@ from ..errors import AnalysisInputError
 __all__ = ["CODResult", "cluster_on_difficulty"]
 
 
-def _cluster_law(log_c: np.ndarray, a: float, b: float, guess: float) -> np.ndarray:
-    return guess + (1 - guess) * np.exp(-a * np.exp(-b * log_c))
+def _cluster_law(log_c: np.ndarray, slope: float, midpoint: float, guess: float) -> np.ndarray:
+    return guess + (1 - guess) * special.expit(slope * (log_c - midpoint))
 
 
 def _fit_cluster(log_c: np.ndarray, score: np.ndarray, guess: float) -> tuple[float, float, float]:
-    """``a``, ``b`` and ``R^2`` of the cluster law fitted by least squares."""
+    """``slope``, ``midpoint`` and ``R^2`` of the cluster law fitted by least squares."""
     best = None
-    for b0 in (0.1, 0.5, 1.0, 2.0):
-        for a0 in (0.5, 2.0, 8.0):
-            res = optimize.least_squares(lambda p: _cluster_law(log_c, *p, guess) - score, [a0, b0],
-                                         bounds=([0.0, 0.0], [np.inf, 20.0]))
+    span = log_c[-1] - log_c[0]
+    for m0 in log_c[0] + span * np.array([-0.5, 0.0, 0.5, 1.0, 1.5, 2.5]):
+        for k0 in (0.2, 1.0, 3.0):
+            res = optimize.least_squares(lambda p: _cluster_law(log_c, *p, guess) - score, [k0, m0],
+                                         bounds=([0.0, -np.inf], [np.inf, np.inf]))
             if best is None or res.cost < best.cost:
                 best = res
     total = np.sum((score - score.mean()) ** 2)
@@ -57,7 +59,7 @@ class CODResult(Result):
     ----------
     clusters : DataFrame
         One row per cluster: ``size``, ``gain`` (rise of the mean pass rate from
-        the smallest to the largest model), ``a``, ``b``, ``r2``, ``kept``.
+        the smallest to the largest model), ``slope``, ``midpoint``, ``r2``, ``kept``.
     labels : array of int, shape (n_items,)
         Cluster of each item.
     mapping : tuple of float
@@ -97,7 +99,7 @@ class CODResult(Result):
         compute = check_positive(np.atleast_1d(np.asarray(compute, dtype=float)), "compute", ndim=1)
         kept = self.clusters[self.clusters["kept"]]
         log_c = np.log(compute / self.compute_ref)
-        per_cluster = np.array([_cluster_law(log_c, r.a, r.b, self.guess) for r in kept.itertuples()])
+        per_cluster = np.array([_cluster_law(log_c, r.slope, r.midpoint, self.guess) for r in kept.itertuples()])
         subset = kept["size"].to_numpy() @ per_cluster / kept["size"].sum()
         slope, intercept = self.mapping
         return pd.DataFrame({"compute": compute, "subset_score": subset, "full_score": slope * subset + intercept})
@@ -146,9 +148,10 @@ def cluster_on_difficulty(
     rows = []
     for k in np.unique(labels):  # k-means may find fewer distinct clusters than asked for
         score = rates[:, labels == k].mean(axis=1)
-        a, b, r2 = _fit_cluster(log_c, score, guess)
+        slope, midpoint, r2 = _fit_cluster(log_c, score, guess)
         gain = score[-1] - score[0]
-        rows.append({"cluster": k, "size": int((labels == k).sum()), "gain": gain, "a": a, "b": b, "r2": r2,
+        rows.append({"cluster": k, "size": int((labels == k).sum()), "gain": gain, "slope": slope,
+                     "midpoint": midpoint, "r2": r2,
                      "kept": bool(gain >= min_gain and r2 >= min_r2)})
     clusters = pd.DataFrame(rows).set_index("cluster")
     if not clusters["kept"].any():

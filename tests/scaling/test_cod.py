@@ -9,7 +9,7 @@ from analysis.scaling.cod import _cluster_law
 def simulate(compute, rng):
     """Items of three difficulties that follow the cluster law, plus items at chance level."""
     log_c = np.log(compute / compute[0])
-    groups = [(0.25, 0.6, 60), (1.5, 0.5, 60), (6.0, 0.4, 60)]
+    groups = [(1.5, 1.0, 60), (1.0, 4.0, 60), (0.8, 7.0, 60)]  # (slope, midpoint, items)
     rates = [np.tile(_cluster_law(log_c, a, b, 0.25)[:, None], n) for a, b, n in groups]
     rates.append(np.full((len(compute), 40), 0.25))  # never learned: not emergent
     rates = np.hstack(rates)

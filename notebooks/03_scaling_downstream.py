@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Predicting downstream capabilities from scale
+#
+# Pre-training loss follows smooth laws; benchmark scores often do not. This
+# notebook compares three ways to predict a large model's score from smaller
+# ones:
+#
+# 1. **Two steps**: scale -> task loss (a Chinchilla law) -> accuracy (a sigmoid
+#    with a chance floor).
+# 2. **The multiple-choice chain** of Schaeffer et al. (2024): how much of the
+#    link to compute each per-item quantity keeps, from the log-likelihood of the
+#    correct answer to accuracy.
+# 3. **Clustering-On-Difficulty** (Xu et al. 2025): predict only the items whose
+#    clusters scale predictably, then map to the full benchmark.
+#
+# **All data here are simulated** from stated processes (per-item model outputs
+# of a whole model family are not available offline). The processes are in the
+# docstrings of `simulate_multiple_choice` and in the cells below, so every
+# prediction can be checked against the truth.
+
+# %% tags=["parameters"]
+seed = 0
+n_items = 1000
+figure_dir = "../build/figures/03_scaling_downstream"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from analysis import style
+from analysis.scaling import (
+    chain_predictability,
+    chinchilla,
+    choice_chain,
+    cluster_on_difficulty,
+    fit_two_step,
+    simulate_multiple_choice,
+)
+
+figure_dir = Path(figure_dir)
+rng = np.random.default_rng(seed)
+
+# %% [markdown]
+# ## 1. Two-step prediction
+#
+# A family of 40 runs: task loss follows a Chinchilla law (Epoch's fit, 0.5%
+# noise), accuracy a sigmoid of the task loss above a 25% chance floor (1 point
+# noise). Fit on runs below 1e21 FLOP; predict the larger ones.
+
+# %%
+law = {"A": 482.0, "B": 2085.0, "E": 1.82, "alpha": 0.348, "beta": 0.366}
+N = np.exp(rng.uniform(np.log(5e7), np.log(3e10), 40))
+D = 20 * N * np.exp(rng.uniform(-1, 1, 40))
+task_loss = chinchilla(law, N=N, D=D) * np.exp(rng.normal(0, 0.005, 40))
+accuracy = np.clip(0.25 + 0.75 * special.expit(-8 * (task_loss - 2.25)) + rng.normal(0, 0.01, 40), 0, 1)
+family = pd.DataFrame({"N": N, "D": D, "C": 6 * N * D, "task_loss": task_loss, "accuracy": accuracy})
+small, large = family[family["C"] < 1e21], family[family["C"] >= 1e21]
+two_step = fit_two_step(small, floor=0.25, loss="squared", starts=chinchilla.start_grid()[::9])
+predicted = two_step.predict(large)
+print(f"fitted on {len(small)} runs; on {len(large)} larger runs the mean absolute error is "
+      f"{100 * np.mean(np.abs(predicted - large['accuracy'])):.1f} accuracy points")
+two_step
+
+# %%
+with style.paper_figure(figure_dir / "two_step", venue="neurips", width="text", aspect=0.4, ncols=2) as (fig, axes):
+    ax1, ax2 = axes
+    ax1.scatter(small["C"], small["task_loss"], s=8, label="fitted")
+    ax1.scatter(large["C"], large["task_loss"], s=8, label="held out")
+    ax1.scatter(large["C"], two_step.loss_fit.predict(large), s=12, marker="x", color="k", label="predicted")
+    ax1.set(xscale="log", xlabel="compute (FLOP)", ylabel="task loss")
+    ax1.legend()
+    grid = np.linspace(family["task_loss"].min(), family["task_loss"].max(), 100)
+    ax2.scatter(small["task_loss"], small["accuracy"], s=8)
+    ax2.scatter(large["task_loss"], large["accuracy"], s=8)
+    ax2.plot(grid, two_step.accuracy_curve.predict(grid), color="k", lw=1)
+    ax2.set(xlabel="task loss", ylabel="accuracy")
+
+# %% [markdown]
+# ## 2. The multiple-choice chain
+#
+# Ten models spanning five decades of compute answer 1000 four-choice items.
+# For each item, we correlate each quantity with log compute across the models.
+# The log-likelihood of the correct answer moves with compute on almost every
+# item; normalising over the offered choices and then taking the argmax throws
+# that link away, item by item.
+
+# %%
+compute = np.geomspace(1e19, 1e24, 10)
+logprobs, correct = simulate_multiple_choice(compute, n_items=n_items, rng=rng)
+chain = choice_chain(logprobs, correct)
+predictability = chain_predictability(chain, compute)
+predictability
+
+# %%
+with style.paper_figure(figure_dir / "chain", venue="icml", width="column", aspect=0.75) as (fig, ax):
+    predictability.plot(ax=ax)
+    ax.tick_params(axis="x", labelsize=6)
+
+# %% [markdown]
+# ## 3. Clustering-On-Difficulty
+#
+# The expected pass rate of each item is its normalised probability of the
+# correct choice (it can lie below chance: hard items attract the distractors,
+# so the cluster law's floor is 0 here). Cluster items by their pass rates across the six smallest
+# models, keep the clusters that rise with compute and follow the cluster law,
+# extrapolate, and map to the full benchmark. Compare with the truth for the
+# four largest models.
+
+# %%
+pass_rates = chain["p_choice"]
+fitted_models = 6
+cod = cluster_on_difficulty(pass_rates[:fitted_models], compute[:fitted_models], n_clusters=8, rng=seed)
+cod
+
+# %%
+comparison = cod.predict(compute[fitted_models:]).assign(
+    observed_full=pass_rates[fitted_models:].mean(axis=1),
+    observed_accuracy=chain["accuracy"][fitted_models:].mean(axis=1),
+)
+comparison.assign(error_points=lambda t: 100 * (t["full_score"] - t["observed_full"]))
+
+# %% [markdown]
+# Read the table with care: the filter keeps the clusters whose mean pass rate
+# follows an S-curve in log compute, and the map from subset to full score is a
+# line fitted on the small models only. When the kept clusters are a small share
+# of the items, that line is extrapolated far, and the error grows with the
+# distance from the fitted models. Compare with the two-step route above, whose
+# link from loss to accuracy was fitted across the whole range of losses.
+
+# %%
+plt.close("all")
+sorted(p.name for p in figure_dir.iterdir())
