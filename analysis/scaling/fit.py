@@ -437,6 +437,11 @@ def fit_scaling_law(
     boot_params = boot_converged = None
     if n_boot:
         boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, check_rng(rng), progress)
+        if not boot_converged.all():
+            warnings.warn(
+                f"{int((~boot_converged).sum())} of {n_boot} bootstrap fits did not converge; they are kept, "
+                "and counted in the fit's notes", ConvergenceWarning, stacklevel=2,
+            )
     fit = ScalingLawFit(
         law=law,
         params={name: float(v) for name, v in law.natural(best_theta).items()},
