@@ -7,7 +7,8 @@ import pytest
 from analysis.notebooks import NOTEBOOK_DIR, execute_notebook, find_notebooks, inject_parameters
 
 NOTEBOOKS = find_notebooks()
-SMALL = {"n_boot": 200, "start_step": 9}  # overrides of parameters cells; names a notebook lacks are harmless
+# small settings for the parameters cells; a name a notebook lacks is harmless
+SMALL = {"n_boot": 200, "start_step": 9, "n_splits": 2}
 
 
 def test_harness_finds_every_notebook():

@@ -16,8 +16,9 @@ from .downstream import (
 )
 from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
 from .isoflop import IsoFLOPResult, isoflop_fit
-from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_steps, steps_tradeoff
+from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_joint, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
+from .learning_curves import learning_curves
 
 __all__ = [
     "AccuracyCurve",
@@ -47,7 +48,9 @@ __all__ = [
     "get_law",
     "grid_search",
     "isoflop_fit",
+    "kaplan_joint",
     "kaplan_steps",
+    "learning_curves",
     "power_law",
     "saturating_power_law",
     "simulate_multiple_choice",

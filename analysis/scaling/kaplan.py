@@ -22,9 +22,9 @@ import numpy as np
 
 from .._validation import check_consistent_length, check_positive
 from ..errors import AnalysisInputError
-from .laws import ScalingLaw, power_law
+from .laws import CustomLaw, ScalingLaw, power_law
 
-__all__ = ["KAPLAN_2020", "KaplanLaw", "critical_batch_size_law", "kaplan_steps", "steps_tradeoff"]
+__all__ = ["KAPLAN_2020", "KaplanLaw", "critical_batch_size_law", "kaplan_joint", "kaplan_steps", "steps_tradeoff"]
 
 #: ``L(N, S_min) = A N^-alpha_N + B S_min^-alpha_S`` as a sum of power laws
 #: (``A = N_c^alpha_N``, ``B = S_c^alpha_S``), for :func:`~analysis.scaling.fit_scaling_law`.
@@ -35,6 +35,19 @@ kaplan_steps = ScalingLaw(
     exponents=("alpha_N", "alpha_S"),
     constant=None,
     formula="L(N, S_min) = (N_c / N)^alpha_N + (S_c / S_min)^alpha_S",
+)
+
+
+
+def _kaplan_joint(N, D, N_c, D_c, alpha_N, alpha_D):
+    return ((N_c / N) ** (alpha_N / alpha_D) + D_c / D) ** alpha_D
+
+
+#: Kaplan et al. (2020), eq. 1.5: ``L(N, D) = [(N_c / N)^(alpha_N / alpha_D) + D_c / D]^alpha_D``.
+kaplan_joint = CustomLaw(
+    _kaplan_joint, ("N", "D"),
+    {"N_c": (1e6, 1e20), "D_c": (1e6, 1e20), "alpha_N": (0.001, 2.0), "alpha_D": (0.001, 2.0)},
+    name="kaplan_joint", formula="L(N, D) = [(N_c / N)^(alpha_N / alpha_D) + D_c / D]^alpha_D",
 )
 
 

@@ -42,6 +42,14 @@ def test_custom_law_matches_the_built_in_chinchilla_fit():
         assert ours.params[name] == pytest.approx(built_in.params[name], rel=1e-3)
 
 
+def test_built_in_kaplan_joint_law_is_eq_1_5():
+    from analysis.scaling import kaplan_joint
+
+    p = {"N_c": 8.8e13, "D_c": 5.4e13, "alpha_N": 0.076, "alpha_D": 0.095}
+    N, D = np.array([1e8, 1e9]), np.array([1e10, 3e9])
+    np.testing.assert_allclose(kaplan_joint(p, N=N, D=D), ((8.8e13 / N) ** (0.076 / 0.095) + 5.4e13 / D) ** 0.095)
+
+
 def test_kaplan_joint_law_recovers_its_parameters():
     truth = {"Nc": 8.8e13, "Dc": 5.4e13, "aN": 0.076, "aD": 0.095}  # Kaplan et al. (2020), Table 2
     rng = np.random.default_rng(1)
