@@ -120,7 +120,7 @@ def check_probabilities(p, name: str, *, ndim: int | tuple[int, ...] | None = No
     if bad.any():
         lo, hi = arr.min(), arr.max()
         hint = (
-            " They look like percentages: divide by 100."
+            " If they are percentages, divide by 100; if logits or scores, apply a sigmoid or softmax first."
             if lo >= 0 and hi <= 100
             else " They look like logits or scores: apply a sigmoid or softmax first."
         )

@@ -62,7 +62,7 @@ def test_consistent_length():
 
 def test_probabilities_with_hints():
     assert check_probabilities([0.0, 0.5, 1.0], "p").tolist() == [0.0, 0.5, 1.0]
-    with pytest.raises(AnalysisInputError, match="percentages: divide by 100"):
+    with pytest.raises(AnalysisInputError, match="percentages, divide by 100"):
         check_probabilities([10.0, 90.0], "p")
     with pytest.raises(AnalysisInputError, match="logits"):
         check_probabilities([-2.0, 3.0], "p")

@@ -22,7 +22,7 @@ def test_accuracy_curve_recovers_a_sigmoid():
     free = fit_accuracy_curve(loss, acc, floor=None, ceiling=None)
     assert (free.floor, free.ceiling, free.slope, free.midpoint) == pytest.approx((0.25, 0.95, 4.0, 2.6), rel=1e-5)
     np.testing.assert_allclose(free.predict(loss), acc, atol=1e-8)
-    with pytest.raises(AnalysisInputError, match="percentages: divide by 100"):
+    with pytest.raises(AnalysisInputError, match="percentages, divide by 100"):
         fit_accuracy_curve(loss, acc * 100)
 
 

@@ -1,0 +1,235 @@
+"""Binned calibration metrics: reliability data, ECE and its variants, Brier decomposition, Balance score.
+
+Conventions (see :mod:`~analysis.calibration.binning` and
+:mod:`~analysis.calibration._inputs`): ``n_bins=15`` equal-width bins
+``[k/B, (k+1)/B)`` with the last closed, top-label mode, and empty bins kept in
+every table (they add nothing to a metric).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from .._results import Result
+from .._validation import check_choice
+from ..errors import AnalysisInputError
+from ._inputs import check_inputs, score_outcome_pairs
+from .binning import bin_indices
+
+__all__ = [
+    "BalanceReport",
+    "BrierDecomposition",
+    "adaptive_calibration_error",
+    "balance_report",
+    "balance_score",
+    "brier_decomposition",
+    "ece",
+    "reliability",
+]
+
+NORMS = ("l1", "l2", "max")
+
+
+def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str):
+    """Per-bin count, mean score and mean outcome (NaN for empty bins)."""
+    idx = bin_indices(scores, n_bins, strategy)
+    count = np.bincount(idx, minlength=n_bins).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        confidence = np.bincount(idx, weights=scores, minlength=n_bins) / count
+        accuracy = np.bincount(idx, weights=outcomes, minlength=n_bins) / count
+    return count, confidence, accuracy
+
+
+def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label"):
+    """Reliability-diagram data: one row per bin (and class, for ``mode="classwise"``).
+
+    Returns
+    -------
+    DataFrame with columns ``class`` (classwise only), ``bin``, ``count``,
+    ``mean_confidence``, ``accuracy`` (the mean outcome) and ``gap``
+    (``accuracy - mean_confidence``); empty bins have count 0 and NaN means.
+    """
+    pairs = score_outcome_pairs(y_true, y_prob, mode)
+    frames = []
+    for j, (scores, outcomes) in enumerate(pairs):
+        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
+        frame = pd.DataFrame({"bin": np.arange(n_bins), "count": count.astype(int), "mean_confidence": confidence,
+                              "accuracy": accuracy, "gap": accuracy - confidence})
+        frames.append(frame.assign(**{"class": j}) if mode == "classwise" else frame)
+    out = pd.concat(frames, ignore_index=True)
+    return out[["class", *frames[0].columns.drop("class")]] if mode == "classwise" else out
+
+
+def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased) -> float:
+    count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
+    full = count > 0
+    weight, gap = count[full] / count.sum(), (accuracy - confidence)[full]
+    if norm == "max":
+        return float(np.abs(gap).max())
+    if norm == "l1":
+        return float(weight @ np.abs(gap))
+    squared = gap**2
+    if debiased:
+        n_b, acc = count[full], accuracy[full]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            squared = np.where(n_b > 1, squared - acc * (1 - acc) / (n_b - 1), squared)
+    return float(np.sqrt(max(weight @ squared, 0.0)))
+
+
+def ece(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", norm: str = "l1", mode: str = "top-label",
+    debiased: bool = False,
+) -> float:
+    """Expected calibration error, binned.
+
+    Parameters
+    ----------
+    y_true : array of int labels, shape (n,)
+    y_prob : array, shape (n,) with P(y = 1), or (n, k) with rows summing to 1
+    n_bins : int
+    strategy : {'uniform', 'quantile'}
+        Equal-width or equal-mass bins (ties never split).
+    norm : {'l1', 'l2', 'max'}
+        ``sum_b w_b |gap_b|``, ``sqrt(sum_b w_b gap_b^2)``, or the largest gap of a
+        non-empty bin (the maximum calibration error), with ``w_b`` the share of
+        scores in bin ``b``.
+    mode : {'top-label', 'positive', 'classwise', 'marginal'}
+        Which (score, outcome) pairs are binned; classwise averages over classes.
+    debiased : bool
+        Kumar, Liang & Ma (2019): subtract each bin's sampling variance,
+        ``acc_b (1 - acc_b) / (n_b - 1)``, from its squared gap (``norm="l2"``
+        only; bins with one score keep their plug-in term; the result is the
+        square root of the estimate clipped at 0).
+    """
+    check_choice(norm, "norm", NORMS)
+    if debiased and norm != "l2":
+        raise AnalysisInputError.about("norm", "'l2' with debiased=True", repr(norm),
+                                       "The debiased estimator corrects the squared gap: pass norm='l2'.")
+    pairs = score_outcome_pairs(y_true, y_prob, mode)
+    return float(np.mean([_ece_one(s, o, n_bins, strategy, norm, debiased) for s, o in pairs]))
+
+
+def adaptive_calibration_error(y_true, y_prob, *, n_bins: int = 15) -> float:
+    """Adaptive calibration error (Nixon et al. 2019): classwise, equal-mass bins, unweighted mean of gaps.
+
+    The mean of ``|accuracy - confidence|`` over every non-empty (class, bin)
+    pair; binary ``y_prob`` counts as two classes.
+    """
+    gaps = []
+    for scores, outcomes in score_outcome_pairs(y_true, y_prob, "classwise"):
+        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, "quantile")
+        gaps.append(np.abs(accuracy - confidence)[count > 0])
+    return float(np.concatenate(gaps).mean())
+
+
+def _balance_terms(y_true, y_prob) -> tuple[np.ndarray, np.ndarray]:
+    labels, prob = check_inputs(y_true, y_prob)
+    if prob.ndim != 1:
+        raise AnalysisInputError.about("y_prob", "binary probabilities P(y = 1) of shape (n,)",
+                                       f"shape {prob.shape}", "The Balance score is defined for binary outcomes.")
+    confident = prob >= 0.5  # the Balance score predicts 1 at p = 0.5
+    terms = np.select(
+        [confident & (labels == 1), ~confident & (labels == 0), confident & (labels == 0)],
+        [1 - prob, prob, -prob], default=-(1 - prob),
+    )
+    return terms, np.where(confident, prob, 1 - prob)
+
+
+def balance_score(y_true, y_prob) -> float:
+    """The Balance score ('Rethinking Evaluation Metric for Probability Estimation Models Using Esports Data').
+
+    The mean over predictions of ``1 - p`` (p >= 0.5, y = 1), ``p`` (p < 0.5,
+    y = 0), ``-p`` (p >= 0.5, y = 0) and ``-(1 - p)`` (p < 0.5, y = 1): accuracy
+    minus mean confidence of the predicted side. Negative means over-confident;
+    0 can hide over- and under-confidence that cancel (see :func:`balance_report`).
+    Unlike the top-label convention, ``p = 0.5`` predicts class 1 here.
+    """
+    return float(_balance_terms(y_true, y_prob)[0].mean())
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class BalanceReport(Result):
+    """The signed Balance score beside its unsigned, binned counterpart.
+
+    Attributes
+    ----------
+    balance : float
+        The signed score (accuracy minus confidence).
+    unsigned : float
+        ``sum_b w_b |balance_b|`` over confidence bins: the top-label ECE with the
+        Balance score's tie rule.
+    cancels : bool
+        True when ``unsigned > 2 |balance|``: over- and under-confidence in
+        different bins largely cancel in the signed score.
+    by_bin : DataFrame
+        ``bin``, ``count``, ``balance`` per confidence bin.
+    """
+
+    balance: float
+    unsigned: float
+    cancels: bool
+    by_bin: pd.DataFrame
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if self.cancels:
+            return ("over- and under-confidence cancel in the signed score: read the unsigned one",)
+        return ()
+
+
+def balance_report(y_true, y_prob, *, n_bins: int = 15) -> BalanceReport:
+    """Balance score, its binned unsigned version and a flag for cancellation."""
+    terms, confidence = _balance_terms(y_true, y_prob)
+    idx = bin_indices(confidence, n_bins)
+    count = np.bincount(idx, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_bin = np.bincount(idx, weights=terms, minlength=n_bins) / count
+    unsigned = float(np.nansum(count / count.sum() * np.abs(per_bin)))
+    signed = float(terms.mean())
+    by_bin = pd.DataFrame({"bin": np.arange(n_bins), "count": count, "balance": per_bin})
+    return BalanceReport(signed, unsigned, bool(unsigned > 2 * abs(signed)), by_bin)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class BrierDecomposition(Result):
+    """Murphy's decomposition of the Brier score over bins, with the within-bin terms.
+
+    ``brier = reliability - resolution + uncertainty + within_bin_variance -
+    within_bin_covariance`` holds exactly (Stephenson, Coelho & Jolliffe 2008);
+    the two within-bin terms vanish when forecasts are constant within bins.
+    For ``(n, k)`` probabilities every term is summed over classes.
+    """
+
+    brier: float
+    reliability: float
+    resolution: float
+    uncertainty: float
+    within_bin_variance: float
+    within_bin_covariance: float
+
+
+def brier_decomposition(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform") -> BrierDecomposition:
+    """Brier score of ``P(y = 1)`` (binary) or of all classes (summed), decomposed over bins."""
+    labels, prob = check_inputs(y_true, y_prob)
+    pairs = score_outcome_pairs(labels, prob, "positive" if prob.ndim == 1 else "classwise")
+    totals = np.zeros(6)
+    for f, o in pairs:
+        n = len(f)
+        idx = bin_indices(f, n_bins, strategy)
+        count, f_bar, o_bar = _bin_stats(f, o, n_bins, strategy)
+        full = count > 0
+        w = count[full] / n
+        base = o.mean()
+        df, do = f - f_bar[idx], o - o_bar[idx]
+        totals += [
+            np.mean((f - o) ** 2),
+            w @ (f_bar[full] - o_bar[full]) ** 2,
+            w @ (o_bar[full] - base) ** 2,
+            base * (1 - base),
+            np.mean(df**2),
+            2 * np.mean(df * do),
+        ]
+    return BrierDecomposition(*(float(t) for t in totals))
