@@ -33,14 +33,24 @@ __all__ = [
 NORMS = ("l1", "l2", "max")
 
 
+_CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
+
+
 def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str):
     """Per-bin count, mean score and mean outcome (NaN for empty bins)."""
-    idx = bin_indices(scores, n_bins, strategy)
-    count = np.bincount(idx, minlength=n_bins).astype(float)
+    if strategy == "quantile":  # ranks need all scores at once
+        chunks = [(bin_indices(scores, n_bins, strategy), scores, outcomes)]
+    else:
+        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins), scores[i : i + _CHUNK], outcomes[i : i + _CHUNK])
+                  for i in range(0, len(scores), _CHUNK))
+    sums = np.zeros((3, n_bins))
+    for idx, s, o in chunks:
+        sums[0] += np.bincount(idx, minlength=n_bins)
+        sums[1] += np.bincount(idx, weights=s, minlength=n_bins)
+        sums[2] += np.bincount(idx, weights=o, minlength=n_bins)
+    count = sums[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        confidence = np.bincount(idx, weights=scores, minlength=n_bins) / count
-        accuracy = np.bincount(idx, weights=outcomes, minlength=n_bins) / count
-    return count, confidence, accuracy
+        return count, sums[1] / count, sums[2] / count
 
 
 def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label"):

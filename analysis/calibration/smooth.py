@@ -23,6 +23,7 @@ from ._inputs import score_outcome_pairs
 
 __all__ = ["smooth_ece", "smooth_ece_sigma"]
 
+_CHUNK = 2**16
 _DENSITY_FLOOR = 1e-4
 _HALVINGS = 10
 
@@ -37,15 +38,17 @@ class _Smoother:
     def _spread(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Residuals and unit masses spread linearly onto ``size`` grid points (cached per size)."""
         if size not in self._grids:
-            position = self.scores * (size - 1)
-            left = np.clip(position.astype(np.int64), 0, size - 2)
-            frac = position - left
-
-            def spread(values):
-                return (np.bincount(left, weights=(1 - frac) * values, minlength=size)
-                        + np.bincount(left + 1, weights=frac * values, minlength=size))
-
-            self._grids[size] = (spread(self.residuals), spread(np.ones_like(frac)))
+            residual, mass = np.zeros(size), np.zeros(size)
+            for i in range(0, len(self.scores), _CHUNK):  # chunks keep the temporaries in cache
+                position = self.scores[i : i + _CHUNK] * (size - 1)
+                left = np.clip(position.astype(np.int64), 0, size - 2)
+                frac = position - left
+                r = self.residuals[i : i + _CHUNK]
+                residual += np.bincount(left, weights=r - frac * r, minlength=size)
+                residual[1:] += np.bincount(left, weights=frac * r, minlength=size)[:-1]
+                mass += np.bincount(left, weights=1 - frac, minlength=size)
+                mass[1:] += np.bincount(left, weights=frac, minlength=size)[:-1]
+            self._grids[size] = (residual, mass)
         return self._grids[size]
 
     def value(self, sigma: float) -> float:

@@ -1,0 +1,40 @@
+"""Calibration metrics on 1e7 binary predictions against relplot and scikit-learn, same input."""
+
+import numpy as np
+import relplot
+from sklearn.calibration import calibration_curve
+
+from analysis.calibration import ece, reliability, smooth_ece
+
+from run import Case
+
+rng = np.random.default_rng(0)
+p = rng.uniform(size=10_000_000)
+y = (rng.uniform(size=p.size) < p**1.3).astype(int)
+yf = y.astype(float)
+
+
+def ours_binned():
+    return ece(y, p, n_bins=15, mode="positive")
+
+
+def relplot_binned():
+    return relplot.metrics.binnedECE(p, yf, nbins=15)
+
+
+def ours_reliability():
+    table = reliability(y, p, n_bins=10, mode="positive")
+    return table["accuracy"].to_numpy()
+
+
+def sklearn_reliability():
+    return calibration_curve(y, p, n_bins=10)[0]
+
+
+CASES = [
+    Case("binned ECE, 15 bins, n=1e7", ours_binned, relplot_binned, "relplot.metrics.binnedECE", repeat=2),
+    Case("reliability data, 10 bins, n=1e7", ours_reliability, sklearn_reliability,
+         "sklearn calibration_curve", repeat=2),
+    Case("smooth ECE at its fixed point, n=1e7", lambda: smooth_ece(y, p, mode="positive"),
+         lambda: relplot.smECE(p, yf), "relplot.smECE", repeat=1),
+]
