@@ -91,8 +91,8 @@ def check_array(
         raise AnalysisInputError.about(
             name, f"at least {min_length} entries", f"{length}", "Pass more data.",
         )
-    if finite:
-        bad = ~np.isfinite(arr)
+    if finite and arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        bad = ~np.isfinite(arr)  # NaN or inf somewhere: find where, for the message
         if bad.any():
             raise AnalysisInputError.about(
                 name, "finite values", f"NaN or inf in {_describe_positions(bad)}",
@@ -116,8 +116,8 @@ def check_consistent_length(**arrays: np.ndarray) -> int:
 def check_probabilities(p, name: str, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``p`` as a float array after checking that every entry lies in [0, 1]."""
     arr = check_array(p, name, ndim=ndim)
-    bad = (arr < 0) | (arr > 1)
-    if bad.any():
+    if arr.size and (arr.min() < 0 or arr.max() > 1):
+        bad = (arr < 0) | (arr > 1)
         lo, hi = arr.min(), arr.max()
         hint = (
             " If they are percentages, divide by 100; if logits or scores, apply a sigmoid or softmax first."
@@ -176,8 +176,8 @@ def check_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
     if len(arr) == 0:
         raise AnalysisInputError.about(name, "at least one label", "an empty array", "Pass data.")
     upper = n_classes if n_classes is not None else np.inf
-    bad = (arr < 0) | (arr >= upper)
-    if bad.any():
+    if arr.min() < 0 or arr.max() >= upper:
+        bad = (arr < 0) | (arr >= upper)
         raise AnalysisInputError.about(
             name, f"labels in 0 ... {upper - 1}" if n_classes else "non-negative labels",
             f"out-of-range labels in {_describe_positions(bad)}",

@@ -51,7 +51,7 @@ def score_outcome_pairs(y_true, y_prob, mode: str = "top-label") -> list[tuple[n
             predicted = (prob > 0.5).astype(int)
             return [(np.maximum(prob, 1 - prob), (predicted == labels).astype(float))]
         if mode == "positive":
-            return [(prob, labels.astype(float))]
+            return [(prob, labels)]
         prob = np.column_stack([1 - prob, prob])
     elif mode == "positive":
         raise AnalysisInputError.about(

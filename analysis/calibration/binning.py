@@ -22,10 +22,12 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform") -> n
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(strategy, "strategy", STRATEGIES)
     if strategy == "uniform":
-        idx = np.floor(scores * n_bins).astype(np.int64)
-        idx -= scores < idx / n_bins  # p * B rounded up past an edge
-        idx += scores >= (idx + 1) / n_bins  # p * B rounded down below an edge
-        return np.clip(idx, 0, n_bins - 1)
+        lower = np.arange(n_bins) / n_bins  # the floating-point edges k / B
+        upper = np.append(lower[1:], np.inf)  # the last bin is closed
+        idx = np.minimum((scores * n_bins).astype(np.intp), n_bins - 1)  # truncation is floor for scores >= 0
+        idx -= scores < lower[idx]  # p * B rounded up past an edge
+        idx += scores >= upper[idx]  # p * B rounded down below an edge
+        return idx
     ordered = np.sort(scores)
     first_rank = np.searchsorted(ordered, scores, side="left")
     return np.minimum(first_rank * n_bins // len(scores), n_bins - 1)

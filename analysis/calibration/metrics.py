@@ -36,21 +36,26 @@ NORMS = ("l1", "l2", "max")
 _CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
 
 
+def _bin_sums(scores: np.ndarray, values: list[np.ndarray], n_bins: int, strategy: str) -> np.ndarray:
+    """Row 0: count per bin; row j: per-bin sum of ``values[j - 1]``."""
+    if strategy == "quantile":  # ranks need all scores at once
+        chunks = [(bin_indices(scores, n_bins, strategy), values)]
+    else:  # chunks keep the temporaries in cache
+        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins), [v[i : i + _CHUNK] for v in values])
+                  for i in range(0, len(scores), _CHUNK))
+    sums = np.zeros((1 + len(values), n_bins))
+    for idx, parts in chunks:
+        sums[0] += np.bincount(idx, minlength=n_bins)
+        for j, part in enumerate(parts, start=1):
+            sums[j] += np.bincount(idx, weights=part, minlength=n_bins)
+    return sums
+
+
 def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str):
     """Per-bin count, mean score and mean outcome (NaN for empty bins)."""
-    if strategy == "quantile":  # ranks need all scores at once
-        chunks = [(bin_indices(scores, n_bins, strategy), scores, outcomes)]
-    else:
-        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins), scores[i : i + _CHUNK], outcomes[i : i + _CHUNK])
-                  for i in range(0, len(scores), _CHUNK))
-    sums = np.zeros((3, n_bins))
-    for idx, s, o in chunks:
-        sums[0] += np.bincount(idx, minlength=n_bins)
-        sums[1] += np.bincount(idx, weights=s, minlength=n_bins)
-        sums[2] += np.bincount(idx, weights=o, minlength=n_bins)
-    count = sums[0]
+    count, score_sum, outcome_sum = _bin_sums(scores, [scores, outcomes], n_bins, strategy)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return count, sums[1] / count, sums[2] / count
+        return count, score_sum / count, outcome_sum / count
 
 
 def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label"):
@@ -74,9 +79,15 @@ def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", 
 
 
 def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased) -> float:
-    count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
+    if debiased:
+        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
+        gap = accuracy - confidence
+    else:  # one weighted pass: the per-bin sum of outcome - score
+        count, gap_sum = _bin_sums(scores, [outcomes - scores], n_bins, strategy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gap = gap_sum / count
     full = count > 0
-    weight, gap = count[full] / count.sum(), (accuracy - confidence)[full]
+    weight, gap = count[full] / count.sum(), gap[full]
     if norm == "max":
         return float(np.abs(gap).max())
     if norm == "l1":
