@@ -9,6 +9,7 @@ from .metrics import (
     balance_score,
     brier_decomposition,
     ece,
+    ece_ci,
     reliability,
 )
 from .smooth import smooth_ece, smooth_ece_sigma
@@ -23,6 +24,7 @@ __all__ = [
     "bin_indices",
     "brier_decomposition",
     "ece",
+    "ece_ci",
     "reliability",
     "smooth_ece",
     "smooth_ece_sigma",

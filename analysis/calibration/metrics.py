@@ -13,6 +13,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from .._resample import bootstrap
 from .._results import Result
 from .._validation import check_choice
 from ..errors import AnalysisInputError
@@ -27,6 +28,7 @@ __all__ = [
     "balance_score",
     "brier_decomposition",
     "ece",
+    "ece_ci",
     "reliability",
 ]
 
@@ -78,26 +80,26 @@ def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", 
     return out[["class", *frames[0].columns.drop("class")]] if mode == "classwise" else out
 
 
-def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased) -> float:
-    if debiased:
-        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
-        gap = accuracy - confidence
-    else:  # one weighted pass: the per-bin sum of outcome - score
-        count, gap_sum = _bin_sums(scores, [outcomes - scores], n_bins, strategy)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            gap = gap_sum / count
+def _ece_from_sums(count, gap_sum, outcome_sum, norm: str, debiased: bool):
+    """ECE from per-bin counts and sums ``(..., n_bins)``; vectorised over leading axes."""
+    total = count.sum(axis=-1)
     full = count > 0
-    weight, gap = count[full] / count.sum(), gap[full]
+    safe = np.where(full, count, 1.0)
+    gap = gap_sum / safe
     if norm == "max":
-        return float(np.abs(gap).max())
+        return np.where(full, np.abs(gap), 0.0).max(axis=-1)
     if norm == "l1":
-        return float(weight @ np.abs(gap))
+        return np.abs(gap_sum).sum(axis=-1) / total
     squared = gap**2
     if debiased:
-        n_b, acc = count[full], accuracy[full]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            squared = np.where(n_b > 1, squared - acc * (1 - acc) / (n_b - 1), squared)
-    return float(np.sqrt(max(weight @ squared, 0.0)))
+        acc = outcome_sum / safe
+        squared = np.where(count > 1, squared - acc * (1 - acc) / np.maximum(count - 1, 1), squared)
+    return np.sqrt(np.maximum((count * squared).sum(axis=-1) / total, 0.0))
+
+
+def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased) -> float:
+    count, gap_sum, outcome_sum = _bin_sums(scores, [outcomes - scores, outcomes], n_bins, strategy)
+    return float(_ece_from_sums(count, gap_sum, outcome_sum, norm, debiased))
 
 
 def ece(
@@ -131,6 +133,57 @@ def ece(
                                        "The debiased estimator corrects the squared gap: pass norm='l2'.")
     pairs = score_outcome_pairs(y_true, y_prob, mode)
     return float(np.mean([_ece_one(s, o, n_bins, strategy, norm, debiased) for s, o in pairs]))
+
+
+def ece_ci(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", norm: str = "l1", mode: str = "top-label",
+    debiased: bool = False, n_boot: int = 1000, ci: float = 0.95, rng=None, progress=None,
+):
+    """:func:`ece` with a bootstrap interval over samples, vectorised over resamples.
+
+    Every resample's per-bin sums are one matrix product with the resampling
+    counts. Bins stay those of the full sample (for ``strategy="quantile"``, the
+    equal-mass edges of the full sample).
+
+    The plug-in ECE is biased upwards, and more so on resamples (their ties add
+    spurious gaps): for a well-calibrated model the percentile interval can lie
+    entirely above the estimate. ``debiased=True`` removes most of that bias.
+
+    Returns
+    -------
+    BootstrapResult
+        ``estimate`` equals ``ece(...)`` with the same arguments.
+    """
+    check_choice(norm, "norm", NORMS)
+    if debiased and norm != "l2":
+        raise AnalysisInputError.about("norm", "'l2' with debiased=True", repr(norm),
+                                       "The debiased estimator corrects the squared gap: pass norm='l2'.")
+    pairs = score_outcome_pairs(y_true, y_prob, mode)
+    if mode == "marginal":  # pooled over classes, resampled by item
+        labels, prob = check_inputs(y_true, y_prob)
+        k = prob.shape[1] if prob.ndim == 2 else 2
+        pairs = [(s.reshape(-1, k), o.reshape(-1, k)) for s, o in pairs]
+    onehots = []
+    for scores, outcomes in pairs:
+        scores, outcomes = np.atleast_2d(scores.T).T, np.atleast_2d(outcomes.T).T  # (n, c): c pooled columns
+        idx = bin_indices(scores.ravel(), n_bins, strategy).reshape(scores.shape)
+        hot = np.zeros((len(scores), n_bins))
+        gap, out = np.zeros_like(hot), np.zeros_like(hot)
+        for c in range(scores.shape[1]):
+            rows = np.arange(len(scores))
+            np.add.at(hot, (rows, idx[:, c]), 1.0)
+            np.add.at(gap, (rows, idx[:, c]), outcomes[:, c] - scores[:, c])
+            np.add.at(out, (rows, idx[:, c]), outcomes[:, c])
+        onehots.append(np.stack([hot, gap, out]))  # (3, n, n_bins)
+    stacked = np.stack(onehots)  # (pairs, 3, n, n_bins)
+
+    def statistic(_, weights):
+        sums = np.matmul(weights, stacked)  # (pairs, 3, batch, n_bins)
+        return _ece_from_sums(sums[:, 0], sums[:, 1], sums[:, 2], norm, debiased).mean(axis=0)
+
+    n = stacked.shape[2]
+    return bootstrap(statistic, np.arange(n), n_boot=n_boot, ci=ci, weighted=True, rng=rng, progress=progress,
+                     batch_size=max(1, 2**22 // n))
 
 
 def adaptive_calibration_error(y_true, y_prob, *, n_bins: int = 15) -> float:

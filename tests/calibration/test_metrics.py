@@ -157,3 +157,24 @@ def test_all_equal_scores_and_ties_are_normal_input():
     y = np.array([0, 1, 1, 0])
     assert ece(y, np.full(4, 0.5), mode="positive") == pytest.approx(0.0)
     assert isinstance(reliability(y, np.full(4, 0.5), strategy="quantile"), pd.DataFrame)
+
+
+@pytest.mark.parametrize(("mode", "norm"), [("top-label", "l1"), ("classwise", "l2"), ("marginal", "max")])
+def test_ece_ci_replicates_equal_ece_on_each_resample(multiclass, mode, norm):
+    from analysis import bootstrap_indices
+    from analysis.calibration import ece_ci
+
+    y, p = multiclass
+    result = ece_ci(y, p, mode=mode, norm=norm, n_boot=40, rng=5)
+    assert result.estimate == pytest.approx(ece(y, p, mode=mode, norm=norm), rel=1e-12)
+    for r, rows in enumerate(bootstrap_indices(len(y), 40, rng=5)[:5]):
+        assert result.replicates[r] == pytest.approx(ece(y[rows], p[rows], mode=mode, norm=norm), rel=1e-10)
+    assert result.interval.low < result.interval.high and result.standard_error > 0
+
+
+def test_debiased_ece_ci(binary):
+    from analysis.calibration import ece_ci
+
+    y, p = binary
+    result = ece_ci(y, p, norm="l2", debiased=True, n_boot=50, rng=0)
+    assert result.estimate == pytest.approx(ece(y, p, norm="l2", debiased=True), rel=1e-12)
