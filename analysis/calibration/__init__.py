@@ -1,4 +1,5 @@
-"""Calibration: binned and smooth calibration errors, reliability data, Brier decomposition, Balance score."""
+"""Calibration: binned and smooth calibration errors, reliability data, Brier decomposition, Balance
+score, selective prediction."""
 
 from .binning import bin_edges, bin_indices
 from .metrics import (
@@ -12,11 +13,13 @@ from .metrics import (
     ece_ci,
     reliability,
 )
+from .selective import RiskCoverage, risk_coverage, selective_auc
 from .smooth import smooth_ece, smooth_ece_sigma
 
 __all__ = [
     "BalanceReport",
     "BrierDecomposition",
+    "RiskCoverage",
     "adaptive_calibration_error",
     "balance_report",
     "balance_score",
@@ -26,6 +29,8 @@ __all__ = [
     "ece",
     "ece_ci",
     "reliability",
+    "risk_coverage",
+    "selective_auc",
     "smooth_ece",
     "smooth_ece_sigma",
 ]

@@ -1,0 +1,112 @@
+"""Selective prediction: abstain on the least confident inputs and measure the risk of the rest.
+
+Ties in confidence are averaged over all orderings of the tied inputs: within
+a tie group the expected number of errors grows linearly, so the risk-coverage
+curve, AURC and E-AURC are the expectations a random tie-break would give.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._results import Result
+from .._validation import check_array, check_consistent_length
+
+__all__ = ["RiskCoverage", "risk_coverage", "selective_auc"]
+
+
+def _check(correct, confidence) -> tuple[np.ndarray, np.ndarray]:
+    correct = check_array(correct, "correct", ndim=1)
+    confidence = check_array(confidence, "confidence", ndim=1)
+    check_consistent_length(correct=correct, confidence=confidence)
+    return correct, confidence
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class RiskCoverage(Result):
+    """The risk-coverage curve and its summaries.
+
+    Attributes
+    ----------
+    coverage, risk : arrays, shape (n,)
+        Accepting the ``k`` most confident inputs (``coverage = k / n``), the
+        expected error rate among them.
+    aurc : float
+        Mean risk over the ``n`` coverages (Geifman et al. 2019).
+    optimal_aurc : float
+        AURC of an oracle that accepts every correct input first.
+    """
+
+    coverage: np.ndarray
+    risk: np.ndarray
+    aurc: float
+    optimal_aurc: float
+
+    @property
+    def e_aurc(self) -> float:
+        """Excess AURC: ``aurc - optimal_aurc``."""
+        return self.aurc - self.optimal_aurc
+
+    @property
+    def title(self) -> str:
+        return "Risk-coverage"
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"quantity": ["aurc", "e_aurc", "optimal_aurc"],
+                             "value": [self.aurc, self.e_aurc, self.optimal_aurc]})
+
+    def plot(self, ax=None, **kwargs):
+        """Risk against coverage; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        ax.plot(self.coverage, self.risk, **kwargs)
+        ax.set(xlabel="coverage", ylabel="risk (error rate)", xlim=(0, 1))
+        return ax
+
+
+def risk_coverage(correct, confidence) -> RiskCoverage:
+    """Risk-coverage curve, AURC and E-AURC.
+
+    Parameters
+    ----------
+    correct : array, shape (n,)
+        1 for a correct prediction, 0 for an error (fractions allowed, e.g. expected correctness).
+    confidence : array, shape (n,)
+        Higher means more confident; only the order matters.
+    """
+    correct, confidence = _check(correct, confidence)
+    n = len(correct)
+    order = np.argsort(-confidence, kind="stable")
+    errors = 1.0 - correct[order]
+    conf = confidence[order]
+    # tie groups: cumulative errors at group ends, linear inside each group
+    ends = np.append(np.flatnonzero(np.diff(conf) != 0), n - 1)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    cum_at_end = np.cumsum(errors)[ends]
+    cum_before = np.concatenate([[0.0], cum_at_end[:-1]])
+    group = np.repeat(np.arange(len(ends)), ends - starts + 1)
+    position = np.arange(1, n + 1) - starts[group]  # 1-based rank inside the tie group
+    size = (ends - starts + 1)[group]
+    expected = cum_before[group] + position * (cum_at_end - cum_before)[group] / size
+    k = np.arange(1, n + 1)
+    risk = expected / k
+    n_errors = errors.sum()
+    oracle = np.maximum(k - (n - n_errors), 0.0) / k
+    return RiskCoverage(coverage=k / n, risk=risk, aurc=float(risk.mean()), optimal_aurc=float(oracle.mean()))
+
+
+def selective_auc(correct, confidence) -> float:
+    """Area under the ROC curve of confidence for telling correct from wrong predictions (ties count half).
+
+    ``correct`` must be 0/1 here.
+    """
+    correct, confidence = _check(correct, confidence)
+    positive = correct == 1
+    n_pos, n_neg = positive.sum(), (~positive).sum()
+    ranks = stats.rankdata(confidence)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
