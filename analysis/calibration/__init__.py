@@ -13,6 +13,7 @@ from .metrics import (
     ece_ci,
     reliability,
 )
+from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
 from .selective import RiskCoverage, risk_coverage, selective_auc
 from .smooth import smooth_ece, smooth_ece_sigma
 
@@ -26,8 +27,11 @@ __all__ = [
     "bin_edges",
     "bin_indices",
     "brier_decomposition",
+    "consistency_bands",
     "ece",
     "ece_ci",
+    "plot_reliability",
+    "plot_smooth_reliability",
     "reliability",
     "risk_coverage",
     "selective_auc",

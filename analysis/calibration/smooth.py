@@ -51,15 +51,20 @@ class _Smoother:
             self._grids[size] = (residual, mass)
         return self._grids[size]
 
-    def value(self, sigma: float) -> float:
-        """smECE at bandwidth ``sigma``."""
+    def curve(self, sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Evaluation points, smoothed mean residual (score - outcome) and smoothed density of scores."""
         size = max(2000, round(20 / sigma)) // 2 + 1
         t = np.linspace(0, 1, size)
         kernel = np.exp(-(t - 0.5) * (t - 0.5) / (2 * sigma**2)) / (np.sqrt(2 * np.pi) * sigma)
         points = np.linspace(0, 1, max(round(10 / sigma), 200))
-        smoothed = [_interpolate(points, _reflect_convolve(v, kernel)) for v in self._spread(size)]
-        density = smoothed[1] + _DENSITY_FLOOR
-        return float(np.sum(np.abs(smoothed[0] / density) * density) / np.sum(density))
+        residual, mass = (_interpolate(points, _reflect_convolve(v, kernel)) for v in self._spread(size))
+        density = mass + _DENSITY_FLOOR
+        return points, residual / density, density
+
+    def value(self, sigma: float) -> float:
+        """smECE at bandwidth ``sigma``."""
+        _, residual, density = self.curve(sigma)
+        return float(np.sum(np.abs(residual) * density) / np.sum(density))
 
     def fixed_point(self, eps: float) -> float:
         """The bandwidth where smECE_sigma = sigma, by halving [0, 1]."""

@@ -1,0 +1,107 @@
+"""Reliability diagrams with consistency bands, and a smooth diagram.
+
+Consistency bands (Broecker & Smith 2007) show how far each bin's accuracy
+would stray from its mean confidence if the model were perfectly calibrated:
+outcomes are redrawn as Bernoulli(score) for every score, and the band is the
+central ``level`` share of the resampled bin accuracies. Points outside their
+band are miscalibration that sampling noise alone does not explain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_integer, check_level, check_rng
+from ..errors import AnalysisInputError
+from ._inputs import score_outcome_pairs
+from .binning import bin_indices
+from .metrics import reliability
+from .smooth import _Smoother
+
+__all__ = ["consistency_bands", "plot_reliability", "plot_smooth_reliability"]
+
+_DRAWS_PER_BATCH = 2**22
+
+
+def _single_pair(y_true, y_prob, mode):
+    if mode == "classwise":
+        raise AnalysisInputError.about("mode", "'top-label', 'positive' or 'marginal'", "'classwise'",
+                                       "Draw one diagram per class with mode='positive' on that class's column.")
+    return score_outcome_pairs(y_true, y_prob, mode)[0]
+
+
+def consistency_bands(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", level: float = 0.9,
+    n_boot: int = 1000, rng=None,
+) -> pd.DataFrame:
+    """Per-bin band of accuracies a calibrated model would show: ``bin``, ``low``, ``high``.
+
+    Bins without scores get NaN.
+    """
+    scores, _ = _single_pair(y_true, y_prob, mode)
+    level = check_level(level, "level")
+    n_boot = check_integer(n_boot, "n_boot")
+    rng = check_rng(rng)
+    idx = bin_indices(scores, n_bins, strategy)
+    onehot = np.zeros((len(scores), n_bins))
+    onehot[np.arange(len(scores)), idx] = 1.0
+    count = onehot.sum(axis=0)
+    batch = max(1, _DRAWS_PER_BATCH // len(scores))
+    accuracies = []
+    for start in range(0, n_boot, batch):
+        size = min(batch, n_boot - start)
+        outcomes = (rng.uniform(size=(size, len(scores))) < scores).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            accuracies.append(outcomes @ onehot / count)
+    low, high = np.quantile(np.concatenate(accuracies), [(1 - level) / 2, (1 + level) / 2], axis=0)
+    return pd.DataFrame({"bin": np.arange(n_bins), "low": low, "high": high})
+
+
+def plot_reliability(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", band: float | None = 0.9,
+    n_boot: int = 1000, rng=None, ax=None,
+):
+    """Reliability diagram: accuracy against mean confidence per bin, with consistency bands and counts.
+
+    Each bin is a point at (mean confidence, accuracy); the vertical bars are
+    the consistency band at level ``band`` (None: no band); grey bars at the
+    bottom show the share of scores per bin. Empty bins are not drawn.
+    Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    table = reliability(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode)
+    full = table["count"] > 0
+    edges = np.arange(n_bins + 1) / n_bins
+    if strategy == "uniform":
+        share = table["count"] / table["count"].sum()
+        ax.bar(edges[:-1], 0.25 * share / share.max(), width=1 / n_bins, align="edge", color="0.85", zorder=0)
+    ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--", zorder=1)
+    if band is not None:
+        bands = consistency_bands(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode, level=band,
+                                  n_boot=n_boot, rng=rng)
+        x = table.loc[full, "mean_confidence"]
+        ax.vlines(x, bands.loc[full, "low"], bands.loc[full, "high"], color="0.6", lw=2.5, zorder=2,
+                  label=f"{band:.0%} consistency band")
+    ax.plot(table.loc[full, "mean_confidence"], table.loc[full, "accuracy"], "o-", ms=3, zorder=3,
+            label="bins")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
+    return ax
+
+
+def plot_smooth_reliability(y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, ax=None):
+    """Kernel-smoothed reliability curve (Blasiok & Nakkiran 2023) at the smooth-ECE bandwidth; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    scores, outcomes = _single_pair(y_true, y_prob, mode)
+    smoother = _Smoother(scores, outcomes)
+    sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
+    points, residual, density = smoother.curve(sigma)
+    ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
+    ax.plot(points, points - residual, label=f"smoothed, sigma = {sigma:.3f}")
+    ax.fill_between(points, 0, 0.25 * density / density.max(), color="0.85", lw=0, zorder=0)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
+    return ax
