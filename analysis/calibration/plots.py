@@ -91,8 +91,17 @@ def plot_reliability(
     return ax
 
 
-def plot_smooth_reliability(y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, ax=None):
-    """Kernel-smoothed reliability curve (Blasiok & Nakkiran 2023) at the smooth-ECE bandwidth; returns the Axes."""
+def plot_smooth_reliability(
+    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, show_density: bool = True, ax=None,
+    **line_kw,
+):
+    """Kernel-smoothed reliability curve (Blasiok & Nakkiran 2023) at the smooth-ECE bandwidth.
+
+    The curve is drawn where the smoothed density of scores is at least 1% of
+    its peak (elsewhere it is extrapolation); ``show_density`` shades that
+    density at the bottom. ``line_kw`` goes to the curve (``label``, ``color``).
+    Returns the Axes.
+    """
     import matplotlib.pyplot as plt
 
     ax = ax if ax is not None else plt.gca()
@@ -100,8 +109,10 @@ def plot_smooth_reliability(y_true, y_prob, *, mode: str = "top-label", sigma: f
     smoother = _Smoother(scores, outcomes)
     sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
     points, residual, density = smoother.curve(sigma)
+    supported = density >= 0.01 * density.max()
     ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
-    ax.plot(points, points - residual, label=f"smoothed, sigma = {sigma:.3f}")
-    ax.fill_between(points, 0, 0.25 * density / density.max(), color="0.85", lw=0, zorder=0)
+    ax.plot(points, np.where(supported, points - residual, np.nan), **line_kw)
+    if show_density:
+        ax.fill_between(points, 0, 0.25 * density / density.max(), color="0.85", lw=0, zorder=0)
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
     return ax
