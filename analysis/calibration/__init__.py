@@ -1,5 +1,5 @@
 """Calibration: binned and smooth calibration errors, reliability data, Brier decomposition, Balance
-score, selective prediction."""
+score, recalibration, selective prediction."""
 
 from .binning import bin_edges, bin_indices
 from .metrics import (
@@ -14,11 +14,17 @@ from .metrics import (
     reliability,
 )
 from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
+from .recalibration import BetaCalibration, HistogramBinning, IsotonicCalibration, PlattScaling, TemperatureScaling
 from .selective import RiskCoverage, risk_coverage, selective_auc
 from .smooth import smooth_ece, smooth_ece_sigma
 
 __all__ = [
     "BalanceReport",
+    "BetaCalibration",
+    "HistogramBinning",
+    "IsotonicCalibration",
+    "PlattScaling",
+    "TemperatureScaling",
     "BrierDecomposition",
     "RiskCoverage",
     "adaptive_calibration_error",
