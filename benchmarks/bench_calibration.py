@@ -2,9 +2,9 @@
 
 import numpy as np
 import relplot
-from sklearn.calibration import calibration_curve
+from sklearn.calibration import _TemperatureScaling, calibration_curve
 
-from analysis.calibration import ece, reliability, smooth_ece
+from analysis.calibration import TemperatureScaling, ece, reliability, smooth_ece
 
 from run import Case
 
@@ -38,3 +38,18 @@ CASES = [
     Case("smooth ECE at its fixed point, n=1e7", lambda: smooth_ece(y, p, mode="positive"),
          lambda: relplot.smECE(p, yf), "relplot.smECE", repeat=1),
 ]
+
+logits = rng.normal(size=(100_000, 10)) * 3
+labels = np.argmax(logits / 2 + rng.gumbel(size=logits.shape), axis=1)  # drawn at temperature 2
+
+
+def ours_temperature():
+    return TemperatureScaling().fit(logits, labels).temperature_
+
+
+def sklearn_temperature():
+    return 1 / _TemperatureScaling().fit(logits, labels).beta_
+
+
+CASES.append(Case("temperature scaling, 1e5 x 10 logits (temperature)", ours_temperature, sklearn_temperature,
+                  "sklearn CalibratedClassifierCV(method='temperature') calibrator", repeat=2))

@@ -25,6 +25,8 @@ from .._validation import check_array, check_consistent_length, check_labels, ch
 from ..errors import ConvergenceWarning, FitError
 from .binning import bin_indices
 
+_CHUNK = 2**15  # logits per pass
+
 __all__ = ["BetaCalibration", "HistogramBinning", "IsotonicCalibration", "PlattScaling", "TemperatureScaling"]
 
 
@@ -79,11 +81,23 @@ class TemperatureScaling(ClassifierMixin, TransformerMixin, BaseEstimator):
             raise FitError("every label has the largest logit: the likelihood grows without bound as T -> 0; "
                            "fit on held-out data the classifier did not train on")
 
+        rows = max(1, _CHUNK // z.shape[1])
+
         def derivatives(beta):
-            p = special.softmax(beta * z, axis=1)
-            mean = np.sum(p * z, axis=1)
-            nll = np.sum(special.logsumexp(beta * z, axis=1) - beta * z_true)
-            return nll, np.sum(mean - z_true), np.sum(np.sum(p * z**2, axis=1) - mean**2)
+            """NLL and its first two derivatives in beta, by chunks of rows that stay in cache."""
+            out = np.zeros(3)
+            for i in range(0, len(z), rows):
+                zc = z[i : i + rows]
+                a = beta * zc
+                top = a.max(axis=1)
+                np.exp(a - top[:, None], out=a)
+                total = a.sum(axis=1)
+                a *= zc
+                mean = a.sum(axis=1) / total
+                second = np.einsum("ij,ij->i", a, zc) / total
+                out += [np.sum(top + np.log(total)) - beta * np.sum(z_true[i : i + rows]),
+                        np.sum(mean) - np.sum(z_true[i : i + rows]), np.sum(second - mean**2)]
+            return out
 
         beta, converged, n_iter = 1.0, False, 0
         nll, grad, hess = derivatives(beta)
