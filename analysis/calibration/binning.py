@@ -13,14 +13,41 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_choice, check_integer
+from ..errors import AnalysisInputError
 
 STRATEGIES = ("uniform", "quantile")
+CONVENTIONS = ("analysis", "sklearn", "relplot")
 
 
-def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform") -> np.ndarray:
-    """Bin index in ``0 .. n_bins - 1`` of each score in [0, 1]."""
+def n_slots(n_bins: int, convention: str = "analysis") -> int:
+    """How many bins a convention uses: relplot gives a score of exactly 1 a bin of its own."""
+    return n_bins + 1 if convention == "relplot" else n_bins
+
+
+def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", convention: str = "analysis"):
+    """Bin index of each score in [0, 1].
+
+    ``convention`` reproduces other libraries' edges exactly:
+
+    - ``"analysis"`` (default): see the module docstring;
+    - ``"sklearn"`` (``sklearn.calibration.calibration_curve``): edges from
+      ``np.linspace(0, 1, n_bins + 1)`` (or percentiles for ``"quantile"``),
+      bins closed on the right, so a score on an inner edge joins the lower bin;
+    - ``"relplot"`` (``relplot.metrics.binnedECE``): ``int(p / (1 / n_bins))``,
+      so a score of exactly 1 lands in an extra bin ``n_bins`` (uniform only).
+    """
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(strategy, "strategy", STRATEGIES)
+    check_choice(convention, "convention", CONVENTIONS)
+    if convention == "sklearn":
+        edges = np.percentile(scores, np.linspace(0, 1, n_bins + 1) * 100) if strategy == "quantile" else (
+            np.linspace(0.0, 1.0, n_bins + 1))
+        return np.searchsorted(edges[1:-1], scores)
+    if convention == "relplot":
+        if strategy != "uniform":
+            raise AnalysisInputError.about("strategy", "'uniform' with convention='relplot'", repr(strategy),
+                                           "relplot bins equal widths only.")
+        return (scores / (1.0 / n_bins)).astype(np.intp)
     if strategy == "uniform":
         lower = np.arange(n_bins) / n_bins  # the floating-point edges k / B
         upper = np.append(lower[1:], np.inf)  # the last bin is closed

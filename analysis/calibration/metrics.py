@@ -18,7 +18,7 @@ from .._results import Result
 from .._validation import check_choice
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs, score_outcome_pairs
-from .binning import bin_indices
+from .binning import bin_indices, n_slots
 
 __all__ = [
     "BalanceReport",
@@ -38,29 +38,33 @@ NORMS = ("l1", "l2", "max")
 _CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
 
 
-def _bin_sums(scores: np.ndarray, values: list[np.ndarray], n_bins: int, strategy: str) -> np.ndarray:
+def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, convention: str = "analysis"):
     """Row 0: count per bin; row j: per-bin sum of ``values[j - 1]``."""
     if strategy == "quantile":  # ranks need all scores at once
-        chunks = [(bin_indices(scores, n_bins, strategy), values)]
+        chunks = [(bin_indices(scores, n_bins, strategy, convention), values)]
     else:  # chunks keep the temporaries in cache
-        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins), [v[i : i + _CHUNK] for v in values])
-                  for i in range(0, len(scores), _CHUNK))
-    sums = np.zeros((1 + len(values), n_bins))
+        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins, convention=convention),
+                   [v[i : i + _CHUNK] for v in values]) for i in range(0, len(scores), _CHUNK))
+    slots = n_slots(n_bins, convention)
+    sums = np.zeros((1 + len(values), slots))
     for idx, parts in chunks:
-        sums[0] += np.bincount(idx, minlength=n_bins)
+        sums[0] += np.bincount(idx, minlength=slots)
         for j, part in enumerate(parts, start=1):
-            sums[j] += np.bincount(idx, weights=part, minlength=n_bins)
+            sums[j] += np.bincount(idx, weights=part, minlength=slots)
     return sums
 
 
-def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str):
+def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
     """Per-bin count, mean score and mean outcome (NaN for empty bins)."""
-    count, score_sum, outcome_sum = _bin_sums(scores, [scores, outcomes], n_bins, strategy)
+    count, score_sum, outcome_sum = _bin_sums(scores, [scores, outcomes], n_bins, strategy, convention)
     with np.errstate(invalid="ignore", divide="ignore"):
         return count, score_sum / count, outcome_sum / count
 
 
-def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label"):
+def reliability(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label",
+    convention: str = "analysis",
+):
     """Reliability-diagram data: one row per bin (and class, for ``mode="classwise"``).
 
     Returns
@@ -68,12 +72,14 @@ def reliability(y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", 
     DataFrame with columns ``class`` (classwise only), ``bin``, ``count``,
     ``mean_confidence``, ``accuracy`` (the mean outcome) and ``gap``
     (``accuracy - mean_confidence``); empty bins have count 0 and NaN means.
+    ``convention`` reproduces another library's bin edges
+    (:func:`~analysis.calibration.bin_indices`).
     """
     pairs = score_outcome_pairs(y_true, y_prob, mode)
     frames = []
     for j, (scores, outcomes) in enumerate(pairs):
-        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy)
-        frame = pd.DataFrame({"bin": np.arange(n_bins), "count": count.astype(int), "mean_confidence": confidence,
+        count, confidence, accuracy = _bin_stats(scores, outcomes, n_bins, strategy, convention)
+        frame = pd.DataFrame({"bin": np.arange(len(count)), "count": count.astype(int), "mean_confidence": confidence,
                               "accuracy": accuracy, "gap": accuracy - confidence})
         frames.append(frame.assign(**{"class": j}) if mode == "classwise" else frame)
     out = pd.concat(frames, ignore_index=True)
@@ -97,14 +103,14 @@ def _ece_from_sums(count, gap_sum, outcome_sum, norm: str, debiased: bool):
     return np.sqrt(np.maximum((count * squared).sum(axis=-1) / total, 0.0))
 
 
-def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased) -> float:
-    count, gap_sum, outcome_sum = _bin_sums(scores, [outcomes - scores, outcomes], n_bins, strategy)
+def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased, convention="analysis") -> float:
+    count, gap_sum, outcome_sum = _bin_sums(scores, [outcomes - scores, outcomes], n_bins, strategy, convention)
     return float(_ece_from_sums(count, gap_sum, outcome_sum, norm, debiased))
 
 
 def ece(
     y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", norm: str = "l1", mode: str = "top-label",
-    debiased: bool = False,
+    debiased: bool = False, convention: str = "analysis",
 ) -> float:
     """Expected calibration error, binned.
 
@@ -126,13 +132,18 @@ def ece(
         ``acc_b (1 - acc_b) / (n_b - 1)``, from its squared gap (``norm="l2"``
         only; bins with one score keep their plug-in term; the result is the
         square root of the estimate clipped at 0).
+    convention : {'analysis', 'sklearn', 'relplot'}
+        Bin edges of this package or of another library
+        (:func:`~analysis.calibration.bin_indices`): with ``mode="positive"``,
+        ``"relplot"`` equals ``relplot.metrics.binnedECE`` and ``"sklearn"`` the ECE
+        of ``sklearn.calibration.calibration_curve``'s bins.
     """
     check_choice(norm, "norm", NORMS)
     if debiased and norm != "l2":
         raise AnalysisInputError.about("norm", "'l2' with debiased=True", repr(norm),
                                        "The debiased estimator corrects the squared gap: pass norm='l2'.")
     pairs = score_outcome_pairs(y_true, y_prob, mode)
-    return float(np.mean([_ece_one(s, o, n_bins, strategy, norm, debiased) for s, o in pairs]))
+    return float(np.mean([_ece_one(s, o, n_bins, strategy, norm, debiased, convention) for s, o in pairs]))
 
 
 def ece_ci(
