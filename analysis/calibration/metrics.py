@@ -12,6 +12,8 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from scipy import special
+from sklearn.isotonic import IsotonicRegression
 
 from .._resample import bootstrap
 from .._results import Result
@@ -23,10 +25,12 @@ from .binning import bin_indices, n_slots
 __all__ = [
     "BalanceReport",
     "BrierDecomposition",
+    "CORPDecomposition",
     "adaptive_calibration_error",
     "balance_report",
     "balance_score",
     "brier_decomposition",
+    "corp_decomposition",
     "ece",
     "ece_ci",
     "reliability",
@@ -318,3 +322,48 @@ def brier_decomposition(y_true, y_prob, *, n_bins: int = 15, strategy: str = "un
             2 * np.mean(df * do),
         ]
     return BrierDecomposition(*(float(t) for t in totals))
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class CORPDecomposition(Result):
+    """CORP decomposition (Dimitriadis, Gneiting & Jordan 2021) of a mean score.
+
+    ``score = miscalibration - discrimination + uncertainty``, exactly, where the
+    recalibrated forecast is the isotonic regression of outcomes on forecasts
+    (the CORP reliability diagram), ``miscalibration = S(p) - S(p_iso)``,
+    ``discrimination = S(mean y) - S(p_iso)`` and ``uncertainty = S(mean y)``.
+    """
+
+    scoring_rule: str
+    score: float
+    miscalibration: float
+    discrimination: float
+    uncertainty: float
+
+    @property
+    def title(self) -> str:
+        return f"CORP decomposition of the {self.scoring_rule} score"
+
+
+def _mean_score(p: np.ndarray, y: np.ndarray, rule: str) -> float:
+    if rule == "brier":
+        return float(np.mean((p - y) ** 2))
+    return float(-np.mean(special.xlogy(y, p) + special.xlogy(1 - y, 1 - p)))
+
+
+def corp_decomposition(y_true, y_prob, *, scoring_rule: str = "brier") -> CORPDecomposition:
+    """Decompose the Brier (``"brier"``) or logarithmic (``"log"``) score of binary ``P(y = 1)`` by CORP.
+
+    Ties in the forecasts are pooled before the isotonic fit, as CORP requires.
+    """
+    check_choice(scoring_rule, "scoring_rule", ("brier", "log"))
+    labels, prob = check_inputs(y_true, y_prob)
+    if prob.ndim != 1:
+        raise AnalysisInputError.about("y_prob", "binary probabilities P(y = 1) of shape (n,)", f"shape {prob.shape}",
+                                       "Decompose one class at a time: pass y == j and y_prob[:, j].")
+    y = labels.astype(float)
+    recalibrated = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(prob, y)
+    score = _mean_score(prob, y, scoring_rule)
+    calibrated = _mean_score(recalibrated, y, scoring_rule)
+    uncertainty = _mean_score(np.full_like(y, y.mean()), y, scoring_rule)
+    return CORPDecomposition(scoring_rule, score, score - calibrated, uncertainty - calibrated, uncertainty)

@@ -178,3 +178,24 @@ def test_debiased_ece_ci(binary):
     y, p = binary
     result = ece_ci(y, p, norm="l2", debiased=True, n_boot=50, rng=0)
     assert result.estimate == pytest.approx(ece(y, p, norm="l2", debiased=True), rel=1e-12)
+
+
+@pytest.mark.parametrize("rule", ["brier", "log"])
+def test_corp_decomposition(binary, rule):
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.metrics import log_loss
+
+    from analysis.calibration import corp_decomposition
+
+    y, p = binary
+    d = corp_decomposition(y, p, scoring_rule=rule)
+    expected = brier_score_loss(y, p) if rule == "brier" else log_loss(y, p)
+    assert d.score == pytest.approx(expected, rel=1e-12)
+    assert d.miscalibration - d.discrimination + d.uncertainty == pytest.approx(d.score, rel=1e-12)
+    assert d.miscalibration >= 0 and d.discrimination >= 0
+    recalibrated = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit_transform(p, y)
+    again = corp_decomposition(y, np.clip(recalibrated, 1e-12, 1 - 1e-12), scoring_rule=rule)
+    assert again.miscalibration == pytest.approx(0.0, abs=1e-9)  # isotonic forecasts are CORP-calibrated
+    base = y.mean()
+    unc = base * (1 - base) if rule == "brier" else -(base * np.log(base) + (1 - base) * np.log(1 - base))
+    assert d.uncertainty == pytest.approx(unc, rel=1e-12)
