@@ -1,7 +1,18 @@
 """Calibration: binned and smooth calibration errors, reliability data, Brier decomposition, Balance
-score, recalibration, selective prediction."""
+score, recalibration, selective prediction, prediction intervals."""
 
 from .binning import bin_edges, bin_indices
+from .intervals import (
+    aggregate_quantiles,
+    conformal_quantile,
+    cqr_interval,
+    interval_coverage,
+    interval_score,
+    pinball_loss,
+    repair_crossing,
+    split_conformal_interval,
+    weighted_interval_score,
+)
 from .metrics import (
     BalanceReport,
     BrierDecomposition,
@@ -31,20 +42,29 @@ __all__ = [
     "CORPDecomposition",
     "RiskCoverage",
     "adaptive_calibration_error",
+    "aggregate_quantiles",
     "balance_report",
     "balance_score",
     "bin_edges",
     "bin_indices",
     "brier_decomposition",
+    "conformal_quantile",
     "consistency_bands",
     "corp_decomposition",
+    "cqr_interval",
     "ece",
     "ece_ci",
+    "interval_coverage",
+    "interval_score",
+    "pinball_loss",
     "plot_reliability",
     "plot_smooth_reliability",
     "reliability",
+    "repair_crossing",
     "risk_coverage",
     "selective_auc",
     "smooth_ece",
     "smooth_ece_sigma",
+    "split_conformal_interval",
+    "weighted_interval_score",
 ]

@@ -1,0 +1,186 @@
+"""Prediction intervals and quantiles: scores, crossing repair, aggregation, conformal calibration.
+
+Scores (lower is better):
+
+- pinball loss of a quantile ``q`` at level ``tau``: ``(1{y < q} - tau) (q - y)``;
+- interval score of a central ``(1 - alpha)`` interval (Gneiting & Raftery 2007):
+  ``(u - l) + 2/alpha (l - y) 1{y < l} + 2/alpha (y - u) 1{y > u}``;
+- weighted interval score (Bracher et al. 2021) of a median and ``K`` intervals:
+  ``(|y - m| / 2 + sum_k alpha_k / 2 IS_alpha_k) / (K + 1/2)``, which equals
+  twice the mean pinball loss over the ``2K + 1`` quantile levels.
+
+Fakoor et al. (2023), 'Flexible Model Aggregation for Quantile Regression',
+combine quantile models with weights fitted by the pinball loss and repair
+crossing quantiles by sorting or by isotonic projection; neither repair can
+increase the loss.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize, sparse
+from sklearn.isotonic import IsotonicRegression
+
+from .._validation import check_array, check_consistent_length, check_level, check_probabilities
+from ..errors import AnalysisInputError
+
+__all__ = [
+    "aggregate_quantiles",
+    "conformal_quantile",
+    "cqr_interval",
+    "interval_coverage",
+    "interval_score",
+    "pinball_loss",
+    "repair_crossing",
+    "split_conformal_interval",
+    "weighted_interval_score",
+]
+
+
+def _quantile_inputs(y, quantiles, levels):
+    y = check_array(y, "y", ndim=1)
+    q = check_array(quantiles, "quantiles", ndim=2)
+    levels = check_probabilities(levels, "levels", ndim=1)
+    if q.shape != (len(y), len(levels)):
+        raise AnalysisInputError.about(
+            "quantiles", f"shape (n, n_levels) = ({len(y)}, {len(levels)})", f"shape {q.shape}",
+            "Pass one column per level, one row per observation.",
+        )
+    return y, q, levels
+
+
+def pinball_loss(y, quantiles, levels) -> np.ndarray:
+    """Mean pinball loss per level: ``quantiles`` ``(n, m)`` at ``levels`` ``(m,)``; returns ``(m,)``."""
+    y, q, levels = _quantile_inputs(y, quantiles, levels)
+    diff = q - y[:, None]
+    return np.mean((np.where(diff > 0, 1.0, 0.0) - levels) * diff, axis=0)
+
+
+def interval_score(y, lower, upper, alpha: float) -> float:
+    """Mean interval score of central ``(1 - alpha)`` intervals ``[lower, upper]``."""
+    y = check_array(y, "y", ndim=1)
+    lower, upper = check_array(lower, "lower", ndim=1), check_array(upper, "upper", ndim=1)
+    check_consistent_length(y=y, lower=lower, upper=upper)
+    alpha = 1 - check_level(1 - alpha, "alpha")
+    return float(np.mean(upper - lower + 2 / alpha * np.maximum(lower - y, 0) + 2 / alpha * np.maximum(y - upper, 0)))
+
+
+def weighted_interval_score(y, quantiles, levels) -> float:
+    """Weighted interval score from quantiles at symmetric ``levels`` (a median and K pairs ``tau, 1 - tau``)."""
+    y, q, levels = _quantile_inputs(y, quantiles, levels)
+    order = np.argsort(levels)
+    levels, q = levels[order], q[:, order]
+    k = len(levels) // 2
+    if len(levels) % 2 == 0 or not np.allclose(levels + levels[::-1], 1) or not np.isclose(levels[k], 0.5):
+        raise AnalysisInputError.about(
+            "levels", "a median and pairs tau, 1 - tau (e.g. 0.05, 0.25, 0.5, 0.75, 0.95)", f"{levels}",
+            "Pass symmetric levels including 0.5.",
+        )
+    total = 0.5 * np.mean(np.abs(y - q[:, k]))
+    for j in range(k):
+        alpha = 2 * levels[j]
+        total += alpha / 2 * interval_score(y, q[:, j], q[:, -1 - j], alpha)
+    return float(total / (k + 0.5))
+
+
+def repair_crossing(quantiles, levels, *, method: str = "sort") -> np.ndarray:
+    """Make every row's quantiles non-decreasing in the level.
+
+    ``"sort"``: sort each row (Chernozhukov, Fernandez-Val & Galichon 2010);
+    ``"isotonic"``: the least-squares non-decreasing fit of each row (PAV).
+    """
+    q = check_array(quantiles, "quantiles", ndim=2)
+    order = np.argsort(check_probabilities(levels, "levels", ndim=1))
+    out = np.empty_like(q)
+    if method == "sort":
+        out[:, order] = np.sort(q[:, order], axis=1)
+    elif method == "isotonic":
+        position = np.arange(len(order), dtype=float)
+        iso = IsotonicRegression()
+        for i, row in enumerate(q[:, order]):
+            out[i, order] = iso.fit_transform(position, row)
+    else:
+        raise AnalysisInputError.about("method", "'sort' or 'isotonic'", repr(method), "Pick one.")
+    return out
+
+
+def aggregate_quantiles(y, predictions, levels, *, per_level: bool = False) -> np.ndarray:
+    """Convex weights over models that minimise the pinball loss of their combined quantiles.
+
+    Parameters
+    ----------
+    y : array, shape (n,)
+    predictions : array, shape (n_models, n, m)
+        Each model's quantiles at ``levels`` ``(m,)``.
+    per_level : bool
+        One weight vector for all levels (False) or one per level (True).
+
+    Returns
+    -------
+    weights : array, shape (n_models,) or (m, n_models)
+        Non-negative, summing to 1; found exactly by linear programming.
+    """
+    preds = check_array(predictions, "predictions", ndim=3)
+    y = check_array(y, "y", ndim=1)
+    levels = check_probabilities(levels, "levels", ndim=1)
+    if preds.shape[1:] != (len(y), len(levels)):
+        raise AnalysisInputError.about(
+            "predictions", f"shape (n_models, {len(y)}, {len(levels)})", f"shape {preds.shape}",
+            "Stack each model's (n, n_levels) quantiles.",
+        )
+    if per_level:
+        return np.array([aggregate_quantiles(y, preds[:, :, [j]], levels[[j]]) for j in range(len(levels))])
+    n_models, n, m = preds.shape
+    # variables: weights (K), then u+ and u- per (observation, level): q_w - y = u+ - u-
+    design = preds.transpose(1, 2, 0).reshape(n * m, n_models)
+    tau = np.tile(levels, n)
+    eye = sparse.identity(n * m, format="csr")
+    a_eq = sparse.vstack([
+        sparse.hstack([sparse.csr_matrix(design), -eye, eye]),
+        sparse.hstack([sparse.csr_matrix(np.ones((1, n_models))), sparse.csr_matrix((1, 2 * n * m))]),
+    ])
+    b_eq = np.append(np.repeat(y, m), 1.0)
+    cost = np.concatenate([np.zeros(n_models), 1 - tau, tau]) / n
+    res = optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if not res.success:
+        raise AnalysisInputError.about("predictions", "a solvable weighting problem", res.message, "Check the inputs.")
+    return res.x[:n_models]
+
+
+def conformal_quantile(scores, alpha: float) -> float:
+    """The ``ceil((1 - alpha)(n + 1))``-th smallest of ``n`` calibration scores; infinite when that exceeds n."""
+    scores = np.sort(check_array(scores, "scores", ndim=1))
+    alpha = 1 - check_level(1 - alpha, "alpha")
+    rank = int(np.ceil((1 - alpha) * (len(scores) + 1)))
+    return float(scores[rank - 1]) if rank <= len(scores) else np.inf
+
+
+def split_conformal_interval(y_cal, pred_cal, pred_test, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Split-conformal interval ``pred_test -/+ q`` from absolute calibration residuals (Lei et al. 2018)."""
+    y_cal, pred_cal = check_array(y_cal, "y_cal", ndim=1), check_array(pred_cal, "pred_cal", ndim=1)
+    check_consistent_length(y_cal=y_cal, pred_cal=pred_cal)
+    q = conformal_quantile(np.abs(y_cal - pred_cal), alpha)
+    pred_test = check_array(pred_test, "pred_test", ndim=1)
+    return pred_test - q, pred_test + q
+
+
+def cqr_interval(y_cal, lower_cal, upper_cal, lower_test, upper_test, alpha: float):
+    """Conformalised quantile regression (Romano, Patterson & Candes 2019).
+
+    Scores ``max(l - y, y - u)`` on the calibration set give a correction ``Q``;
+    the interval is ``[l - Q, u + Q]`` (``Q`` may be negative: it then shrinks).
+    """
+    y_cal = check_array(y_cal, "y_cal", ndim=1)
+    lower_cal, upper_cal = check_array(lower_cal, "lower_cal", ndim=1), check_array(upper_cal, "upper_cal", ndim=1)
+    check_consistent_length(y_cal=y_cal, lower_cal=lower_cal, upper_cal=upper_cal)
+    q = conformal_quantile(np.maximum(lower_cal - y_cal, y_cal - upper_cal), alpha)
+    return check_array(lower_test, "lower_test", ndim=1) - q, check_array(upper_test, "upper_test", ndim=1) + q
+
+
+def interval_coverage(y, lower, upper) -> dict[str, float]:
+    """Share of ``y`` inside ``[lower, upper]`` and the mean width."""
+    y = check_array(y, "y", ndim=1)
+    lower = check_array(lower, "lower", ndim=1, finite=False)
+    upper = check_array(upper, "upper", ndim=1, finite=False)
+    check_consistent_length(y=y, lower=lower, upper=upper)
+    return {"coverage": float(np.mean((lower <= y) & (y <= upper))), "mean_width": float(np.mean(upper - lower))}

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.metrics import mean_pinball_loss
+
+from analysis import AnalysisInputError
+from analysis.calibration import (
+    aggregate_quantiles,
+    conformal_quantile,
+    cqr_interval,
+    interval_coverage,
+    interval_score,
+    pinball_loss,
+    repair_crossing,
+    split_conformal_interval,
+    weighted_interval_score,
+)
+
+LEVELS = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+
+
+@pytest.fixture
+def forecasts():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=400)
+    q = stats.norm.ppf(LEVELS)[None, :] * 1.3 + rng.normal(0, 0.3, (400, 1))
+    return y, q
+
+
+def test_pinball_loss_equals_sklearn(forecasts):
+    y, q = forecasts
+    ours = pinball_loss(y, q, LEVELS)
+    for j, tau in enumerate(LEVELS):
+        assert ours[j] == pytest.approx(mean_pinball_loss(y, q[:, j], alpha=tau), rel=1e-12)
+
+
+def test_weighted_interval_score_is_twice_the_mean_pinball_loss(forecasts):
+    y, q = forecasts
+    assert weighted_interval_score(y, q, LEVELS) == pytest.approx(2 * pinball_loss(y, q, LEVELS).mean(), rel=1e-12)
+    # the interval score of one interval, from its definition
+    lo, hi = q[:, 0], q[:, -1]
+    expected = np.mean(hi - lo + 20 * np.maximum(lo - y, 0) + 20 * np.maximum(y - hi, 0))
+    assert interval_score(y, lo, hi, 0.1) == pytest.approx(expected)
+    with pytest.raises(AnalysisInputError, match="symmetric levels"):
+        weighted_interval_score(y, q[:, :4], LEVELS[:4])
+
+
+def test_repairs_never_increase_the_score():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=300)
+    for _ in range(20):
+        crossed = stats.norm.ppf(LEVELS)[None, :] + rng.normal(0, 0.8, (300, 5))  # many crossings
+        before = weighted_interval_score(y, crossed, LEVELS)
+        for method in ("sort", "isotonic"):
+            fixed = repair_crossing(crossed, LEVELS, method=method)
+            assert np.all(np.diff(fixed, axis=1) >= -1e-12)
+            assert weighted_interval_score(y, fixed, LEVELS) <= before + 1e-12
+
+
+def test_aggregation_weights_solve_the_pinball_problem():
+    rng = np.random.default_rng(2)
+    y = rng.normal(size=200)
+    good = stats.norm.ppf(LEVELS)[None, :] + np.zeros((200, 1))
+    biased = good + 1.5
+    noisy = good + rng.normal(0, 1.0, (200, 5))
+    preds = np.stack([good, biased, noisy])
+    w = aggregate_quantiles(y, preds, LEVELS)
+    assert w.sum() == pytest.approx(1.0) and (w >= -1e-12).all() and w[0] > 0.5
+    combined = np.einsum("k,knm->nm", w, preds)
+    best = pinball_loss(y, combined, LEVELS).sum()
+    for other in ([1, 0, 0], [0.5, 0.25, 0.25], [0.8, 0.1, 0.1]):  # no other mix does better
+        assert best <= pinball_loss(y, np.einsum("k,knm->nm", np.array(other), preds), LEVELS).sum() + 1e-9
+    per_level = aggregate_quantiles(y, preds, LEVELS, per_level=True)
+    assert per_level.shape == (5, 3) and np.allclose(per_level.sum(axis=1), 1)
+
+
+def test_conformal_quantile_order_statistic():
+    scores = np.arange(1.0, 20.0)  # n = 19
+    assert conformal_quantile(scores, 0.1) == 18.0  # ceil(0.9 * 20) = 18th smallest
+    assert conformal_quantile(scores, 0.01) == np.inf  # ceil(0.99 * 20) = 20 > 19
+
+
+def test_split_conformal_and_cqr_cover(forecasts):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 4, 4000)
+    y = x + rng.normal(0, 0.2 + 0.3 * x)  # heteroscedastic
+    cal, test = slice(0, 2000), slice(2000, None)
+    lo, hi = split_conformal_interval(y[cal], x[cal], x[test], 0.1)
+    split = interval_coverage(y[test], lo, hi)
+    assert split["coverage"] == pytest.approx(0.9, abs=0.02)
+    q_lo, q_hi = x - 0.2 * x, x + 0.2 * x  # too narrow quantile estimates
+    lo, hi = cqr_interval(y[cal], q_lo[cal], q_hi[cal], q_lo[test], q_hi[test], 0.1)
+    cqr = interval_coverage(y[test], lo, hi)
+    assert cqr["coverage"] == pytest.approx(0.9, abs=0.02)
