@@ -1,0 +1,155 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Prediction intervals: quantile models, their aggregation, and conformal calibration
+#
+# On scikit-learn's bundled diabetes data (442 patients, disease progression
+# after one year), three quantile models predict five quantiles each. We score
+# them with the weighted interval score, repair crossing quantiles, combine the
+# models with weights fitted by the pinball loss (Fakoor et al. 2023), and make
+# the 90% intervals valid with split conformal prediction and CQR.
+
+# %% tags=["parameters"]
+seed = 0
+figure_dir = "../build/figures/13_calibration_intervals"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.linear_model import LinearRegression, QuantileRegressor
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsRegressor
+
+from analysis import datasets, style
+from analysis.calibration import (
+    aggregate_quantiles,
+    cqr_interval,
+    interval_coverage,
+    pinball_loss,
+    repair_crossing,
+    split_conformal_interval,
+    weighted_interval_score,
+)
+
+figure_dir = Path(figure_dir)
+levels = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+
+# %%
+diabetes = datasets.load_sklearn("diabetes")
+X, y = diabetes.drop(columns="target").to_numpy(), diabetes["target"].to_numpy()
+X_train, X_rest, y_train, y_rest = train_test_split(X, y, test_size=0.5, random_state=seed)
+X_cal, X_test, y_cal, y_test = train_test_split(X_rest, y_rest, test_size=0.5, random_state=seed)
+
+
+def knn_quantiles(X_fit, y_fit, X_new, k=25):
+    """Empirical quantiles of the k nearest training targets."""
+    neighbours = KNeighborsRegressor(n_neighbors=k).fit(X_fit, y_fit).kneighbors(X_new, return_distance=False)
+    return np.quantile(y_fit[neighbours], levels, axis=1).T
+
+
+models = {
+    "linear quantile regression": lambda tau: QuantileRegressor(quantile=tau, alpha=0.0, solver="highs"),
+    "gradient boosting": lambda tau: GradientBoostingRegressor(loss="quantile", alpha=tau, n_estimators=150,
+                                                               max_depth=2, random_state=seed),
+}
+predictions = {}
+for name, make in models.items():
+    fitted = [make(tau).fit(X_train, y_train) for tau in levels]
+    predictions[name] = {split: np.column_stack([m.predict(Xs) for m in fitted])
+                         for split, Xs in (("cal", X_cal), ("test", X_test))}
+predictions["25 nearest neighbours"] = {split: knn_quantiles(X_train, y_train, Xs)
+                                        for split, Xs in (("cal", X_cal), ("test", X_test))}
+
+# %% [markdown]
+# ## Scores, crossings and their repair
+#
+# Separately fitted quantile models can cross (a 25% quantile above the
+# median). Sorting each row, or projecting it onto non-decreasing values, can
+# only lower the weighted interval score.
+
+# %%
+rows = {}
+for name, pred in predictions.items():
+    q = pred["test"]
+    rows[name] = {
+        "WIS": weighted_interval_score(y_test, q, levels),
+        "share of rows crossing": np.mean(np.any(np.diff(q, axis=1) < 0, axis=1)),
+        "WIS after sorting": weighted_interval_score(y_test, repair_crossing(q, levels), levels),
+        "WIS after isotonic": weighted_interval_score(y_test, repair_crossing(q, levels, method="isotonic"), levels),
+        "90% coverage": interval_coverage(y_test, q[:, 0], q[:, -1])["coverage"],
+    }
+pd.DataFrame(rows).T.round(3)
+
+# %% [markdown]
+# ## Aggregation
+#
+# Weights fitted on the calibration split by minimising the pinball loss,
+# either one set for all levels or one per level.
+
+# %%
+stack_cal = np.stack([repair_crossing(p["cal"], levels) for p in predictions.values()])
+stack_test = np.stack([repair_crossing(p["test"], levels) for p in predictions.values()])
+global_w = aggregate_quantiles(y_cal, stack_cal, levels)
+level_w = aggregate_quantiles(y_cal, stack_cal, levels, per_level=True)
+combined_global = np.einsum("k,knm->nm", global_w, stack_test)
+combined_level = np.einsum("mk,knm->nm", level_w, stack_test)
+display_weights = pd.DataFrame(level_w, index=[f"tau = {t}" for t in levels], columns=list(predictions))
+display_weights.loc["all levels"] = global_w
+display_weights.round(3)
+
+# %%
+scores = {name: weighted_interval_score(y_test, repair_crossing(p["test"], levels), levels)
+          for name, p in predictions.items()}
+scores["aggregate, global weights"] = weighted_interval_score(y_test, combined_global, levels)
+scores["aggregate, per-level weights"] = weighted_interval_score(y_test, repair_crossing(combined_level, levels),
+                                                                 levels)
+pd.Series(scores, name="test WIS").round(2)
+
+# %% [markdown]
+# ## Valid 90% intervals
+#
+# Split conformal prediction around a linear mean model, and CQR around the
+# aggregated 5% and 95% quantiles: both use the calibration split's
+# `ceil(0.9 (n + 1))`-th smallest score.
+
+# %%
+mean_model = LinearRegression().fit(X_train, y_train)
+split_lo, split_hi = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.1)
+agg_cal = np.einsum("k,knm->nm", global_w, stack_cal)
+cqr_lo, cqr_hi = cqr_interval(y_cal, agg_cal[:, 0], agg_cal[:, -1], combined_global[:, 0], combined_global[:, -1], 0.1)
+pd.DataFrame({
+    "aggregate quantiles (raw)": interval_coverage(y_test, combined_global[:, 0], combined_global[:, -1]),
+    "split conformal": interval_coverage(y_test, split_lo, split_hi),
+    "CQR": interval_coverage(y_test, cqr_lo, cqr_hi),
+}).T.round(3)
+
+# %%
+order = np.argsort(combined_global[:, 2])
+with style.paper_figure(figure_dir / "intervals", venue="neurips", width="column", aspect=0.5) as (fig, ax):
+    x = np.arange(len(order))
+    ax.fill_between(x, cqr_lo[order], cqr_hi[order], color=style.PALETTE[4], alpha=0.5, lw=0, label="CQR 90%")
+    ax.plot(x, combined_global[order, 2], color=style.PALETTE[0], lw=1, label="aggregated median")
+    ax.scatter(x, y_test[order], s=4, color="k", label="observed")
+    ax.set(xlabel="test patients, by predicted median", ylabel="disease progression")
+    ax.legend(fontsize=6)
+
+# %%
+pd.Series(pinball_loss(y_test, combined_global, levels), index=levels, name="pinball loss of the aggregate").round(2)
+
+# %%
+plt.close("all")
+sorted(p.name for p in figure_dir.iterdir())
