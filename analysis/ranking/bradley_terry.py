@@ -1,0 +1,181 @@
+"""Bradley-Terry scores from pairwise comparisons, and online Elo ratings.
+
+Bradley-Terry: ``P(i beats j) = 1 / (1 + exp(s_j - s_i))``. The maximum-
+likelihood scores exist exactly when Ford's (1957) condition holds: in every
+split of the items into two groups, some item of each group beats some item of
+the other, i.e. the directed "beats" graph is strongly connected. An unbeaten
+or a winless item, or two groups never compared, violate it and the MLE runs
+off to infinity. :func:`bradley_terry` checks the condition first and refuses
+such data with an explanation, unless a ``prior`` is given: ``prior`` virtual
+ties between every pair (each a half-win both ways), which is a proper
+shrinkage towards equal scores and always yields finite scores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csgraph
+
+from .._results import Result
+from .._validation import check_array, check_consistent_length, check_integer, check_rng
+from ..errors import AnalysisInputError, ConvergenceWarning
+
+__all__ = ["BradleyTerryResult", "bradley_terry", "elo_ratings", "win_matrix"]
+
+
+def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
+    """Counts ``W[i, j]`` of wins of item ``i`` over item ``j``; a tie adds half a win to both.
+
+    ``winner``, ``loser``: item indices of each comparison; ``ties``: optional
+    boolean flags marking comparisons that ended in a tie.
+    """
+    n_items = check_integer(n_items, "n_items")
+    a = np.asarray(winner)
+    b = np.asarray(loser)
+    if a.shape != b.shape or a.ndim != 1:
+        raise AnalysisInputError.about("winner and loser", "two 1-D arrays of equal length", f"{a.shape}, {b.shape}",
+                                       "Pass one entry per comparison.")
+    if not (np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer)):
+        raise AnalysisInputError.about("winner and loser", "integer item indices", f"{a.dtype}, {b.dtype}",
+                                       "Map item names to 0 .. n_items - 1 first (e.g. pandas.factorize).")
+    if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n_items):
+        raise AnalysisInputError.about("winner and loser", f"indices in 0 .. {n_items - 1}", "others",
+                                       "Check n_items.")
+    tie = np.zeros(len(a), dtype=bool) if ties is None else np.asarray(ties, dtype=bool)
+    check_consistent_length(winner=a, ties=tie)
+    w = np.zeros((n_items, n_items))
+    np.add.at(w, (a, b), np.where(tie, 0.5, 1.0))
+    np.add.at(w, (b[tie], a[tie]), 0.5)
+    return w
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class BradleyTerryResult(Result):
+    """Bradley-Terry scores (log-strengths, centred to mean 0) and the fit's diagnostics.
+
+    Attributes
+    ----------
+    scores : array, shape (n_items,)
+    n_iter : int
+    converged : bool
+    prior : float
+        Virtual ties added between every pair (0: plain maximum likelihood).
+    log_likelihood : float
+        Of the observed comparisons (without the prior).
+    """
+
+    scores: np.ndarray
+    n_iter: int
+    converged: bool
+    prior: float
+    log_likelihood: float
+
+    @property
+    def title(self) -> str:
+        return "Bradley-Terry scores" + (f" (prior: {self.prior:g} virtual ties per pair)" if self.prior else "")
+
+    def to_frame(self) -> pd.DataFrame:
+        order = np.argsort(-self.scores, kind="stable")
+        return pd.DataFrame({"item": order, "score": self.scores[order], "rank": np.arange(1, len(order) + 1)})
+
+    def probability(self, i, j) -> np.ndarray:
+        """``P(i beats j)`` under the fitted scores."""
+        return 1 / (1 + np.exp(self.scores[j] - self.scores[i]))
+
+
+def _log_likelihood(scores, wins) -> float:
+    diff = scores[:, None] - scores[None, :]
+    return float(-np.sum(wins * np.logaddexp(0, -diff)))
+
+
+def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float = 1e-10) -> BradleyTerryResult:
+    """Maximum-likelihood (or, with ``prior``, shrunk) Bradley-Terry scores by Newton's method.
+
+    Parameters
+    ----------
+    wins : array, shape (k, k)
+        ``wins[i, j]``: wins of ``i`` over ``j`` (ties as half-wins both ways,
+        see :func:`win_matrix`).
+    prior : float
+        Virtual ties added to every pair; 0 requires Ford's condition.
+    """
+    w = check_array(wins, "wins", ndim=2)
+    k = len(w)
+    if w.shape != (k, k) or (w < 0).any():
+        raise AnalysisInputError.about("wins", "a square matrix of non-negative counts", f"shape {w.shape}",
+                                       "Build it with win_matrix(winner, loser, n_items).")
+    if prior < 0:
+        raise AnalysisInputError.about("prior", "a non-negative number of virtual ties", repr(prior), "Pass e.g. 1.")
+    fit = w + prior / 2 * (1 - np.eye(k))
+    if prior == 0:
+        _check_ford(w)
+    games = fit + fit.T
+    scores = np.zeros(k)
+    converged, n_iter = False, 0
+    while not converged and n_iter < max_iter:
+        n_iter += 1
+        p = 1 / (1 + np.exp(scores[None, :] - scores[:, None]))  # P(i beats j)
+        grad = fit.sum(axis=1) - (games * p).sum(axis=1)
+        weight = games * p * (1 - p)
+        hess = np.diag(weight.sum(axis=1)) - weight  # negative Hessian: a weighted graph Laplacian
+        step = np.linalg.lstsq(hess + 1.0 / k, grad, rcond=None)[0]  # + 1/k fixes the free shift
+        scores += step
+        scores -= scores.mean()
+        converged = np.abs(step).max() < tol
+    if not converged:
+        warnings.warn(f"Bradley-Terry did not converge in {max_iter} Newton steps", ConvergenceWarning, stacklevel=2)
+    return BradleyTerryResult(scores, n_iter, bool(converged), float(prior), _log_likelihood(scores, w))
+
+
+def _check_ford(w: np.ndarray) -> None:
+    """Raise unless every item can be reached from every other through 'beats' edges."""
+    n_components, labels = csgraph.connected_components(w > 0, directed=True, connection="strong")
+    if n_components == 1:
+        return
+    wins_, losses = w.sum(axis=1), w.sum(axis=0)
+    unbeaten = np.flatnonzero((losses == 0) & (wins_ > 0))
+    winless = np.flatnonzero((wins_ == 0) & (losses > 0))
+    weak, _ = csgraph.connected_components((w + w.T) > 0, directed=False)
+    if weak > 1:
+        found = f"{weak} groups of items never compared with each other"
+    elif len(unbeaten) or len(winless):
+        found = f"unbeaten items {unbeaten.tolist()} and winless items {winless.tolist()}"
+    else:
+        found = f"{n_components} groups, one of which never beats another"
+    raise AnalysisInputError.about(
+        "wins", "comparisons satisfying Ford's condition (the maximum-likelihood scores exist)", found,
+        "Their scores would be infinite. Pass prior=1 (virtual ties between every pair) for finite, shrunk "
+        "scores, or collect comparisons that connect the groups.",
+    )
+
+
+def elo_ratings(
+    winner, loser, n_items: int, *, ties=None, k: float = 4.0, scale: float = 400.0, initial: float = 1000.0,
+    n_shuffles: int = 100, rng=None,
+) -> np.ndarray:
+    """Online Elo ratings, averaged over ``n_shuffles`` random orders of the comparisons.
+
+    Each comparison moves the winner up and the loser down by
+    ``k (outcome - expected)`` with ``expected = 1 / (1 + 10^((r_j - r_i) / scale))``.
+    One order gives path-dependent ratings; averaging over shuffles removes
+    most of that dependence. Returns ``(n_items,)`` ratings.
+    """
+    a, b = np.asarray(winner), np.asarray(loser)
+    win_matrix(a, b, n_items, ties=ties)  # validates the inputs
+    outcome = np.where(np.zeros(len(a), bool) if ties is None else np.asarray(ties, bool), 0.5, 1.0)
+    rng = check_rng(rng)
+    n_shuffles = check_integer(n_shuffles, "n_shuffles")
+    ratings = np.full((n_shuffles, n_items), float(initial))
+    orders = np.argsort(rng.uniform(size=(n_shuffles, len(a))), axis=1)
+    rows = np.arange(n_shuffles)
+    for step in range(len(a)):  # one comparison at a time, all shuffles at once
+        i, j, o = a[orders[:, step]], b[orders[:, step]], outcome[orders[:, step]]
+        expected = 1 / (1 + 10 ** ((ratings[rows, j] - ratings[rows, i]) / scale))
+        delta = k * (o - expected)
+        ratings[rows, i] += delta
+        ratings[rows, j] -= delta
+    return ratings.mean(axis=0)

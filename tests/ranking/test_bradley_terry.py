@@ -1,0 +1,77 @@
+import choix
+import numpy as np
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.ranking import bradley_terry, elo_ratings, win_matrix
+
+
+@pytest.fixture
+def comparisons():
+    rng = np.random.default_rng(0)
+    strength = np.linspace(-1.5, 1.5, 8)
+    i, j = rng.integers(0, 8, 3000), rng.integers(0, 8, 3000)
+    keep = i != j
+    i, j = i[keep], j[keep]
+    i_wins = rng.uniform(size=i.size) < 1 / (1 + np.exp(strength[j] - strength[i]))
+    return np.where(i_wins, i, j), np.where(i_wins, j, i), strength
+
+
+def test_two_items_closed_form():
+    result = bradley_terry(np.array([[0.0, 30.0], [10.0, 0.0]]))
+    assert result.scores[0] - result.scores[1] == pytest.approx(np.log(3.0), rel=1e-10)
+    assert result.converged and result.probability(0, 1) == pytest.approx(0.75)
+
+
+def test_equals_choix_mle(comparisons):
+    winner, loser, strength = comparisons
+    ours = bradley_terry(win_matrix(winner, loser, 8))
+    ref = choix.opt_pairwise(8, list(zip(winner, loser)))
+    np.testing.assert_allclose(ours.scores, ref - ref.mean(), atol=1e-6)
+    assert np.corrcoef(ours.scores, strength)[0, 1] > 0.99
+
+
+def test_ties_count_half_a_win_each_way():
+    w = win_matrix(np.array([0, 1, 0]), np.array([1, 0, 1]), 2, ties=[False, False, True])
+    np.testing.assert_array_equal(w, [[0.0, 1.5], [1.5, 0.0]])  # a win each, and a tie split in halves
+
+
+@pytest.mark.parametrize(
+    ("winner", "loser", "match"),
+    [
+        ([0, 0, 1], [1, 2, 2], r"unbeaten items \[0\]"),
+        ([0, 1, 2, 3], [1, 0, 3, 2], "never compared"),
+    ],
+)
+def test_ford_condition_is_checked(winner, loser, match):
+    w = win_matrix(np.array(winner), np.array(loser), 4 if max(winner + loser) == 3 else 3)
+    with pytest.raises(AnalysisInputError, match=match):
+        bradley_terry(w)
+    shrunk = bradley_terry(w, prior=1.0)
+    assert np.isfinite(shrunk.scores).all() and shrunk.converged
+
+
+def test_prior_shrinks_towards_equal_scores(comparisons):
+    winner, loser, _ = comparisons
+    w = win_matrix(winner, loser, 8)
+    plain, shrunk = bradley_terry(w), bradley_terry(w, prior=50.0)
+    assert np.ptp(shrunk.scores) < np.ptp(plain.scores)
+    assert plain.log_likelihood >= shrunk.log_likelihood
+
+
+def test_elo_orders_items_like_bradley_terry(comparisons):
+    winner, loser, _ = comparisons
+    elo = elo_ratings(winner, loser, 8, n_shuffles=50, rng=0)
+    bt = bradley_terry(win_matrix(winner, loser, 8)).scores
+    assert np.argsort(elo).tolist() == np.argsort(bt).tolist()
+    assert np.array_equal(elo, elo_ratings(winner, loser, 8, n_shuffles=50, rng=0))
+    # the Elo scale: 400 points = a factor 10 in odds; roughly log(10) / 400 per point against BT
+    slope = np.polyfit(bt, elo, 1)[0]
+    assert slope == pytest.approx(400 / np.log(10), rel=0.25)
+
+
+def test_bad_comparisons():
+    with pytest.raises(AnalysisInputError, match="integer item indices"):
+        win_matrix(np.array([0.5]), np.array([1.0]), 2)
+    with pytest.raises(AnalysisInputError, match=r"indices in 0 \.\. 1"):
+        win_matrix(np.array([0]), np.array([2]), 2)
