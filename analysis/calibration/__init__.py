@@ -28,6 +28,7 @@ from .metrics import (
 )
 from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
 from .recalibration import BetaCalibration, HistogramBinning, IsotonicCalibration, PlattScaling, TemperatureScaling
+from .relative import relative_confidence, simulate_confidence_preferences
 from .selective import RiskCoverage, risk_coverage, selective_auc
 from .smooth import smooth_ece, smooth_ece_sigma
 
@@ -59,10 +60,12 @@ __all__ = [
     "pinball_loss",
     "plot_reliability",
     "plot_smooth_reliability",
+    "relative_confidence",
     "reliability",
     "repair_crossing",
     "risk_coverage",
     "selective_auc",
+    "simulate_confidence_preferences",
     "smooth_ece",
     "smooth_ece_sigma",
     "split_conformal_interval",
