@@ -24,6 +24,7 @@ from .metrics import (
     corp_decomposition,
     ece,
     ece_ci,
+    metric_ci,
     reliability,
 )
 from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
@@ -57,6 +58,7 @@ __all__ = [
     "ece_ci",
     "interval_coverage",
     "interval_score",
+    "metric_ci",
     "pinball_loss",
     "plot_reliability",
     "plot_smooth_reliability",

@@ -199,3 +199,16 @@ def test_corp_decomposition(binary, rule):
     base = y.mean()
     unc = base * (1 - base) if rule == "brier" else -(base * np.log(base) + (1 - base) * np.log(1 - base))
     assert d.uncertainty == pytest.approx(unc, rel=1e-12)
+
+
+def test_metric_ci_for_any_estimator(binary):
+    from analysis import bootstrap_indices
+    from analysis.calibration import metric_ci, smooth_ece
+
+    y, p = binary
+    y, p = y[:500], p[:500]
+    result = metric_ci(smooth_ece, y, p, n_boot=30, rng=2, mode="positive")
+    assert result.estimate == pytest.approx(smooth_ece(y, p, mode="positive"))
+    rows = bootstrap_indices(500, 30, rng=2)[7]
+    assert result.replicates[7] == pytest.approx(smooth_ece(y[rows], p[rows], mode="positive"))
+    assert metric_ci(balance_score, y, p, n_boot=30, rng=2).standard_error > 0
