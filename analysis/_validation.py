@@ -115,10 +115,12 @@ def check_consistent_length(**arrays: np.ndarray) -> int:
 
 def check_probabilities(p, name: str, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``p`` as a float array after checking that every entry lies in [0, 1]."""
-    arr = check_array(p, name, ndim=ndim)
-    if arr.size and (arr.min() < 0 or arr.max() > 1):
+    arr = check_array(p, name, ndim=ndim, finite=False)
+    lo, hi = (arr.min(), arr.max()) if arr.size else (0.0, 1.0)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        check_array(arr, name)  # raises, naming the NaN or inf entries
+    if lo < 0 or hi > 1:
         bad = (arr < 0) | (arr > 1)
-        lo, hi = arr.min(), arr.max()
         hint = (
             " If they are percentages, divide by 100; if logits or scores, apply a sigmoid or softmax first."
             if lo >= 0 and hi <= 100
