@@ -1,0 +1,48 @@
+import itertools
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from analysis import AnalysisInputError
+from analysis.ranking import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
+
+
+@pytest.mark.parametrize("variant", ["b", "c"])
+@pytest.mark.parametrize("levels", [5, 50, 10_000])
+def test_kendall_equals_scipy(variant, levels):
+    rng = np.random.default_rng(levels)
+    x = rng.integers(0, levels, 3000).astype(float)
+    y = x + rng.integers(0, levels, 3000)
+    assert kendall_tau(x, y, variant=variant) == pytest.approx(stats.kendalltau(x, y, variant=variant).statistic,
+                                                               rel=1e-12)
+
+
+def test_kendall_tau_a_by_pairs():
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 4, 40), rng.integers(0, 4, 40)
+    signs = [np.sign(x[i] - x[j]) * np.sign(y[i] - y[j]) for i, j in itertools.combinations(range(40), 2)]
+    assert kendall_tau(x, y, variant="a") == pytest.approx(np.mean(signs))
+    assert np.isnan(kendall_tau(np.ones(5), np.arange(5.0)))
+    assert kendall_tau(np.ones(5), np.arange(5.0), variant="a") == 0.0
+
+
+def test_spearman_and_top_k():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=200)
+    y = x + rng.normal(size=200)
+    assert spearman_rho(x, y) == pytest.approx(stats.spearmanr(x, y).statistic, rel=1e-12)
+    assert top_k_overlap([5.0, 4, 3, 2, 1], [1.0, 4, 3, 2, 5], 2) == 0.5  # {0, 1} vs {4, 1}
+    assert top_k_overlap(x, x, 10) == 1.0
+
+
+def test_rank_biased_overlap():
+    assert rank_biased_overlap("abcdef", "abcdef") == pytest.approx(1.0)
+    assert rank_biased_overlap("abc", "xyz") == pytest.approx(0.0)
+    # by hand, p = 0.5: depth 1 agreement 0, depth 2 agreement 1 (both {a, b}); X_k = 2, k = 2
+    expected = 2 / 2 * 0.5**2 + (1 - 0.5) / 0.5 * (0 / 1 * 0.5 + 2 / 2 * 0.25)
+    assert rank_biased_overlap("ab", "ba", p=0.5) == pytest.approx(expected)
+    # swapping the top two matters more than swapping the bottom two
+    assert rank_biased_overlap("abcdef", "bacdef") < rank_biased_overlap("abcdef", "abcdfe")
+    with pytest.raises(AnalysisInputError, match="same depth"):
+        rank_biased_overlap("abc", "ab")
