@@ -1,13 +1,18 @@
-"""Ranking: pairwise-comparison models (Bradley-Terry, Elo) and rank correlations."""
+"""Ranking: aggregation of score matrices, pairwise-comparison models (Bradley-Terry, Elo), rank correlations."""
 
+from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .bradley_terry import BradleyTerryResult, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
 
 __all__ = [
     "BradleyTerryResult",
+    "KemenyResult",
+    "aggregate",
     "bradley_terry",
     "elo_ratings",
+    "kemeny",
     "kendall_tau",
+    "pairwise_preferences",
     "rank_biased_overlap",
     "spearman_rho",
     "top_k_overlap",

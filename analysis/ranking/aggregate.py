@@ -1,0 +1,266 @@
+"""Aggregating a score matrix (systems x tasks) into one ranking.
+
+The input is a DataFrame with one row per system and one column per task,
+higher scores better, NaN where a system was not evaluated on a task.
+Missing cells are never dropped silently: methods that cannot use them ask
+for ``missing="ignore"`` (average over the tasks a system has), while
+``"borda"`` and ``"copeland"`` are defined on the present cells only.
+
+Methods:
+
+- ``"mean"``, ``"median"``: of the (normalised) scores;
+- ``"mean_rank"``: mean of per-task ranks (1 = best; ties share the mean rank);
+- ``"borda"``: per task, the share of present opponents a system beats (ties
+  count half), averaged over the tasks it has;
+- ``"copeland"``: pairwise majorities over the tasks both systems have; score
+  = majorities won minus majorities lost;
+- :func:`kemeny`: the ranking with the fewest pairwise disagreements with the
+  per-task rankings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._results import Result
+from .._validation import check_choice, check_integer, check_rng
+from ..errors import AnalysisInputError
+
+__all__ = ["KemenyResult", "aggregate", "kemeny", "pairwise_preferences"]
+
+METHODS = ("mean", "median", "mean_rank", "borda", "copeland")
+NORMALISATIONS = ("raw", "zscore", "minmax", "rank")
+
+
+def _check_scores(scores) -> pd.DataFrame:
+    if not isinstance(scores, pd.DataFrame):
+        raise AnalysisInputError.about(
+            "scores", "a DataFrame: systems as rows, tasks as columns", type(scores).__name__,
+            "Wrap the matrix in pandas.DataFrame(values, index=systems, columns=tasks).",
+        )
+    if not scores.index.is_unique:
+        dup = scores.index[scores.index.duplicated()].unique().tolist()
+        raise AnalysisInputError.about("scores", "one row per system", f"duplicated systems {dup}",
+                                       "Merge or rename the duplicated rows.")
+    if scores.shape[0] < 2 or scores.shape[1] < 1:
+        raise AnalysisInputError.about("scores", "at least 2 systems and 1 task", f"shape {scores.shape}",
+                                       "Pass a larger table.")
+    values = scores.to_numpy(dtype=float)
+    if np.isinf(values).any():
+        raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
+    if np.isnan(values).all(axis=1).any():
+        empty = scores.index[np.isnan(values).all(axis=1)].tolist()
+        raise AnalysisInputError.about("scores", "every system scored on some task", f"no scores for {empty}",
+                                       "Drop those systems explicitly.")
+    return scores
+
+
+def _normalise(values: np.ndarray, how: str) -> np.ndarray:
+    """Per-task (column) normalisation, ignoring NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "zscore":
+            return (values - np.nanmean(values, axis=0)) / np.nanstd(values, axis=0)
+        if how == "minmax":
+            low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+            return (values - low) / (high - low)
+        if how == "rank":
+            return _ranks(values, higher_is_better=True)
+    return values
+
+
+def _ranks(values: np.ndarray, *, higher_is_better: bool) -> np.ndarray:
+    """Per-column average ranks of the present cells (1 = lowest), NaN stays NaN."""
+    out = np.full_like(values, np.nan)
+    for j in range(values.shape[1]):
+        present = ~np.isnan(values[:, j])
+        column = values[present, j]
+        out[present, j] = stats.rankdata(column if higher_is_better else -column)
+    return out
+
+
+def pairwise_preferences(scores) -> np.ndarray:
+    """``P[i, j]``: tasks on which system ``i`` scores higher than ``j`` (ties count half; both present)."""
+    values = _check_scores(scores).to_numpy(dtype=float)
+    a, b = values[:, None, :], values[None, :, :]
+    both = ~np.isnan(a) & ~np.isnan(b)
+    with np.errstate(invalid="ignore"):
+        return np.sum(both * ((a > b) + 0.5 * (a == b)), axis=2) - 0.5 * np.eye(len(values)) * both.sum(axis=2)
+
+
+def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: str = "raise") -> pd.DataFrame:
+    """Aggregate a systems x tasks score matrix into scores and ranks.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Systems as rows, tasks as columns, higher is better, NaN for missing.
+    method : {'mean', 'median', 'mean_rank', 'borda', 'copeland'}
+    normalise : {'raw', 'zscore', 'minmax', 'rank'}
+        Per-task normalisation before ``mean`` or ``median``.
+    missing : {'raise', 'ignore'}
+        For mean, median and mean_rank: refuse NaN, or average over present tasks.
+
+    Returns
+    -------
+    DataFrame indexed by system, sorted best first, with ``score`` (the
+    method's statistic; for ``mean_rank`` lower is better) and ``rank`` (1 = best,
+    ties share the lowest rank).
+    """
+    scores = _check_scores(scores)
+    check_choice(method, "method", METHODS)
+    check_choice(normalise, "normalise", NORMALISATIONS)
+    check_choice(missing, "missing", ("raise", "ignore"))
+    values = scores.to_numpy(dtype=float)
+    if method in ("mean", "median", "mean_rank") and np.isnan(values).any() and missing == "raise":
+        raise AnalysisInputError.about(
+            "scores", f"no missing cells for method='{method}'", f"{int(np.isnan(values).sum())} NaN cells",
+            "Pass missing='ignore' to average over the tasks each system has, or use method='borda'.",
+        )
+    higher_is_better = True
+    if method == "mean":
+        stat = np.nanmean(_normalise(values, normalise), axis=1)
+    elif method == "median":
+        stat = np.nanmedian(_normalise(values, normalise), axis=1)
+    elif method == "mean_rank":
+        n_present = (~np.isnan(values)).sum(axis=0)
+        stat = np.nanmean(n_present + 1 - _ranks(values, higher_is_better=True), axis=1)  # 1 = best
+        higher_is_better = False
+    elif method == "borda":
+        present = ~np.isnan(values)
+        opponents = present.sum(axis=0, keepdims=True) - 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = (_ranks(values, higher_is_better=True) - 1) / opponents
+        stat = np.nanmean(np.where(present, share, np.nan), axis=1)
+    else:
+        prefs = pairwise_preferences(scores)
+        stat = np.sum(np.sign(prefs - prefs.T), axis=1)
+    rank = stats.rankdata(stat if not higher_is_better else -stat, method="min").astype(int)
+    out = pd.DataFrame({"score": stat, "rank": rank}, index=scores.index)
+    return out.sort_values(["rank"], kind="stable")
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class KemenyResult(Result):
+    """A Kemeny ranking and how far it is from optimal.
+
+    Attributes
+    ----------
+    ranking : list
+        Systems, best first.
+    disagreements : float
+        Pairwise disagreements with the per-task rankings (summed over tasks).
+    lower_bound : float
+        ``sum over pairs of min(P[i, j], P[j, i])``; no ranking does better.
+    exact : bool
+        Whether the ranking is proven optimal (dynamic programming over subsets).
+    """
+
+    ranking: list
+    disagreements: float
+    lower_bound: float
+    exact: bool
+
+    @property
+    def gap(self) -> float:
+        """Upper bound on how many disagreements an optimal ranking could save (0 when exact)."""
+        return 0.0 if self.exact else self.disagreements - self.lower_bound
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if self.exact:
+            return ("exact: optimal over all orderings",)
+        return (f"local search: at most {self.gap:g} disagreements above the optimum",)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"system": self.ranking, "rank": np.arange(1, len(self.ranking) + 1)})
+
+
+def _cost(order: np.ndarray, prefs: np.ndarray) -> float:
+    """Disagreements of an ordering: pairs ranked (i before j) that tasks rank the other way."""
+    placed = prefs[np.ix_(order, order)]
+    return float(np.triu(placed.T, 1).sum())
+
+
+def _kemeny_exact(prefs: np.ndarray) -> np.ndarray:
+    """Optimal ordering by dynamic programming over subsets of placed systems (O(2^n n))."""
+    n = len(prefs)
+    size = 1 << n
+    subsets = np.arange(size)
+    popcount = np.zeros(size, dtype=np.int64)
+    for bit in range(n):
+        popcount += (subsets >> bit) & 1
+    # inside[S, v]: tasks preferring a member of S over v (placing v after S costs the rest)
+    inside = np.zeros((size, n), dtype=np.float64 if n <= 16 else np.float32)
+    for bit in range(n):
+        has = (subsets >> bit) & 1 == 1
+        inside[has] += prefs[bit]
+    column = prefs.sum(axis=0)  # tasks preferring anyone over v
+    best = np.full(size, np.inf)
+    choice = np.full(size, -1)
+    best[0] = 0.0
+    for k in range(1, n + 1):
+        layer = subsets[popcount == k]
+        for v in range(n):
+            with_v = layer[(layer >> v) & 1 == 1]
+            before = with_v ^ (1 << v)
+            # v goes right after the systems in `before`: it disagrees with tasks preferring a later system
+            candidate = best[before] + (column[v] - inside[before, v])
+            better = candidate < best[with_v]
+            best[with_v[better]] = candidate[better]
+            choice[with_v[better]] = v
+    order, state = [], size - 1
+    while state:
+        v = choice[state]
+        order.append(v)
+        state ^= 1 << v
+    return np.array(order[::-1])
+
+
+def _kemeny_local(prefs: np.ndarray, rng, restarts: int) -> np.ndarray:
+    """KwikSort (Ailon, Charikar & Newman 2008) from random pivots, then adjacent swaps."""
+    n = len(prefs)
+    best_order, best_cost = None, np.inf
+    for _ in range(restarts):
+        order = _kwiksort(np.arange(n), prefs, rng)
+        improved = True
+        while improved:
+            improved = False
+            for i in range(n - 1):
+                a, b = order[i], order[i + 1]
+                if prefs[b, a] > prefs[a, b]:
+                    order[i], order[i + 1] = b, a
+                    improved = True
+        cost = _cost(order, prefs)
+        if cost < best_cost:
+            best_order, best_cost = order.copy(), cost
+    return best_order
+
+
+def _kwiksort(items: np.ndarray, prefs: np.ndarray, rng) -> np.ndarray:
+    if len(items) <= 1:
+        return items
+    pivot = items[rng.integers(len(items))]
+    rest = items[items != pivot]
+    ahead = prefs[rest, pivot] > prefs[pivot, rest]
+    return np.concatenate([_kwiksort(rest[ahead], prefs, rng), [pivot], _kwiksort(rest[~ahead], prefs, rng)])
+
+
+def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> KemenyResult:
+    """Kemeny consensus of the per-task rankings of a systems x tasks score matrix.
+
+    Exact by dynamic programming for at most ``exact_limit`` systems (about a
+    second at 20); above that, KwikSort with adjacent-swap improvement from
+    ``restarts`` random pivots, with its optimality gap reported.
+    """
+    scores = _check_scores(scores)
+    prefs = pairwise_preferences(scores)
+    exact_limit = check_integer(exact_limit, "exact_limit")
+    n = len(prefs)
+    exact = n <= exact_limit
+    order = _kemeny_exact(prefs) if exact else _kemeny_local(prefs, check_rng(rng), check_integer(restarts, "restarts"))
+    lower = float(np.triu(np.minimum(prefs, prefs.T), 1).sum())
+    return KemenyResult([scores.index[i] for i in order], _cost(order, prefs), lower, exact)
