@@ -191,13 +191,12 @@ def _kemeny_exact(prefs: np.ndarray) -> np.ndarray:
     size = 1 << n
     subsets = np.arange(size)
     popcount = np.zeros(size, dtype=np.int64)
+    # inside[v, S]: tasks preferring a member of S over v; built by doubling, one bit at a time
+    inside = np.zeros((n, size), dtype=np.float64 if n <= 16 else np.float32)
     for bit in range(n):
-        popcount += (subsets >> bit) & 1
-    # inside[S, v]: tasks preferring a member of S over v (placing v after S costs the rest)
-    inside = np.zeros((size, n), dtype=np.float64 if n <= 16 else np.float32)
-    for bit in range(n):
-        has = (subsets >> bit) & 1 == 1
-        inside[has] += prefs[bit]
+        half = 1 << bit
+        popcount[half : 2 * half] = popcount[:half] + 1
+        inside[:, half : 2 * half] = inside[:, :half] + prefs[bit][:, None]
     column = prefs.sum(axis=0)  # tasks preferring anyone over v
     best = np.full(size, np.inf)
     choice = np.full(size, -1)
@@ -208,7 +207,7 @@ def _kemeny_exact(prefs: np.ndarray) -> np.ndarray:
             with_v = layer[(layer >> v) & 1 == 1]
             before = with_v ^ (1 << v)
             # v goes right after the systems in `before`: it disagrees with tasks preferring a later system
-            candidate = best[before] + (column[v] - inside[before, v])
+            candidate = best[before] + (column[v] - inside[v, before])
             better = candidate < best[with_v]
             best[with_v[better]] = candidate[better]
             choice[with_v[better]] = v
