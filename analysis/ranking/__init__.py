@@ -3,11 +3,14 @@
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .bradley_terry import BradleyTerryResult, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
+from .uncertainty import RankIntervals, bootstrap_ranks
 
 __all__ = [
     "BradleyTerryResult",
     "KemenyResult",
+    "RankIntervals",
     "aggregate",
+    "bootstrap_ranks",
     "bradley_terry",
     "elo_ratings",
     "kemeny",

@@ -1,0 +1,98 @@
+"""How sure is a leaderboard: bootstrap intervals on ranks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._resample import bootstrap
+from .._results import Result
+from .._validation import check_integer
+from .aggregate import _check_scores, aggregate
+
+__all__ = ["RankIntervals", "bootstrap_ranks"]
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class RankIntervals(Result):
+    """Ranks of the systems with bootstrap intervals.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by system, best first: ``rank`` (on the full data), ``low`` and
+        ``high`` (percentile interval of the bootstrap ranks), ``p_top_k`` (share
+        of resamples in which the system ranks in the top ``k``).
+    replicate_ranks : DataFrame
+        One row per resample, one column per system.
+    k, ci : int, float
+    method : str
+    """
+
+    table: pd.DataFrame
+    replicate_ranks: pd.DataFrame
+    k: int
+    ci: float
+    method: str
+
+    @property
+    def title(self) -> str:
+        return f"Rank intervals ({self.method}, {len(self.replicate_ranks)} resamples of tasks)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.reset_index(names="system")
+
+    def plot(self, ax=None):
+        """Each system's rank with its interval, best at the top; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        y = np.arange(len(self.table))
+        t = self.table
+        ax.errorbar(t["rank"], y, xerr=[t["rank"] - t["low"], t["high"] - t["rank"]], fmt="o", ms=3, capsize=2)
+        ax.set_yticks(y, [str(s) for s in t.index])
+        ax.invert_yaxis()
+        ax.set(xlabel=f"rank ({self.ci:.0%} bootstrap interval)")
+        return ax
+
+
+def bootstrap_ranks(
+    scores, method: str = "mean", *, n_boot: int = 1000, ci: float = 0.95, k: int = 1, rng=None, progress=None,
+    **aggregate_kw,
+) -> RankIntervals:
+    """Resample the tasks (columns) with replacement, re-aggregate, and collect each system's rank.
+
+    ``method`` and ``aggregate_kw`` go to :func:`aggregate`. The mean of raw
+    scores is vectorised over resamples; other methods are re-aggregated per
+    resample.
+    """
+    scores = _check_scores(scores)
+    k = check_integer(k, "k")
+    full = aggregate(scores, method, **aggregate_kw)
+    tasks = scores.to_numpy(dtype=float).T  # resampled along axis 0
+    higher_is_better = method != "mean_rank"
+
+    def to_ranks(stat):
+        return stats.rankdata(-stat if higher_is_better else stat, method="min", axis=1)
+
+    if method == "mean" and aggregate_kw.get("normalise", "raw") == "raw" and not np.isnan(tasks).any():
+        def statistic(values, weights):
+            return to_ranks(weights @ values / weights.sum(axis=1, keepdims=True))
+
+        result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, rng=rng, progress=progress)
+    else:
+        def statistic(batch):
+            stat = [aggregate(pd.DataFrame(b.T, index=scores.index), method, **aggregate_kw).loc[scores.index, "score"]
+                    for b in batch]
+            return to_ranks(np.array(stat))
+
+        result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, rng=rng, progress=progress, batch_size=50)
+    ranks = pd.DataFrame(result.replicates, columns=scores.index)
+    table = pd.DataFrame({
+        "rank": full["rank"], "low": ranks.quantile((1 - ci) / 2).loc[full.index],
+        "high": ranks.quantile((1 + ci) / 2).loc[full.index], "p_top_k": (ranks <= k).mean().loc[full.index],
+    })
+    return RankIntervals(table, ranks, k, ci, method)
