@@ -1,6 +1,7 @@
 """Ranking: aggregation of score matrices, pairwise-comparison models (Bradley-Terry, Elo), rank correlations."""
 
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
+from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
 from .uncertainty import RankIntervals, bootstrap_ranks
@@ -12,6 +13,8 @@ __all__ = [
     "aggregate",
     "bootstrap_ranks",
     "bradley_terry",
+    "classifier_benchmark",
+    "default_classifiers",
     "elo_ratings",
     "kemeny",
     "kendall_tau",
