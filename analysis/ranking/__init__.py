@@ -2,7 +2,7 @@
 
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .benchmark import classifier_benchmark, default_classifiers
-from .bradley_terry import BradleyTerryResult, bradley_terry, elo_ratings, win_matrix
+from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
 from .uncertainty import RankIntervals, bootstrap_ranks
 
@@ -11,6 +11,7 @@ __all__ = [
     "KemenyResult",
     "RankIntervals",
     "aggregate",
+    "battles_from_scores",
     "bootstrap_ranks",
     "bradley_terry",
     "classifier_benchmark",

@@ -24,7 +24,7 @@ from .._results import Result
 from .._validation import check_array, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 
-__all__ = ["BradleyTerryResult", "bradley_terry", "elo_ratings", "win_matrix"]
+__all__ = ["BradleyTerryResult", "battles_from_scores", "bradley_terry", "elo_ratings", "win_matrix"]
 
 
 def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
@@ -51,6 +51,25 @@ def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
     np.add.at(w, (a, b), np.where(tie, 0.5, 1.0))
     np.add.at(w, (b[tie], a[tie]), 0.5)
     return w
+
+
+def battles_from_scores(scores) -> pd.DataFrame:
+    """Every pair of systems on every task of a systems x tasks score matrix, as one battle.
+
+    The higher score wins; equal scores are a tie (``winner`` is then the
+    first of the pair); missing cells give no battle. Returns ``winner``,
+    ``loser`` (row positions in ``scores``), ``tie`` and ``task``.
+    """
+    values = check_array(scores.to_numpy(dtype=float), "scores", ndim=2, finite=False)
+    i, j = np.triu_indices(len(values), 1)
+    a, b = values[i], values[j]  # (pairs, tasks)
+    present = ~np.isnan(a) & ~np.isnan(b)
+    pair, task = np.nonzero(present)
+    first_wins = a[pair, task] >= b[pair, task]
+    return pd.DataFrame({
+        "winner": np.where(first_wins, i[pair], j[pair]), "loser": np.where(first_wins, j[pair], i[pair]),
+        "tie": a[pair, task] == b[pair, task], "task": np.asarray(scores.columns)[task],
+    })
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)

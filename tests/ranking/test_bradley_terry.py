@@ -75,3 +75,16 @@ def test_bad_comparisons():
         win_matrix(np.array([0.5]), np.array([1.0]), 2)
     with pytest.raises(AnalysisInputError, match=r"indices in 0 \.\. 1"):
         win_matrix(np.array([0]), np.array([2]), 2)
+
+
+def test_battles_from_a_score_matrix():
+    import pandas as pd
+
+    from analysis.ranking import battles_from_scores
+
+    scores = pd.DataFrame({"t1": [0.9, 0.5, np.nan], "t2": [0.2, 0.2, 0.7]}, index=["A", "B", "C"])
+    battles = battles_from_scores(scores)
+    # t1: A beats B (C missing); t2: A ties B, C beats A, C beats B
+    assert len(battles) == 4 and battles["tie"].sum() == 1
+    w = win_matrix(battles["winner"].to_numpy(), battles["loser"].to_numpy(), 3, ties=battles["tie"])
+    np.testing.assert_array_equal(w, [[0, 1.5, 0], [0.5, 0, 0], [1, 1, 0]])
