@@ -38,6 +38,7 @@ from analysis.ranking import (
     bootstrap_ranks,
     bradley_terry,
     classifier_benchmark,
+    friedman_nemenyi,
     kemeny,
     kendall_tau,
     win_matrix,
@@ -85,6 +86,19 @@ intervals
 # %%
 with style.paper_figure(figure_dir / "rank_intervals", venue="icml", width="column", aspect=0.7) as (fig, ax):
     intervals.plot(ax=ax)
+
+# %% [markdown]
+# ## Critical-difference diagram
+#
+# The Friedman test asks whether the mean ranks differ at all; the Nemenyi
+# critical difference says which pairs are too close to tell apart (joined
+# by a bar).
+
+# %%
+cd = friedman_nemenyi(scores)
+with style.paper_figure(figure_dir / "critical_difference", venue="icml", width="column", aspect=0.45) as (fig, ax):
+    cd.plot(ax=ax)
+cd
 
 # %% [markdown]
 # ## The same results as battles

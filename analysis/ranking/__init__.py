@@ -4,10 +4,12 @@ from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
+from .critical_difference import CriticalDifference, friedman_nemenyi
 from .uncertainty import RankIntervals, bootstrap_ranks
 
 __all__ = [
     "BradleyTerryResult",
+    "CriticalDifference",
     "KemenyResult",
     "RankIntervals",
     "aggregate",
@@ -17,6 +19,7 @@ __all__ = [
     "classifier_benchmark",
     "default_classifiers",
     "elo_ratings",
+    "friedman_nemenyi",
     "kemeny",
     "kendall_tau",
     "pairwise_preferences",

@@ -1,0 +1,52 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import AnalysisInputError
+from analysis.ranking import friedman_nemenyi
+
+
+@pytest.fixture
+def board():
+    rng = np.random.default_rng(0)
+    quality = np.array([0.0, 0.02, 0.5, 0.52, 1.5])
+    return pd.DataFrame(quality[:, None] + rng.normal(0, 0.4, (5, 30)), index=list("ABCDE"))
+
+
+def test_critical_difference_uses_demsars_quantiles(board):
+    result = friedman_nemenyi(board)
+    # Demsar (2006), Table 5: q_0.05 = 2.728 for five systems
+    assert result.critical_difference == pytest.approx(2.728 * np.sqrt(5 * 6 / (6 * 30)), rel=1e-3)
+    assert friedman_nemenyi(board, alpha=0.10).critical_difference == pytest.approx(
+        2.459 * np.sqrt(5 * 6 / (6 * 30)), rel=1e-3)
+
+
+def test_friedman_statistic_and_mean_ranks_equal_scipy(board):
+    result = friedman_nemenyi(board)
+    ref = stats.friedmanchisquare(*board.to_numpy())
+    assert result.statistic == pytest.approx(ref.statistic) and result.p_value == pytest.approx(ref.pvalue)
+    expected = board.rank(ascending=False).mean(axis=1).sort_values()
+    pd.testing.assert_series_equal(result.mean_ranks, expected, check_names=False)
+    assert result.mean_ranks.index[0] == "E"
+    assert result.to_frame().columns.tolist() == ["system", "mean_rank"] and "<table" in result._repr_html_()
+
+
+def test_cliques_group_systems_within_the_critical_difference(board):
+    result = friedman_nemenyi(board)
+    ranks = result.mean_ranks
+    for clique in result.cliques:
+        assert ranks[clique].max() - ranks[clique].min() < result.critical_difference
+    together = [set(c) for c in result.cliques]
+    assert any({"A", "B"} <= c for c in together) and not any({"E", "A"} <= c for c in together)
+    fig, ax = plt.subplots()
+    assert result.plot(ax=ax) is ax
+    plt.close(fig)
+
+
+def test_missing_cells_refused(board):
+    holes = board.copy()
+    holes.iloc[0, 0] = np.nan
+    with pytest.raises(AnalysisInputError, match="complete systems x tasks"):
+        friedman_nemenyi(holes)
