@@ -22,6 +22,7 @@
 # %% tags=["parameters"]
 n_splits = 5
 n_boot = 1000
+n_draws = 200
 seed = 0
 figure_dir = "../build/figures/20_ranking_leaderboard"
 
@@ -41,6 +42,7 @@ from analysis.ranking import (
     friedman_nemenyi,
     kemeny,
     kendall_tau,
+    task_subsampling,
     win_matrix,
 )
 
@@ -86,6 +88,18 @@ intervals
 # %%
 with style.paper_figure(figure_dir / "rank_intervals", venue="icml", width="column", aspect=0.7) as (fig, ax):
     intervals.plot(ax=ax)
+
+# %% [markdown]
+# ## Fewer tasks, different leaderboard?
+#
+# Rank on random subsets of the tasks and compare with the full ranking.
+
+# %%
+task_counts = [k for k in (2, 4, 8, 12, 16) if k <= scores.shape[1]]
+stability = task_subsampling(scores, task_counts, n_draws=n_draws, rng=seed)
+with style.paper_figure(figure_dir / "task_subsampling", venue="icml", width="column", aspect=0.6) as (fig, ax):
+    stability.plot(ax=ax)
+stability
 
 # %% [markdown]
 # ## Critical-difference diagram

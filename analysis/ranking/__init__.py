@@ -5,13 +5,14 @@ from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi
-from .uncertainty import RankIntervals, bootstrap_ranks
+from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
     "BradleyTerryResult",
     "CriticalDifference",
     "KemenyResult",
     "RankIntervals",
+    "SubsamplingStability",
     "aggregate",
     "battles_from_scores",
     "bootstrap_ranks",
@@ -25,6 +26,7 @@ __all__ = [
     "pairwise_preferences",
     "rank_biased_overlap",
     "spearman_rho",
+    "task_subsampling",
     "top_k_overlap",
     "win_matrix",
 ]

@@ -1,4 +1,4 @@
-"""How sure is a leaderboard: bootstrap intervals on ranks."""
+"""How sure is a leaderboard: bootstrap intervals on ranks, stability under task subsampling."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from scipy import stats
 
 from .._resample import bootstrap
 from .._results import Result
-from .._validation import check_integer
+from .._validation import check_integer, check_rng
+from ..errors import AnalysisInputError
 from .aggregate import _check_scores, aggregate
 
-__all__ = ["RankIntervals", "bootstrap_ranks"]
+__all__ = ["RankIntervals", "SubsamplingStability", "bootstrap_ranks", "task_subsampling"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -96,3 +97,65 @@ def bootstrap_ranks(
         "high": ranks.quantile((1 + ci) / 2).loc[full.index], "p_top_k": (ranks <= k).mean().loc[full.index],
     })
     return RankIntervals(table, ranks, k, ci, method)
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SubsamplingStability(Result):
+    """Kendall's tau between the full ranking and rankings from random subsets of tasks.
+
+    Attributes
+    ----------
+    taus : DataFrame
+        One row per draw: ``n_tasks`` (tasks kept) and ``tau``.
+    method : str
+    """
+
+    taus: pd.DataFrame
+    method: str
+
+    @property
+    def title(self) -> str:
+        return f"Stability of the {self.method} ranking under task subsampling"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Median and 5-95% range of tau per number of tasks kept."""
+        grouped = self.taus.groupby("n_tasks")["tau"]
+        return pd.DataFrame({"median": grouped.median(), "q05": grouped.quantile(0.05),
+                             "q95": grouped.quantile(0.95)}).reset_index()
+
+    def plot(self, ax=None):
+        """Median tau with its 5-95% band against the number of tasks kept; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        t = self.to_frame()
+        ax.plot(t["n_tasks"], t["median"], marker="o", ms=3)
+        ax.fill_between(t["n_tasks"], t["q05"], t["q95"], alpha=0.3, lw=0)
+        ax.set(xlabel="tasks kept", ylabel="Kendall tau to the full ranking")
+        return ax
+
+
+def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,
+                     **aggregate_kw) -> SubsamplingStability:
+    """Rank on random subsets of ``n_tasks`` tasks (without replacement) and compare with the full ranking.
+
+    ``n_tasks``: an int or a list of ints (each at most the number of tasks).
+    Ties in a ranking count as ties for Kendall's tau-b.
+    """
+    from .correlations import kendall_tau
+
+    scores = _check_scores(scores)
+    n_draws = check_integer(n_draws, "n_draws")
+    rng = check_rng(rng)
+    sizes = [check_integer(int(k), "n_tasks") for k in np.atleast_1d(n_tasks)]
+    if max(sizes) > scores.shape[1]:
+        raise AnalysisInputError.about("n_tasks", f"at most {scores.shape[1]} tasks", f"{max(sizes)}",
+                                       "Keep no more tasks than the table has.")
+    full = aggregate(scores, method, **aggregate_kw)["score"].loc[scores.index].to_numpy()
+    rows = []
+    for size in sizes:
+        for _ in range(n_draws):
+            keep = rng.choice(scores.shape[1], size, replace=False)
+            sub = aggregate(scores.iloc[:, keep], method, **aggregate_kw)["score"].loc[scores.index].to_numpy()
+            rows.append({"n_tasks": size, "tau": kendall_tau(full, sub)})
+    return SubsamplingStability(pd.DataFrame(rows), method)

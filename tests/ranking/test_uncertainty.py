@@ -40,3 +40,19 @@ def test_borda_with_missing_cells(board):
     holes.iloc[0, :4] = np.nan
     result = bootstrap_ranks(holes, "borda", n_boot=30, rng=1)
     assert set(result.table.columns) == {"rank", "low", "high", "p_top_k"}
+
+
+def test_task_subsampling_stability(board):
+    from analysis.ranking import aggregate, kendall_tau, task_subsampling
+
+    result = task_subsampling(board, [2, 6, 12], n_draws=50, rng=0)
+    summary = result.to_frame().set_index("n_tasks")
+    assert summary.loc[12, "median"] == pytest.approx(1.0)  # all tasks: the full ranking itself
+    assert summary.loc[2, "median"] < summary.loc[6, "median"] <= 1.0
+    rng = np.random.default_rng(0)
+    keep = rng.choice(12, 2, replace=False)  # the first draw
+    full = aggregate(board)["score"].loc[board.index]
+    sub = aggregate(board.iloc[:, keep])["score"].loc[board.index]
+    assert result.taus.loc[0, "tau"] == pytest.approx(kendall_tau(full, sub))
+    assert result.plot().get_ylabel().startswith("Kendall")
+    plt.close("all")
