@@ -28,7 +28,14 @@ from .metrics import (
     reliability,
 )
 from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
-from .recalibration import BetaCalibration, HistogramBinning, IsotonicCalibration, PlattScaling, TemperatureScaling
+from .recalibration import (
+    BetaCalibration,
+    HistogramBinning,
+    IsotonicCalibration,
+    PlattScaling,
+    ScalingBinning,
+    TemperatureScaling,
+)
 from .relative import relative_confidence, simulate_confidence_preferences
 from .selective import RiskCoverage, risk_coverage, selective_auc
 from .smooth import smooth_ece, smooth_ece_sigma
@@ -43,6 +50,7 @@ __all__ = [
     "BrierDecomposition",
     "CORPDecomposition",
     "RiskCoverage",
+    "ScalingBinning",
     "adaptive_calibration_error",
     "aggregate_quantiles",
     "balance_report",

@@ -21,13 +21,20 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_array, check_consistent_length, check_labels, check_probabilities
+from .._validation import check_array, check_consistent_length, check_labels, check_probabilities, check_rng
 from ..errors import ConvergenceWarning, FitError
 from .binning import bin_indices
 
 _CHUNK = 2**15  # logits per pass
 
-__all__ = ["BetaCalibration", "HistogramBinning", "IsotonicCalibration", "PlattScaling", "TemperatureScaling"]
+__all__ = [
+    "BetaCalibration",
+    "HistogramBinning",
+    "IsotonicCalibration",
+    "PlattScaling",
+    "ScalingBinning",
+    "TemperatureScaling",
+]
 
 
 class _BinaryCalibrator(ClassifierMixin, TransformerMixin, BaseEstimator):
@@ -268,3 +275,47 @@ class BetaCalibration(_BinaryCalibrator):
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "a_")
         return special.expit(self._features(check_probabilities(X, "X", ndim=1)) @ [self.a_, self.b_, self.c_])
+
+
+class ScalingBinning(_BinaryCalibrator):
+    """Scaling-binning (Kumar, Liang & Ma 2019): Platt scaling, then equal-mass bins of the scaled scores.
+
+    The fitting data are split at random (by ``rng``) into two halves: Platt
+    scaling is fitted on the first; the second half's scaled scores define
+    ``n_bins`` equal-mass bins, and each bin outputs the mean scaled score of its
+    members. The output takes at most ``n_bins`` values, so its calibration error
+    can be measured without the binning bias of a continuous map.
+
+    Attributes
+    ----------
+    platt_ : PlattScaling
+    edges_ : array, shape (n_bins + 1,)
+        Bin edges on the scaled-score scale.
+    bin_values_ : array, shape (n_bins,)
+    """
+
+    def __init__(self, n_bins: int = 10, rng=None):
+        self.n_bins = n_bins
+        self.rng = rng
+
+    def fit(self, X, y):
+        f, y = self._fit_inputs(X, y, probabilities=False)
+        order = check_rng(self.rng).permutation(len(f))
+        first, second = order[: len(f) // 2], order[len(f) // 2 :]
+        self.platt_ = PlattScaling().fit(f[first], y[first])
+        scaled = self.platt_.transform(f[second])
+        idx = bin_indices(scaled, self.n_bins, "quantile")
+        lows = np.array([scaled[idx == b].min() if np.any(idx == b) else np.nan for b in range(self.n_bins)])
+        count = np.bincount(idx, minlength=self.n_bins)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.bincount(idx, weights=scaled, minlength=self.n_bins) / count
+        keep = count > 0  # equal-mass bins with tied scores can come out empty: drop them
+        self.edges_ = np.append(np.concatenate([[0.0], lows[keep][1:]]), 1.0)
+        self.bin_values_ = means[keep]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        check_is_fitted(self, "bin_values_")
+        scaled = self.platt_.transform(X)
+        idx = np.clip(np.searchsorted(self.edges_, scaled, side="right") - 1, 0, len(self.bin_values_) - 1)
+        return self.bin_values_[idx]

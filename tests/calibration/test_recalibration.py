@@ -118,3 +118,22 @@ def test_bad_input_and_convergence_report():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TemperatureScaling().fit(np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 2.0]]), [1, 0, 0])
+
+
+def test_scaling_binning_outputs_bin_means_of_scaled_scores():
+    from analysis.calibration import ScalingBinning
+
+    rng = np.random.default_rng(6)
+    f = rng.normal(size=4000) * 2
+    y = (rng.uniform(size=4000) < 1 / (1 + np.exp(-1.5 * f))).astype(int)
+    sb = ScalingBinning(n_bins=10, rng=0).fit(f, y)
+    out = sb.transform(f)
+    assert len(np.unique(out)) <= 10
+    order = np.random.default_rng(0).permutation(4000)
+    second = order[2000:]
+    platt = PlattScaling().fit(f[order[:2000]], y[order[:2000]])
+    np.testing.assert_allclose(sb.platt_.a_, platt.a_)
+    scaled = platt.transform(f[second])
+    lowest = np.sort(scaled)[:200]  # the first equal-mass bin of the second half
+    assert sb.bin_values_[0] == pytest.approx(lowest.mean())
+    assert ece(y, out, mode="positive") < 0.03
