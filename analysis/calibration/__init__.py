@@ -27,7 +27,7 @@ from .metrics import (
     metric_ci,
     reliability,
 )
-from .plots import consistency_bands, plot_reliability, plot_smooth_reliability
+from .plots import consistency_bands, plot_reliability, plot_smooth_reliability, smooth_reliability_band
 from .recalibration import (
     BetaCalibration,
     HistogramBinning,
@@ -78,6 +78,7 @@ __all__ = [
     "simulate_confidence_preferences",
     "smooth_ece",
     "smooth_ece_sigma",
+    "smooth_reliability_band",
     "split_conformal_interval",
     "weighted_interval_score",
 ]

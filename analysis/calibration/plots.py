@@ -19,7 +19,7 @@ from .binning import bin_indices
 from .metrics import reliability
 from .smooth import _Smoother
 
-__all__ = ["consistency_bands", "plot_reliability", "plot_smooth_reliability"]
+__all__ = ["consistency_bands", "plot_reliability", "plot_smooth_reliability", "smooth_reliability_band"]
 
 _DRAWS_PER_BATCH = 2**22
 
@@ -91,28 +91,54 @@ def plot_reliability(
     return ax
 
 
+def smooth_reliability_band(
+    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, level: float = 0.9, n_boot: int = 200,
+    rng=None,
+) -> pd.DataFrame:
+    """The smoothed reliability curve with a bootstrap band, at a fixed bandwidth.
+
+    The bandwidth is the smooth-ECE fixed point of the full sample (or
+    ``sigma``); each resample of the predictions is smoothed at that bandwidth.
+    Returns ``confidence``, ``accuracy``, ``low``, ``high`` and ``density`` on the
+    evaluation grid.
+    """
+    scores, outcomes = _single_pair(y_true, y_prob, mode)
+    level = check_level(level, "level")
+    smoother = _Smoother(scores, outcomes)
+    sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
+    points, residual, density = smoother.curve(sigma)
+    rows = check_rng(rng).integers(0, len(scores), (check_integer(n_boot, "n_boot"), len(scores)))
+    curves = np.array([points - _Smoother(scores[r], outcomes[r]).curve(sigma)[1] for r in rows])
+    low, high = np.quantile(curves, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    return pd.DataFrame({"confidence": points, "accuracy": points - residual, "low": low, "high": high,
+                         "density": density})
+
+
 def plot_smooth_reliability(
-    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, show_density: bool = True, ax=None,
-    **line_kw,
+    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, band: float | None = None,
+    n_boot: int = 200, rng=None, show_density: bool = True, ax=None, **line_kw,
 ):
     """Kernel-smoothed reliability curve (Blasiok & Nakkiran 2023) at the smooth-ECE bandwidth.
 
     The curve is drawn where the smoothed density of scores is at least 1% of
-    its peak (elsewhere it is extrapolation); ``show_density`` shades that
+    its peak (elsewhere it is extrapolation); ``band`` adds a bootstrap band at
+    that level (:func:`smooth_reliability_band`); ``show_density`` shades the
     density at the bottom. ``line_kw`` goes to the curve (``label``, ``color``).
     Returns the Axes.
     """
     import matplotlib.pyplot as plt
 
     ax = ax if ax is not None else plt.gca()
-    scores, outcomes = _single_pair(y_true, y_prob, mode)
-    smoother = _Smoother(scores, outcomes)
-    sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
-    points, residual, density = smoother.curve(sigma)
-    supported = density >= 0.01 * density.max()
+    curve = smooth_reliability_band(y_true, y_prob, mode=mode, sigma=sigma, level=band or 0.9,
+                                    n_boot=n_boot if band else 1, rng=rng)
+    supported = curve["density"] >= 0.01 * curve["density"].max()
     ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
-    ax.plot(points, np.where(supported, points - residual, np.nan), **line_kw)
+    (line,) = ax.plot(curve["confidence"], curve["accuracy"].where(supported), **line_kw)
+    if band:
+        ax.fill_between(curve["confidence"], curve["low"].where(supported), curve["high"].where(supported),
+                        color=line.get_color(), alpha=0.25, lw=0)
     if show_density:
-        ax.fill_between(points, 0, 0.25 * density / density.max(), color="0.85", lw=0, zorder=0)
+        ax.fill_between(curve["confidence"], 0, 0.25 * curve["density"] / curve["density"].max(), color="0.85",
+                        lw=0, zorder=0)
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
     return ax

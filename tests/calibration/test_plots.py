@@ -42,3 +42,20 @@ def test_plots_return_their_axes(data):
 def test_classwise_diagram_is_refused():
     with pytest.raises(AnalysisInputError, match="one diagram per class"):
         consistency_bands([0, 1, 2], np.eye(3), mode="classwise")
+
+
+def test_smooth_band_brackets_the_curve_and_resamples_reproducibly(data):
+    from analysis.calibration import smooth_reliability_band
+    from analysis.calibration.smooth import _Smoother
+
+    y, p = data
+    band = smooth_reliability_band(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0)
+    inside = (band["low"] <= band["accuracy"] + 1e-9) & (band["accuracy"] <= band["high"] + 1e-9)
+    assert inside.mean() > 0.95
+    points, residual, _ = _Smoother(p, y.astype(float)).curve(0.05)
+    np.testing.assert_allclose(band["accuracy"], points - residual)
+    assert smooth_reliability_band(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0).equals(band)
+    fig, ax = plt.subplots()
+    plot_smooth_reliability(y, p, mode="positive", band=0.9, n_boot=50, rng=0, ax=ax)
+    assert len(ax.collections) == 2  # the band and the density
+    plt.close(fig)
