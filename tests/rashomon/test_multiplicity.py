@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.rashomon import LinearRashomonSet, ambiguity, disagreement, discrepancy
+
+
+def test_definitions_by_hand():
+    reference = np.array([1, 0, 1, 1])
+    members = np.array([[1, 0, 1, 1], [0, 0, 1, 1], [1, 1, 1, 0]])
+    assert ambiguity(members, reference) == 0.75  # inputs 0, 1 and 3 flip somewhere
+    assert discrepancy(members, reference) == 0.5  # the third member flips two of four
+    np.testing.assert_allclose(disagreement(members, reference), [1 / 3, 1 / 3, 0, 1 / 3])
+    with pytest.raises(AnalysisInputError, match="one per input"):
+        ambiguity(members, reference[:3])
+
+
+def test_multiplicity_of_a_least_squares_classifier_grows_with_epsilon():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.ones(300), rng.normal(size=(300, 2))])
+    y = (X @ [0.0, 1.0, -1.0] + rng.normal(0, 1.0, 300) > 0).astype(float)
+    values = []
+    for epsilon in (0.01, 0.05, 0.2):
+        rs = LinearRashomonSet(epsilon).fit(X, y)
+        members = (rs.sample(2000, rng=0) @ X.T > 0.5).astype(int)
+        reference = (X @ rs.coef_ > 0.5).astype(int)
+        values.append((ambiguity(members, reference), discrepancy(members, reference)))
+        # exact check: a point can flip iff its prediction range straddles the threshold
+        pr = rs.prediction_range(X)
+        can_flip = (pr["low"] < 0.5) & (pr["high"] > 0.5)
+        assert ambiguity(members, reference) <= can_flip.mean() + 1e-12
+    assert values[0][0] < values[1][0] < values[2][0]
+    assert all(d <= a for a, d in values)
