@@ -23,12 +23,13 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError
 
-__all__ = ["LinearRashomonSet"]
+__all__ = ["LinearRashomonSet", "RashomonRatio"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -46,6 +47,30 @@ class _Summary(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class RashomonRatio(Result):
+    """Share of a hypothesis space's volume taken by the Rashomon set.
+
+    Attributes
+    ----------
+    ratio, standard_error : float
+        The ratio, and its Monte Carlo standard error (0 when exact).
+    exact : bool
+    hypothesis_space : str
+        What was counted.
+    """
+
+    ratio: float
+    standard_error: float
+    exact: bool
+    hypothesis_space: str
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        how = "exact (ellipsoid volume)" if self.exact else "Monte Carlo estimate"
+        return (f"{how}; hypothesis space: {self.hypothesis_space}",)
 
 
 class LinearRashomonSet:
@@ -149,6 +174,31 @@ class LinearRashomonSet:
         radius = rng.uniform(size=(n_samples, 1)) ** (1 / d)
         ball = direction * radius * np.sqrt(self.threshold_)
         return self.coef_ + (ball / np.sqrt(eigenvalues)) @ eigenvectors.T
+
+    def rashomon_ratio(self, low, high, *, n_samples: int = 100_000, rng=None) -> RashomonRatio:
+        """Volume of the set divided by the volume of the box ``[low, high]`` of coefficients.
+
+        Exact (``V_d epsilon^(d/2) / sqrt(det H)`` over the box volume) when the
+        ellipsoid lies inside the box; otherwise the share of ``n_samples``
+        uniform draws from the box that fall in the set, with its standard error.
+        """
+        low = check_array(np.broadcast_to(low, self.coef_.shape), "low", ndim=1)
+        high = check_array(np.broadcast_to(high, self.coef_.shape), "high", ndim=1)
+        if not (high > low).all():
+            raise AnalysisInputError.about("high", "above low in every coordinate", "not", "Fix the box.")
+        box_volume = float(np.prod(high - low))
+        ranges = self.coefficient_ranges().to_frame()
+        d = len(self.coef_)
+        space = f"box of coefficients, volume {box_volume:.4g} in {d} dimensions"
+        if self.bounded_ and (ranges["low"] >= low).all() and (ranges["high"] <= high).all():
+            eigenvalues = self._eigen[0]
+            log_ball = d / 2 * np.log(np.pi) - special.gammaln(d / 2 + 1)
+            log_volume = log_ball + d / 2 * np.log(self.threshold_) - 0.5 * np.sum(np.log(eigenvalues))
+            return RashomonRatio(float(np.exp(log_volume) / box_volume), 0.0, True, space)
+        draws = check_rng(rng).uniform(low, high, size=(check_integer(n_samples, "n_samples"), d))
+        inside = np.sum(((draws - self.coef_) @ self._eigen[1]) ** 2 * self._eigen[0], axis=1) <= self.threshold_
+        share = float(inside.mean())
+        return RashomonRatio(share, float(np.sqrt(share * (1 - share) / len(draws))), False, space)
 
     def objective(self, coefs, X, y) -> np.ndarray:
         """The (penalised) mean squared error of coefficient rows ``coefs`` on ``(X, y)``."""

@@ -72,3 +72,19 @@ def test_unbounded_set_reports_infinite_ranges():
         rs.sample(10)
     ridge = LinearRashomonSet(0.1, alpha=0.01).fit(X, y)
     assert ridge.bounded_ and np.isfinite(ridge.coefficient_ranges().to_frame()["high"]).all()
+
+
+def test_rashomon_ratio_exact_and_sampled_agree(regression):
+    X, y = regression
+    rs = LinearRashomonSet(0.1).fit(X, y)
+    ranges = rs.coefficient_ranges().to_frame()
+    low, high = ranges["low"].to_numpy() - 0.05, ranges["high"].to_numpy() + 0.05  # box around the set
+    exact = rs.rashomon_ratio(low, high)
+    assert exact.exact and exact.standard_error == 0
+    # the share of uniform draws from the box that lie in the set, by hand
+    draws = np.random.default_rng(0).uniform(low, high, size=(400_000, 4))
+    share = np.mean(rs.objective(draws, X, y) - rs.optimum_ <= rs.threshold_)
+    assert exact.ratio == pytest.approx(share, rel=0.03)
+    cut = rs.rashomon_ratio(rs.coef_ - 0.01, rs.coef_ + 0.01, n_samples=1000, rng=0)
+    assert not cut.exact and cut.ratio == 1.0  # a box inside the set
+    assert "hypothesis space: box" in cut.summary()
