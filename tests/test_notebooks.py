@@ -8,7 +8,7 @@ from analysis.notebooks import NOTEBOOK_DIR, execute_notebook, find_notebooks, i
 
 NOTEBOOKS = find_notebooks()
 # small settings for the parameters cells; a name a notebook lacks is harmless
-SMALL = {"n_boot": 200, "start_step": 9, "n_splits": 2, "n_draws": 20}
+SMALL = {"n_boot": 200, "start_step": 9, "n_splits": 2, "n_draws": 20, "n_members": 500}
 
 
 def test_harness_finds_every_notebook():

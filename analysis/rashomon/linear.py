@@ -147,11 +147,12 @@ class LinearRashomonSet:
         half = np.sqrt(self.threshold_ * self._quadratic_form_inverse(X))
         return pd.DataFrame({"prediction": centre, "low": centre - half, "high": centre + half})
 
-    def coefficient_ranges(self) -> _Summary:
+    def coefficient_ranges(self, feature_names=None) -> _Summary:
         """Range of every coefficient over the set (infinite along unidentified directions)."""
         d = len(self.coef_)
         half = np.sqrt(self.threshold_ * self._quadratic_form_inverse(np.eye(d)))
-        table = pd.DataFrame({"coefficient": np.arange(d), "optimum": self.coef_, "low": self.coef_ - half,
+        names = np.arange(d) if feature_names is None else list(feature_names)
+        table = pd.DataFrame({"coefficient": names, "optimum": self.coef_, "low": self.coef_ - half,
                               "high": self.coef_ + half})
         return _Summary(table, self.convention)
 
