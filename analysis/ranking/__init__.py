@@ -3,7 +3,7 @@
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
-from .correlations import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
+from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
@@ -23,6 +23,7 @@ __all__ = [
     "friedman_nemenyi",
     "kemeny",
     "kendall_tau",
+    "kendall_w",
     "pairwise_preferences",
     "rank_biased_overlap",
     "spearman_rho",

@@ -18,7 +18,7 @@ from scipy import stats
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
 
-__all__ = ["kendall_tau", "rank_biased_overlap", "spearman_rho", "top_k_overlap"]
+__all__ = ["kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_overlap"]
 
 
 def _pairs_tied(values: np.ndarray) -> float:
@@ -96,3 +96,27 @@ def rank_biased_overlap(ranking_a, ranking_b, *, p: float = 0.9) -> float:
         total += overlap / d * p**d
     k = len(a)
     return float(overlap / k * p**k + (1 - p) / p * total)
+
+
+def kendall_w(scores) -> float:
+    """Kendall's coefficient of concordance W of the per-task rankings, with the tie correction.
+
+    ``scores``: systems x tasks (higher is better, complete). With ``n`` systems,
+    ``m`` tasks and rank sums ``R_i``: ``W = 12 S / (m^2 (n^3 - n) - m T)``, where
+    ``S = sum (R_i - mean R)^2`` and ``T`` sums ``t^3 - t`` over tied groups within
+    tasks. 1 when every task ranks the systems alike, near 0 when they disagree.
+    """
+    values = check_array(np.asarray(scores, dtype=float), "scores", ndim=2)
+    n, m = values.shape
+    if n < 2 or m < 2:
+        raise AnalysisInputError.about("scores", "at least 2 systems and 2 tasks", f"shape {values.shape}",
+                                       "Pass a larger table.")
+    ranks = stats.rankdata(values, axis=0)
+    totals = ranks.sum(axis=1)
+    s = float(np.sum((totals - totals.mean()) ** 2))
+    ties = 0.0
+    for j in range(m):
+        _, counts = np.unique(values[:, j], return_counts=True)
+        ties += float(np.sum(counts**3 - counts))
+    denominator = m**2 * (n**3 - n) - m * ties
+    return 12 * s / denominator if denominator > 0 else np.nan

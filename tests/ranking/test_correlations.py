@@ -46,3 +46,22 @@ def test_rank_biased_overlap():
     assert rank_biased_overlap("abcdef", "bacdef") < rank_biased_overlap("abcdef", "abcdfe")
     with pytest.raises(AnalysisInputError, match="same depth"):
         rank_biased_overlap("abc", "ab")
+
+
+def test_kendall_w():
+    from analysis.ranking import kendall_w
+
+    rng = np.random.default_rng(2)
+    scores = rng.normal(size=(8, 5))  # no ties
+    m = scores.shape[1]
+    rhos = [stats.spearmanr(scores[:, a], scores[:, b]).statistic for a, b in itertools.combinations(range(m), 2)]
+    # without ties, the mean pairwise Spearman correlation is (m W - 1) / (m - 1)
+    assert np.mean(rhos) == pytest.approx((m * kendall_w(scores) - 1) / (m - 1), rel=1e-12)
+    same = np.tile(np.arange(6.0)[:, None], (1, 4))
+    assert kendall_w(same) == pytest.approx(1.0)
+    tied = np.array([[1.0, 1.0], [1.0, 2.0], [2.0, 3.0]])  # a tie in the first task
+    ranks = np.array([[1.5, 1.0], [1.5, 2.0], [3.0, 3.0]])
+    s = np.sum((ranks.sum(axis=1) - ranks.sum(axis=1).mean()) ** 2)
+    assert kendall_w(tied) == pytest.approx(12 * s / (4 * 24 - 2 * 6))
+    with pytest.raises(AnalysisInputError, match="at least 2 systems and 2 tasks"):
+        kendall_w(np.ones((3, 1)))
