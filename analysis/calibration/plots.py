@@ -129,8 +129,12 @@ def plot_smooth_reliability(
     import matplotlib.pyplot as plt
 
     ax = ax if ax is not None else plt.gca()
-    curve = smooth_reliability_band(y_true, y_prob, mode=mode, sigma=sigma, level=band or 0.9,
-                                    n_boot=n_boot if band else 1, rng=rng)
+    if band:
+        curve = smooth_reliability_band(y_true, y_prob, mode=mode, sigma=sigma, level=band, n_boot=n_boot, rng=rng)
+    else:  # the curve alone: no resampling
+        smoother = _Smoother(*_single_pair(y_true, y_prob, mode))
+        points, residual, density = smoother.curve(smoother.fixed_point(1e-3) if sigma is None else sigma)
+        curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density})
     supported = curve["density"] >= 0.01 * curve["density"].max()
     ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
     (line,) = ax.plot(curve["confidence"], curve["accuracy"].where(supported), **line_kw)

@@ -13,6 +13,7 @@ from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import _check_scores, aggregate
+from .correlations import kendall_tau
 
 __all__ = ["RankIntervals", "SubsamplingStability", "bootstrap_ranks", "task_subsampling"]
 
@@ -142,8 +143,6 @@ def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 20
     ``n_tasks``: an int or a list of ints (each at most the number of tasks).
     Ties in a ranking count as ties for Kendall's tau-b.
     """
-    from .correlations import kendall_tau
-
     scores = _check_scores(scores)
     n_draws = check_integer(n_draws, "n_draws")
     rng = check_rng(rng)
