@@ -60,17 +60,22 @@ class RashomonRatio(Result):
     exact : bool
     hypothesis_space : str
         What was counted.
+    method : str
+        How the ratio was obtained.
     """
 
     ratio: float
     standard_error: float
     exact: bool
     hypothesis_space: str
+    method: str
 
     @property
     def notes(self) -> tuple[str, ...]:
-        how = "exact (ellipsoid volume)" if self.exact else "Monte Carlo estimate"
-        return (f"{how}; hypothesis space: {self.hypothesis_space}",)
+        return (f"{self.method}; hypothesis space: {self.hypothesis_space}",)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"quantity": ["ratio", "standard_error"], "value": [self.ratio, self.standard_error]})
 
 
 class LinearRashomonSet:
@@ -195,11 +200,12 @@ class LinearRashomonSet:
             eigenvalues = self._eigen[0]
             log_ball = d / 2 * np.log(np.pi) - special.gammaln(d / 2 + 1)
             log_volume = log_ball + d / 2 * np.log(self.threshold_) - 0.5 * np.sum(np.log(eigenvalues))
-            return RashomonRatio(float(np.exp(log_volume) / box_volume), 0.0, True, space)
+            return RashomonRatio(float(np.exp(log_volume) / box_volume), 0.0, True, space, "exact ellipsoid volume")
         draws = check_rng(rng).uniform(low, high, size=(check_integer(n_samples, "n_samples"), d))
         inside = np.sum(((draws - self.coef_) @ self._eigen[1]) ** 2 * self._eigen[0], axis=1) <= self.threshold_
         share = float(inside.mean())
-        return RashomonRatio(share, float(np.sqrt(share * (1 - share) / len(draws))), False, space)
+        return RashomonRatio(share, float(np.sqrt(share * (1 - share) / len(draws))), False, space,
+                             f"Monte Carlo share of {len(draws)} uniform draws")
 
     def objective(self, coefs, X, y) -> np.ndarray:
         """The (penalised) mean squared error of coefficient rows ``coefs`` on ``(X, y)``."""

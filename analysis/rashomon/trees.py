@@ -1,0 +1,376 @@
+"""The Rashomon set of sparse decision trees on 0/1 features, enumerated exactly.
+
+A tree splits on 0/1 features, at most ``max_depth`` times along any path, and
+each leaf predicts a label. Its objective is the misclassification rate plus
+``regularization`` per leaf; the set holds every tree whose objective is at
+most ``optimum (1 + epsilon)`` (``epsilon_type="relative"``) or
+``optimum + epsilon`` (``"absolute"``), compared in exact arithmetic.
+
+Conventions (TreeFARMS' by default, Xin et al. 2022; its trees equal ours one
+for one on the same data and settings):
+
+- depth: ``max_depth`` counts splits (a stump has ``max_depth=1``). TreeFARMS'
+  ``depth_budget`` counts the root as depth 1: ``depth_budget = max_depth + 1``.
+- leaves predict the majority label, 1 on a tie (``leaf_labels="majority"``);
+  ``"any"`` also admits the minority label, as tools that count every labelling do.
+- a split whose two children are leaves with the same label predicts exactly
+  what one leaf does; these trivial extensions are left out unless
+  ``trivial_extensions=True``.
+- a split must send rows to both sides.
+- the penalty is ``regularization`` exactly (some tools round ``regularization x n``
+  to an integer number of errors; to match them pass that rounded value over ``n``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+
+from .._results import Result
+from .._validation import check_array, check_choice, check_consistent_length, check_integer
+from ..errors import AnalysisInputError
+from . import _tree_search as search
+from .epsilon import EPSILON_TYPES, as_fraction, rashomon_threshold
+from .linear import RashomonRatio
+from .multiplicity import ambiguity, discrepancy
+
+__all__ = ["SparseTreeRashomonSet", "TreeSetSummary", "binarize"]
+
+
+def _check_binary(X, name: str = "X") -> tuple[np.ndarray, list[str]]:
+    names = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
+    X = check_array(X, name, ndim=2)
+    bad = ~np.isin(X, (0, 1))
+    if bad.any():
+        column = int(np.nonzero(bad.any(axis=0))[0][0])
+        raise AnalysisInputError.about(
+            name, "0/1 features", f"value {X[bad][0]:g} in column {names[column] if names else column}",
+            "Binarise continuous features first, e.g. with analysis.rashomon.binarize.",
+        )
+    return X.astype(bool), names or [f"x{j}" for j in range(X.shape[1])]
+
+
+def binarize(X, n_thresholds: int = 5, *, feature_names=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """0/1 features ``x_j <= t`` at up to ``n_thresholds`` quantile thresholds per column.
+
+    Returns the binary table (columns named ``"name <= t"``) and the thresholds
+    used (``feature``, ``threshold``). Columns that are already 0/1 are kept as they are.
+    """
+    names = list(X.columns) if isinstance(X, pd.DataFrame) else feature_names
+    X = check_array(X, "X", ndim=2)
+    names = [str(n) for n in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    n_thresholds = check_integer(n_thresholds, "n_thresholds")
+    columns, used = {}, []
+    for j, name in enumerate(names):
+        values = X[:, j]
+        if np.isin(values, (0, 1)).all():
+            columns[name] = values.astype(np.int8)
+            continue
+        qs = np.unique(np.quantile(values, np.arange(1, n_thresholds + 1) / (n_thresholds + 1), method="lower"))
+        for t in qs[qs < values.max()]:
+            columns[f"{name} <= {t:g}"] = (values <= t).astype(np.int8)
+            used.append((name, float(t)))
+    return pd.DataFrame(columns), pd.DataFrame(used, columns=["feature", "threshold"])
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class TreeSetSummary(Result):
+    """Size and predictive multiplicity of a tree Rashomon set (on the training data).
+
+    Attributes
+    ----------
+    n_trees, n_patterns : int
+        Trees in the set, and distinct vectors of training predictions among them.
+    optimum, threshold : float
+        Best objective and the set's bound on it.
+    ambiguity, discrepancy : float
+        Marx, Calmon & Ustun (2020), against the optimal tree.
+    convention : str
+    """
+
+    n_trees: int
+    n_patterns: int
+    optimum: float
+    threshold: float
+    ambiguity: float
+    discrepancy: float
+    convention: str
+
+    @property
+    def title(self) -> str:
+        return "Rashomon set of sparse decision trees"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return (self.convention,)
+
+    def to_frame(self) -> pd.DataFrame:
+        names = ["n_trees", "n_patterns", "optimum", "threshold", "ambiguity", "discrepancy"]
+        return pd.DataFrame({"quantity": names, "value": [getattr(self, n) for n in names]})
+
+
+class SparseTreeRashomonSet:
+    """Every sparse decision tree within epsilon of the best, on 0/1 features.
+
+    Parameters
+    ----------
+    max_depth : int
+        Splits along any path (TreeFARMS' ``depth_budget`` minus 1).
+    regularization : float
+        Penalty per leaf, in units of the misclassification rate; taken as the
+        exact decimal written (0.01 is 1/100).
+    epsilon, epsilon_type : float, {'relative', 'absolute'}
+        The set's tolerance on the regularised objective.
+    leaf_labels : {'majority', 'any'}
+    trivial_extensions : bool
+    enumerate : bool
+        False only counts the trees (by objective), which stays fast for sets
+        far too large to list; ``predict`` and the measures need the list.
+    max_trees : int
+        Refuse to list more trees than this (count them with ``enumerate=False``).
+
+    Attributes (after ``fit``)
+    --------------------------
+    n_trees_ : int
+    optimum_, threshold_ : float
+        Best objective, and the largest objective in the set.
+    objectives_, losses_, n_leaves_ : arrays, shape (n_trees,)
+        Per tree, best first (only when enumerated).
+    feature_names_ : list of str
+    """
+
+    def __init__(self, max_depth: int = 3, regularization: float = 0.01, epsilon: float = 0.05, *,
+                 epsilon_type: str = "relative", leaf_labels: str = "majority", trivial_extensions: bool = False,
+                 enumerate: bool = True, max_trees: int = 20_000_000):
+        self.max_depth = max_depth
+        self.regularization = regularization
+        self.epsilon = epsilon
+        self.epsilon_type = epsilon_type
+        self.leaf_labels = leaf_labels
+        self.trivial_extensions = trivial_extensions
+        self.enumerate = enumerate
+        self.max_trees = max_trees
+
+    @classmethod
+    def from_treefarms(cls, config: dict, **kwargs) -> SparseTreeRashomonSet:
+        """The set TreeFARMS computes for its ``config`` dict (``depth_budget``,
+        ``regularization``, ``rashomon_bound_multiplier``)."""
+        depth_budget = config.get("depth_budget", 0)
+        if not isinstance(depth_budget, int) or depth_budget < 1:
+            raise AnalysisInputError.about("depth_budget", "an integer >= 1", repr(depth_budget),
+                                           "Set a finite depth budget (1 = a single leaf).")
+        return cls(depth_budget - 1, config["regularization"], config["rashomon_bound_multiplier"],
+                   epsilon_type="relative", **kwargs)
+
+    # --- fitting -----------------------------------------------------------------
+
+    def _problem(self, X, y) -> search.Problem:
+        self.max_depth = check_integer(self.max_depth, "max_depth", minimum=0)
+        check_choice(self.epsilon_type, "epsilon_type", EPSILON_TYPES)
+        check_choice(self.leaf_labels, "leaf_labels", ("majority", "any"))
+        lam = as_fraction(self.regularization, "regularization")
+        eps = as_fraction(self.epsilon, "epsilon")
+        if lam < 0 or eps < 0:
+            raise AnalysisInputError.about("regularization and epsilon", "numbers >= 0",
+                                           f"{self.regularization}, {self.epsilon}",
+                                           "Pass e.g. regularization=0.01, epsilon=0.05.")
+        X, self.feature_names_ = _check_binary(X)
+        y = check_array(y, "y", ndim=1)
+        check_consistent_length(X=X, y=y)
+        if not np.isin(y, (0, 1)).all():
+            raise AnalysisInputError.about("y", "labels 0 and 1", f"values {np.unique(y)[:5]}",
+                                           "Encode the two classes as 0 and 1.")
+        if len(np.unique(y)) < 2:
+            raise AnalysisInputError.about("y", "both labels present", f"only label {int(y[0])}",
+                                           "A set of classifiers needs both classes in the data.")
+        self._lam, self._eps = lam, eps
+        return search.Problem.from_data(X, y.astype(np.int64), lam, self.leaf_labels, self.trivial_extensions)
+
+    def _key_to_objective(self, key) -> float:
+        return float(key) / (self._problem_.error_weight * self._n)
+
+    def fit(self, X, y) -> SparseTreeRashomonSet:
+        """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
+        problem = self._problem(X, y)
+        self._problem_, self._n = problem, len(y)
+        root_leaf = int(problem.leaf_options(problem.counts.sum(axis=0, keepdims=True))[0].min())
+        levels = search.expand(problem, self.max_depth, root_leaf)
+        optimum_key = int(search.optimum(problem, levels)[0][0])
+        bound = rashomon_threshold(optimum_key, self._eps * problem.error_weight * self._n
+                                   if self.epsilon_type == "absolute" else self._eps, self.epsilon_type)
+        threshold_key = int(bound)  # keys are integers: key <= bound iff key <= floor(bound)
+        levels = search.expand(problem, self.max_depth, threshold_key)
+        best = search.optimum(problem, levels)
+        budgets = search.refine(levels, best, threshold_key)
+        self.optimum_ = self._key_to_objective(optimum_key)
+        self.threshold_ = self._key_to_objective(threshold_key)
+        self._search = (levels, best, budgets)
+        keys, counts = search.count(problem, levels, best, budgets)
+        self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
+        self.n_trees_ = int(counts.sum())
+        self._trees = None
+        if self.enumerate:
+            if self.n_trees_ > self.max_trees:
+                raise AnalysisInputError.about(
+                    "max_trees", f"at least the set's {self.n_trees_} trees to list them", str(self.max_trees),
+                    "Raise max_trees, lower epsilon, or count only with enumerate=False.")
+            self._trees = search.enumerate_trees(problem, levels, best, budgets)
+            roots = self._trees.roots
+            self.objectives_ = self._trees.key[roots] / (problem.error_weight * self._n)
+            self.losses_ = self._trees.errors[roots] / self._n
+            self.n_leaves_ = self._trees.leaves[roots]
+        return self
+
+    @property
+    def convention(self) -> str:
+        """The set's definition in words, printed with every result."""
+        bound = (f"optimum x (1 + {self.epsilon:g})" if self.epsilon_type == "relative"
+                 else f"optimum + {self.epsilon:g}")
+        labels = "majority-label leaves (1 on ties)" if self.leaf_labels == "majority" else "leaves of either label"
+        trivial = "with" if self.trivial_extensions else "without"
+        return (f"trees of at most {self.max_depth} splits per path (TreeFARMS depth_budget {self.max_depth + 1}), "
+                f"{labels}, {trivial} trivial extensions; objective = misclassification rate + "
+                f"{self.regularization:g} x leaves <= {bound} = {self.threshold_:.6g}")
+
+    def _require_list(self):
+        if not hasattr(self, "n_trees_"):
+            raise AnalysisInputError.about("the set", "a fitted set", "an unfitted one", "Call fit(X, y) first.")
+        if self._trees is None:
+            raise AnalysisInputError.about("enumerate", "True to list trees", "False",
+                                           "Refit with enumerate=True (the set is counted, not listed).")
+        return self._trees
+
+    # --- predictions --------------------------------------------------------------
+
+    def _predict_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Predictions of every tree on 0/1 rows (m, p): packed bits, shape (n_trees, ceil(m / 8))."""
+        trees = self._require_list()
+        bits = np.packbits(rows.T, axis=1)  # (p, m/8)
+        out = np.empty((len(trees.key), bits.shape[1]), dtype=np.uint8)
+        leaf = trees.feature < 0
+        out[leaf] = np.where(trees.label[leaf] == 1, 0xFF, 0x00)[:, None]
+        for k in np.unique(trees.level)[::-1]:  # children sit one level deeper
+            split = np.flatnonzero(~leaf & (trees.level == k))
+            f = bits[trees.feature[split]]
+            out[split] = (f & out[trees.right[split]]) | (~f & out[trees.left[split]])
+        return out[trees.roots]
+
+    def predict(self, X) -> np.ndarray:
+        """Every tree's labels on ``X``, shape ``(n_trees, n_rows)``, best tree first."""
+        X, _ = _check_binary(X)
+        if X.shape[1] != len(self.feature_names_):
+            raise AnalysisInputError.about("X", f"{len(self.feature_names_)} features", f"{X.shape[1]}",
+                                           "Pass the same columns as in fit.")
+        rows, inverse = np.unique(X, axis=0, return_inverse=True)
+        packed = self._predict_rows(rows)
+        return np.unpackbits(packed, axis=1, count=len(rows))[:, inverse.ravel()]
+
+    def _training_predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions on the unique training rows (n_trees, u) and each row's count (u,)."""
+        problem = self._problem_
+        packed = self._predict_rows(problem.rows)
+        return np.unpackbits(packed, axis=1, count=len(problem.rows)), problem.counts.sum(axis=1)
+
+    # --- tables and export -------------------------------------------------------
+
+    def _rule(self, entry: int, cache: dict) -> str:
+        if entry not in cache:
+            t = self._trees
+            if t.feature[entry] < 0:
+                cache[entry] = str(int(t.label[entry]))
+            else:
+                cache[entry] = (f"({self.feature_names_[t.feature[entry]]} ? {self._rule(t.right[entry], cache)}"
+                                f" : {self._rule(t.left[entry], cache)})")
+        return cache[entry]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per tree, best first: objective, loss, leaves and the tree as ``(feature ? if 1 : if 0)``."""
+        trees = self._require_list()
+        cache: dict = {}
+        return pd.DataFrame({"objective": self.objectives_, "loss": self.losses_, "leaves": self.n_leaves_,
+                             "tree": [self._rule(int(r), cache) for r in trees.roots]})
+
+    def tree(self, i: int) -> dict:
+        """Tree ``i`` (0 = best) as nested dicts: ``{"feature", "name", "true", "false"}`` or ``{"prediction"}``."""
+        trees = self._require_list()
+        if not 0 <= i < len(trees.roots):
+            raise AnalysisInputError.about("i", f"an index in [0, {len(trees.roots)})", str(i), "Pick a listed tree.")
+
+        def node(entry):
+            if trees.feature[entry] < 0:
+                return {"prediction": int(trees.label[entry])}
+            j = int(trees.feature[entry])
+            return {"feature": j, "name": self.feature_names_[j], "true": node(trees.right[entry]),
+                    "false": node(trees.left[entry])}
+
+        return node(int(trees.roots[i]))
+
+    def to_json(self, limit: int | None = None) -> str:
+        """The convention, the bound and the trees (the best ``limit`` ones) as JSON."""
+        n = self.n_trees_ if limit is None else min(limit, self.n_trees_)
+        return json.dumps({"convention": self.convention, "optimum": self.optimum_, "threshold": self.threshold_,
+                           "n_trees": self.n_trees_,
+                           "trees": [dict(objective=float(self.objectives_[i]), **self.tree(i)) for i in range(n)]})
+
+    # --- measures -----------------------------------------------------------------
+
+    def prediction_patterns(self) -> pd.DataFrame:
+        """Distinct training-prediction vectors, with how many trees give each and their best objective."""
+        preds, _ = self._training_predictions()
+        packed = np.packbits(preds, axis=1)
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        best = np.full(len(first), np.inf)
+        np.minimum.at(best, inverse, self.objectives_)
+        table = pd.DataFrame({"first_tree": first, "trees": counts, "best_objective": best})
+        return table.sort_values(["best_objective", "first_tree"], ignore_index=True)
+
+    def summary(self) -> TreeSetSummary:
+        """Size, number of prediction patterns, ambiguity and discrepancy on the training data."""
+        preds, weights = self._training_predictions()
+        return TreeSetSummary(self.n_trees_, len(self.prediction_patterns()), self.optimum_, self.threshold_,
+                              ambiguity(preds, preds[0], sample_weight=weights),
+                              discrepancy(preds, preds[0], sample_weight=weights), self.convention)
+
+    def rashomon_ratio(self) -> RashomonRatio:
+        """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""
+        levels, best, _ = self._search
+        problem = self._problem_
+        everything = search.expand(problem, self.max_depth, search.NO_BOUND)
+        best_all = search.optimum(problem, everything)
+        budgets = search.refine(everything, best_all, search.NO_BOUND)
+        _, counts = search.count(problem, everything, best_all, budgets, dtype=np.float64)
+        space = (f"{counts.sum():.6g} trees of at most {self.max_depth} splits per path on "
+                 f"{len(self.feature_names_)} binary features (splits that send rows both ways)")
+        total = float(counts.sum())
+        method = "exact count" if total < 2**53 else "exact set count over a hypothesis count rounded to 16 digits"
+        return RashomonRatio(self.n_trees_ / total, 0.0, True, space, method)
+
+    def model_reliance(self, *, kind: str = "ratio") -> pd.DataFrame:
+        """Model reliance of every tree on every feature (Fisher, Rudin & Dominici 2019), exactly.
+
+        ``e_switch`` averages the 0-1 loss over all ``n (n - 1)`` pairs of
+        training rows with feature ``j`` taken from the other row; model
+        reliance is ``e_switch / e_orig`` or ``e_switch - e_orig``. Shape
+        ``(n_trees, n_features)``; the columns are the feature names.
+        """
+        check_choice(kind, "kind", ("ratio", "difference"))
+        problem = self._problem_
+        rows, counts, n = problem.rows, problem.counts, self._n
+        preds, _ = self._training_predictions()
+        loss = np.where(preds == 1, counts[:, 0], counts[:, 1])  # errors per unique row (T, u)
+        e_orig = loss.sum(axis=1) / n
+        reliance = np.empty((len(preds), rows.shape[1]))
+        for j in range(rows.shape[1]):
+            flipped = rows.copy()
+            flipped[:, j] = ~flipped[:, j]
+            fpreds = np.unpackbits(self._predict_rows(flipped), axis=1, count=len(rows))
+            floss = np.where(fpreds == 1, counts[:, 0], counts[:, 1])
+            ones = counts[rows[:, j]].sum()
+            same = np.where(rows[:, j], ones, n - ones)  # training rows sharing x_j, per unique row
+            e_switch = ((same - 1) * loss + (n - same) * floss).sum(axis=1) / (n * (n - 1))
+            reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
+        return pd.DataFrame(reliance, columns=self.feature_names_)

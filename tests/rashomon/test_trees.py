@@ -1,0 +1,191 @@
+import contextlib
+import itertools
+import os
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.datasets import shared_data_dir
+from analysis.rashomon import SparseTreeRashomonSet, ambiguity, binarize, discrepancy
+
+
+def brute_force(X, y, max_depth, lam, eps, *, labels="majority", trivial=False, absolute=False):
+    """Every tree by plain recursion, filtered by the exact bound; canonical strings."""
+    n = len(y)
+    lam, eps = Fraction(str(lam)), Fraction(str(eps))
+
+    def trees(idx, depth):
+        pos = int(y[idx].sum())
+        neg = len(idx) - pos
+        for label in ([int(pos >= neg)] if labels == "majority" else [0, 1]):
+            yield f"L{label}", neg if label else pos, 1
+        if depth == 0:
+            return
+        for j in range(X.shape[1]):
+            a, b = idx[X[idx, j] == 0], idx[X[idx, j] == 1]
+            if len(a) == 0 or len(b) == 0:
+                continue
+            for (sl, el, ll), (sr, er, lr) in itertools.product(list(trees(a, depth - 1)), list(trees(b, depth - 1))):
+                if not trivial and ll == lr == 1 and sl == sr:
+                    continue
+                yield f"({j} {sl} {sr})", el + er, ll + lr
+
+    every = [(s, Fraction(e, n) + lam * leaves) for s, e, leaves in trees(np.arange(n), max_depth)]
+    best = min(o for _, o in every)
+    bound = best + eps if absolute else best * (1 + eps)
+    return sorted(s for s, o in every if o <= bound), len(every)
+
+
+def canonical(rset, i):
+    def walk(node):
+        if "prediction" in node:
+            return f"L{node['prediction']}"
+        return f"({node['feature']} {walk(node['false'])} {walk(node['true'])})"
+    return walk(rset.tree(i))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("labels, trivial, absolute", [("majority", False, False), ("any", False, False),
+                                                       ("majority", True, False), ("majority", False, True)])
+def test_same_trees_as_brute_force(seed, labels, trivial, absolute):
+    rng = np.random.default_rng(seed)
+    n, p = rng.integers(15, 40), 4
+    X = rng.integers(0, 2, (n, p))
+    y = (X[:, 0] ^ (rng.random(n) < 0.3)).astype(int)
+    depth, lam = int(rng.integers(1, 3)), float(rng.choice([0.01, 0.02, 0.05]))
+    eps = 0.04 if absolute else float(rng.choice([0.1, 0.3, 0.6]))
+    expected, _ = brute_force(X, y, depth, lam, eps, labels=labels, trivial=trivial, absolute=absolute)
+    rset = SparseTreeRashomonSet(depth, lam, eps, leaf_labels=labels, trivial_extensions=trivial,
+                                 epsilon_type="absolute" if absolute else "relative").fit(X, y)
+    assert sorted(canonical(rset, i) for i in range(rset.n_trees_)) == expected
+    counted = SparseTreeRashomonSet(depth, lam, eps, leaf_labels=labels, trivial_extensions=trivial,
+                                    epsilon_type=rset.epsilon_type, enumerate=False).fit(X, y)
+    assert counted.n_trees_ == len(expected)
+    assert np.all(np.diff(rset.objectives_) >= 0)
+
+
+def test_hypothesis_space_and_ratio_match_brute_force():
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 2, (30, 4))
+    y = (X[:, 1] | (rng.random(30) < 0.2)).astype(int)
+    expected, space = brute_force(X, y, 2, 0.02, 0.3)
+    ratio = SparseTreeRashomonSet(2, 0.02, 0.3).fit(X, y).rashomon_ratio()
+    assert ratio.ratio == pytest.approx(len(expected) / space, rel=1e-12)
+
+
+def test_predictions_losses_and_multiplicity():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.integers(0, 2, (200, 5)), columns=list("abcde"))
+    y = ((X.a & X.b) | (rng.random(200) < 0.15)).to_numpy().astype(int)
+    rset = SparseTreeRashomonSet(3, 0.01, 0.2).fit(X, y)
+    preds = rset.predict(X)
+    assert preds.shape == (rset.n_trees_, 200)
+    np.testing.assert_allclose((preds != y).mean(axis=1), rset.losses_, atol=1e-15)
+    np.testing.assert_allclose(rset.objectives_, rset.losses_ + 0.01 * rset.n_leaves_, atol=1e-12)
+    summary = rset.summary()
+    assert summary.ambiguity == pytest.approx(ambiguity(preds, preds[0]), abs=1e-12)
+    assert summary.discrepancy == pytest.approx(discrepancy(preds, preds[0]), abs=1e-12)
+    assert summary.n_patterns == len(np.unique(preds, axis=0)) == len(rset.prediction_patterns())
+    assert rset.prediction_patterns().trees.sum() == rset.n_trees_
+    frame = rset.to_frame()
+    assert frame.tree[0].startswith("(") and len(frame) == rset.n_trees_
+    assert '"n_trees"' in rset.to_json(limit=2)
+
+
+def test_model_reliance_equals_all_pairs_switching():
+    rng = np.random.default_rng(2)
+    X = rng.integers(0, 2, (60, 4))
+    y = (X[:, 0] ^ X[:, 2] ^ (rng.random(60) < 0.1)).astype(int)
+    rset = SparseTreeRashomonSet(2, 0.01, 0.3).fit(X, y)
+    reliance = rset.model_reliance(kind="difference").to_numpy()
+    preds = rset.predict(X)
+    n = len(y)
+    for t in range(min(rset.n_trees_, 5)):
+        for j in range(4):
+            switched = []  # row i with x_j from row k, over all i != k
+            for k in range(n):
+                Xs = X.copy()
+                Xs[:, j] = X[k, j]
+                switched.append(np.delete(rset.predict(Xs)[t] != y, k))
+            e_switch = np.concatenate(switched).mean()
+            assert reliance[t, j] == pytest.approx(e_switch - (preds[t] != y).mean(), abs=1e-12)
+
+
+def test_bad_input():
+    X = np.array([[0, 1], [1, 0], [1, 1], [0, 0]])
+    with pytest.raises(AnalysisInputError, match="0/1 features"):
+        SparseTreeRashomonSet().fit(X * 2.5, [0, 1, 1, 0])
+    with pytest.raises(AnalysisInputError, match="both labels"):
+        SparseTreeRashomonSet().fit(X, [1, 1, 1, 1])
+    with pytest.raises(AnalysisInputError, match="epsilon"):
+        SparseTreeRashomonSet(epsilon=-0.1).fit(X, [0, 1, 1, 0])
+    with pytest.raises(AnalysisInputError, match="max_trees"):
+        SparseTreeRashomonSet(2, 0.01, 1.0, epsilon_type="absolute", max_trees=3).fit(X, [0, 1, 1, 0])
+    with pytest.raises(AnalysisInputError, match="enumerate"):
+        SparseTreeRashomonSet(enumerate=False).fit(X, [0, 1, 1, 0]).predict(X)
+    with pytest.raises(AnalysisInputError, match="length|rows"):
+        SparseTreeRashomonSet().fit(X, [0, 1, 1])
+
+
+def test_binarize_reports_thresholds():
+    X = pd.DataFrame({"age": [20, 30, 40, 50, 60, 70], "flag": [0, 1, 0, 1, 1, 0]})
+    binary, thresholds = binarize(X, n_thresholds=2)
+    assert list(thresholds.feature) == ["age", "age"]
+    assert list(binary.columns) == [f"age <= {t:g}" for t in thresholds.threshold] + ["flag"]
+    np.testing.assert_array_equal(binary.iloc[:, 0], (X.age <= thresholds.threshold[0]).astype(int))
+
+
+# TreeFARMS 0.2.4 counts on the COMPAS file of its paper (measured on the same input).
+TREEFARMS_COMPAS = [(3, 0.01, 0.05, 25), (4, 0.01, 0.05, 381), (5, 0.01, 0.1, 74300), (6, 0.005, 0.05, 162783)]
+
+
+@pytest.fixture(scope="module")
+def compas():
+    root = shared_data_dir()
+    if root is None:
+        pytest.skip("shared reference data not present")
+    frame = pd.read_csv(root / "rashomon" / "compas_binned.csv")
+    return frame.iloc[:, :-1], frame.iloc[:, -1]
+
+
+@pytest.mark.parametrize("depth_budget, lam, eps, expected", TREEFARMS_COMPAS)
+def test_compas_counts_equal_treefarms(compas, depth_budget, lam, eps, expected):
+    config = {"depth_budget": depth_budget, "regularization": lam, "rashomon_bound_multiplier": eps}
+    rset = SparseTreeRashomonSet.from_treefarms(config, enumerate=False).fit(*compas)
+    assert rset.n_trees_ == expected
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """TreeFARMS' C++ core prints to file descriptor 1."""
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(null)
+        os.close(saved)
+
+
+def test_same_trees_as_treefarms_live(compas):
+    treefarms = pytest.importorskip("treefarms")
+    X, y = compas
+    config = {"depth_budget": 4, "regularization": 0.01, "rashomon_bound_multiplier": 0.05}
+    with _quiet_stdout():
+        model = treefarms.TREEFARMS(dict(config, verbose=False)).fit(X, y)
+    theirs = {canonical_treefarms(model.model_set.get_tree_at_idx_raw(i)) for i in range(model.get_tree_count())}
+    ours = SparseTreeRashomonSet.from_treefarms(config).fit(X, y)
+    assert {canonical(ours, i) for i in range(ours.n_trees_)} == theirs
+    assert ours.n_trees_ == model.get_tree_count()
+
+
+def canonical_treefarms(node):
+    if "prediction" in node:
+        return f"L{node['prediction']}"
+    return f"({node['feature']} {canonical_treefarms(node['false'])} {canonical_treefarms(node['true'])})"
