@@ -176,17 +176,16 @@ def _trivial_pairs(problem: Problem, level: Level, left: int, right: int):
 
 
 def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
-          dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of the objective keys of the trees within budget at the root: (keys, counts).
+          dtype=np.int64) -> list[dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """Per level, per node within budget: the histogram of its trees' keys, (sorted keys, counts).
 
     ``dtype`` int64 counts exactly (raising OverflowError past 2**62); float64
     counts approximately without limit (for the size of a whole hypothesis space).
     """
-    below: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    histograms: list[dict] = [{} for _ in levels]
     for k in range(len(levels) - 1, -1, -1):
-        level, budget = levels[k], budgets[k]
+        level, budget, below = levels[k], budgets[k], histograms[k + 1] if k + 1 < len(levels) else {}
         keys, _ = problem.leaf_options(level.counts)
-        here = {}
         for node in np.flatnonzero(budget >= best[k]):
             bud = int(budget[node])
             leaf = keys[node][keys[node] <= bud]
@@ -194,11 +193,12 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
             if level.children is not None:
                 for _, left, right in _splits(level, best[k + 1], node, bud):
                     (vl, cl), (vr, cr) = below[left], below[right]
+                    if dtype == np.int64 and int(cl.max()) * int(cr.max()) * len(cl) > 2**62:
+                        raise OverflowError("more than 2**62 trees")
                     sums = vl[:, None] + vr[None, :]
                     keep = sums <= bud
-                    products = cl[:, None] * cr[None, :]
                     vals.append(sums[keep])
-                    cnts.append(products[keep])
+                    cnts.append((cl[:, None] * cr[None, :])[keep])
                     if not problem.trivial_extensions:
                         for _, key in _trivial_pairs(problem, levels[k + 1], left, right):
                             if key <= bud:
@@ -209,12 +209,8 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
             v, c = v[order], c[order]
             starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
             v, c = v[starts], np.add.reduceat(c, starts) if len(v) else c
-            nonzero = c != 0
-            if dtype == np.int64 and len(c) and c.max() > 2**62:
-                raise OverflowError("more than 2**62 trees")
-            here[int(node)] = (v[nonzero], c[nonzero])
-        below = here
-    return below.get(0, (np.zeros(0, np.int64), np.zeros(0, dtype)))
+            histograms[k][int(node)] = (v[c != 0], c[c != 0])
+    return histograms
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,9 +219,9 @@ class Trees:
 
     Entry ``i`` is a leaf (``feature[i] == -1``, predicting ``label[i]``) or a
     split on ``feature[i]`` with subtrees ``left[i]`` (feature 0) and
-    ``right[i]`` (feature 1), which are earlier entries. ``key``, ``errors`` and
-    ``leaves`` describe the subtree. ``roots`` are the entries that are whole
-    trees, sorted by key; ``level`` gives each entry's depth.
+    ``right[i]`` (feature 1), which are earlier entries. ``key`` and ``leaves``
+    describe the subtree, ``level`` is its depth. ``roots`` are the entries
+    that are whole trees, sorted by key.
     """
 
     feature: np.ndarray
@@ -233,63 +229,72 @@ class Trees:
     left: np.ndarray
     right: np.ndarray
     key: np.ndarray
-    errors: np.ndarray
     leaves: np.ndarray
     level: np.ndarray
     roots: np.ndarray
 
 
-def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray],
-                    budgets: list[np.ndarray]) -> Trees:
-    """Every tree within budget at the root, built bottom-up from shared subtrees."""
-    columns = {name: [] for name in ("feature", "label", "left", "right", "key", "errors", "leaves", "level")}
-    total = 0
-    below: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # node -> (sorted keys, entry ids)
-    leaf_ids: dict[int, dict[int, int]] = {}
-    errors_of, leaves_of = [], []  # per entry, to sum into parents
+def _rank_order(keys: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """Stable order of ``keys`` by value, via their ranks among the sorted ``distinct`` values (a radix sort)."""
+    ranks = np.searchsorted(distinct, keys)
+    return np.argsort(ranks.astype(np.uint16 if len(distinct) < 1 << 16 else np.int64), kind="stable")
+
+
+def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
+                    histograms: list[dict]) -> Trees:
+    """Every tree within budget at the root, built bottom-up from shared subtrees.
+
+    ``histograms`` (from :func:`count`) size every node's list in advance.
+    """
+    total = sum(int(c.sum()) for level in histograms for _, c in level.values())
+    index = np.int32 if total < 2**31 else np.int64
+    t = Trees(feature=np.empty(total, np.int16), label=np.empty(total, np.int8), left=np.empty(total, index),
+              right=np.empty(total, index), key=np.empty(total, np.int64), leaves=np.empty(total, np.int16),
+              level=np.empty(total, np.int8), roots=np.zeros(0, index))
+    start = 0
+    ids: list[dict[int, np.ndarray]] = [{} for _ in levels]  # node -> entry ids, sorted by key
+    leaf_ids: list[dict[int, dict[int, int]]] = [{} for _ in levels]  # node -> {label: entry id}
     for k in range(len(levels) - 1, -1, -1):
         level, budget = levels[k], budgets[k]
         keys, labels = problem.leaf_options(level.counts)
-        errors = np.take_along_axis(level.counts, 1 - labels, axis=1)
-        err_all = np.concatenate(errors_of) if errors_of else np.zeros(0, np.int64)
-        leaves_all = np.concatenate(leaves_of) if leaves_of else np.zeros(0, np.int64)
-        here, here_leaves = {}, {}
-        for node in np.flatnonzero(budget >= best[k]):
-            bud = int(budget[node])
-            fit = keys[node] <= bud
-            parts = [dict(feature=np.full(fit.sum(), -1), label=labels[node][fit], left=np.full(fit.sum(), -1),
-                          right=np.full(fit.sum(), -1), key=keys[node][fit], errors=errors[node][fit],
-                          leaves=np.ones(fit.sum(), np.int64))]
+        for node, (distinct, counts) in histograms[k].items():
+            bud, size = int(budget[node]), int(counts.sum())
+            sl = slice(start, start + size)
+            fit = np.flatnonzero(keys[node] <= bud)
+            at = start + len(fit)
+            t.feature[start:at], t.label[start:at], t.key[start:at] = -1, labels[node][fit], keys[node][fit]
+            t.left[start:at] = t.right[start:at] = -1
+            t.leaves[start:at] = 1
             if level.children is not None:
                 for feature, left, right in _splits(level, best[k + 1], node, bud):
-                    (kl, il), (kr, ir) = below[left], below[right]
+                    il, ir = ids[k + 1][left], ids[k + 1][right]
+                    kl, kr = t.key[il], t.key[ir]
                     n_right = np.searchsorted(kr, bud - kl, side="right")
                     li = np.repeat(np.arange(len(kl)), n_right)
                     ri = np.arange(len(li)) - np.repeat(np.cumsum(n_right) - n_right, n_right)
-                    lid, rid, key = il[li], ir[ri], kl[li] + kr[ri]
+                    lid, rid = il[li], ir[ri]
                     if not problem.trivial_extensions:
                         keep = np.ones(len(lid), bool)
-                        for lab, gid in leaf_ids[left].items():
-                            if lab in leaf_ids[right]:
-                                keep &= (lid != gid) | (rid != leaf_ids[right][lab])
-                        lid, rid, key = lid[keep], rid[keep], key[keep]
-                    m = len(lid)
-                    parts.append(dict(feature=np.full(m, feature), label=np.full(m, -1), left=lid, right=rid, key=key,
-                                      errors=err_all[lid] + err_all[rid], leaves=leaves_all[lid] + leaves_all[rid]))
-            part = {name: np.concatenate([q[name] for q in parts]) for name in parts[0]}
-            order = np.argsort(part["key"], kind="stable")
-            ids = total + np.arange(len(order))
-            for name, values in part.items():
-                columns[name].append(values[order])
-            columns["level"].append(np.full(len(order), k))
-            errors_of.append(part["errors"][order])
-            leaves_of.append(part["leaves"][order])
-            is_leaf = part["feature"][order] == -1
-            here_leaves[int(node)] = dict(zip(part["label"][order][is_leaf].tolist(), ids[is_leaf].tolist(),
-                                              strict=True))
-            here[int(node)] = (part["key"][order], ids)
-            total += len(order)
-        below, leaf_ids = here, here_leaves
-    table = {name: np.concatenate(values) if values else np.zeros(0, np.int64) for name, values in columns.items()}
-    roots = below[0][1] if 0 in below else np.zeros(0, np.int64)
-    return Trees(roots=roots, **table)
+                        for lab, gid in leaf_ids[k + 1][left].items():
+                            if lab in leaf_ids[k + 1][right]:
+                                keep &= (lid != gid) | (rid != leaf_ids[k + 1][right][lab])
+                        lid, rid = lid[keep], rid[keep]
+                    end = at + len(lid)
+                    t.feature[at:end], t.label[at:end], t.left[at:end], t.right[at:end] = feature, -1, lid, rid
+                    t.key[at:end] = t.key[lid] + t.key[rid]
+                    t.leaves[at:end] = t.leaves[lid] + t.leaves[rid]
+                    at = end
+            if at != start + size:
+                raise RuntimeError(f"enumerated {at - start} trees where {size} were counted")
+            order = _rank_order(t.key[sl], distinct)
+            for column in (t.feature, t.label, t.left, t.right, t.key, t.leaves):
+                column[sl] = column[sl][order]
+            t.level[sl] = k
+            entry = np.arange(start, start + size, dtype=index)
+            ids[k][node] = entry
+            is_leaf = t.feature[sl] == -1
+            leaf_ids[k][node] = dict(zip(t.label[sl][is_leaf].tolist(), entry[is_leaf].tolist(), strict=True))
+            start += size
+        if k + 1 < len(levels):
+            ids[k + 1], leaf_ids[k + 1] = {}, {}
+    return dataclasses.replace(t, roots=ids[0].get(0, np.zeros(0, index)))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,8 @@ class SparseTreeRashomonSet:
         The set's tolerance on the regularised objective.
     leaf_labels : {'majority', 'any'}
     trivial_extensions : bool
+    reference_objective : float, optional
+        Take the bound from this objective (a reference model's) instead of the optimum.
     enumerate : bool
         False only counts the trees (by objective), which stays fast for sets
         far too large to list; ``predict`` and the measures need the list.
@@ -144,6 +147,7 @@ class SparseTreeRashomonSet:
 
     def __init__(self, max_depth: int = 3, regularization: float = 0.01, epsilon: float = 0.05, *,
                  epsilon_type: str = "relative", leaf_labels: str = "majority", trivial_extensions: bool = False,
+                 reference_objective: float | None = None,
                  enumerate: bool = True, max_trees: int = 20_000_000):
         self.max_depth = max_depth
         self.regularization = regularization
@@ -151,13 +155,23 @@ class SparseTreeRashomonSet:
         self.epsilon_type = epsilon_type
         self.leaf_labels = leaf_labels
         self.trivial_extensions = trivial_extensions
+        self.reference_objective = reference_objective
         self.enumerate = enumerate
         self.max_trees = max_trees
 
     @classmethod
     def from_treefarms(cls, config: dict, **kwargs) -> SparseTreeRashomonSet:
-        """The set TreeFARMS computes for its ``config`` dict (``depth_budget``,
-        ``regularization``, ``rashomon_bound_multiplier``)."""
+        """The set TreeFARMS 0.2.4 computes for its ``config`` dict (``depth_budget``,
+        ``regularization``, ``rashomon_bound_multiplier``).
+
+        The sets are the same whenever TreeFARMS' optimiser finds the optimum
+        and no tree lies exactly on the bound (TreeFARMS compares in float32).
+        On COMPAS at depth budget 5 and lambda 0.005 its optimiser reports
+        0.356403 (the best tree of 3 splits) although a tree of 4 splits scores
+        0.355969 (TreeFARMS lists that tree itself), so its bound is looser:
+        63,000 trees at epsilon 0.05 where the true optimum admits 54,425.
+        ``reference_objective=0.356403...`` reproduces its count.
+        """
         depth_budget = config.get("depth_budget", 0)
         if not isinstance(depth_budget, int) or depth_budget < 1:
             raise AnalysisInputError.about("depth_budget", "an integer >= 1", repr(depth_budget),
@@ -192,23 +206,38 @@ class SparseTreeRashomonSet:
     def _key_to_objective(self, key) -> float:
         return float(key) / (self._problem_.error_weight * self._n)
 
+    def _optimum_key(self, depth: int) -> int:
+        problem = self._problem_
+        root_leaf = int(problem.leaf_options(problem.counts.sum(axis=0, keepdims=True))[0].min())
+        return int(search.optimum(problem, search.expand(problem, depth, root_leaf))[0][0])
+
+    def _baseline_key(self, optimum_key: int):
+        """The objective key the bound is taken from (exact)."""
+        scale = self._problem_.error_weight * self._n
+        if self.reference_objective is not None:
+            return as_fraction(self.reference_objective, "reference_objective") * scale
+        return optimum_key
+
     def fit(self, X, y) -> SparseTreeRashomonSet:
         """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
         problem = self._problem(X, y)
         self._problem_, self._n = problem, len(y)
-        root_leaf = int(problem.leaf_options(problem.counts.sum(axis=0, keepdims=True))[0].min())
-        levels = search.expand(problem, self.max_depth, root_leaf)
-        optimum_key = int(search.optimum(problem, levels)[0][0])
-        bound = rashomon_threshold(optimum_key, self._eps * problem.error_weight * self._n
-                                   if self.epsilon_type == "absolute" else self._eps, self.epsilon_type)
-        threshold_key = int(bound)  # keys are integers: key <= bound iff key <= floor(bound)
+        optimum_key = self._optimum_key(self.max_depth)
+        scale = problem.error_weight * self._n
+        eps = self._eps * scale if self.epsilon_type == "absolute" else self._eps
+        # keys are integers: key <= bound iff key <= floor(bound)
+        threshold_key = math.floor(rashomon_threshold(self._baseline_key(optimum_key), eps, self.epsilon_type))
+        if threshold_key < optimum_key:
+            raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
+                                           f"a bound below it ({threshold_key / scale:.6g} < {optimum_key / scale:.6g})",
+                                           "The set is empty: raise epsilon or the reference objective.")
         levels = search.expand(problem, self.max_depth, threshold_key)
         best = search.optimum(problem, levels)
         budgets = search.refine(levels, best, threshold_key)
         self.optimum_ = self._key_to_objective(optimum_key)
         self.threshold_ = self._key_to_objective(threshold_key)
-        self._search = (levels, best, budgets)
-        keys, counts = search.count(problem, levels, best, budgets)
+        histograms = search.count(problem, levels, best, budgets)
+        keys, counts = histograms[0].get(0, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
         self.n_trees_ = int(counts.sum())
         self._trees = None
@@ -217,12 +246,27 @@ class SparseTreeRashomonSet:
                 raise AnalysisInputError.about(
                     "max_trees", f"at least the set's {self.n_trees_} trees to list them", str(self.max_trees),
                     "Raise max_trees, lower epsilon, or count only with enumerate=False.")
-            self._trees = search.enumerate_trees(problem, levels, best, budgets)
-            roots = self._trees.roots
-            self.objectives_ = self._trees.key[roots] / (problem.error_weight * self._n)
-            self.losses_ = self._trees.errors[roots] / self._n
-            self.n_leaves_ = self._trees.leaves[roots]
+            self._trees = search.enumerate_trees(problem, levels, best, budgets, histograms)
         return self
+
+    @property
+    def objectives_(self) -> np.ndarray:
+        """Objective of every tree, best first, shape (n_trees,)."""
+        trees = self._require_list()
+        return trees.key[trees.roots] / (self._problem_.error_weight * self._n)
+
+    @property
+    def n_leaves_(self) -> np.ndarray:
+        """Leaves of every tree, shape (n_trees,)."""
+        trees = self._require_list()
+        return trees.leaves[trees.roots].astype(np.int64)
+
+    @property
+    def losses_(self) -> np.ndarray:
+        """Misclassification rate of every tree on the training data, shape (n_trees,)."""
+        trees, problem = self._require_list(), self._problem_
+        errors = (trees.key[trees.roots] - self.n_leaves_ * problem.penalty) // problem.error_weight
+        return errors / self._n
 
     @property
     def convention(self) -> str:
@@ -337,12 +381,11 @@ class SparseTreeRashomonSet:
 
     def rashomon_ratio(self) -> RashomonRatio:
         """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""
-        levels, best, _ = self._search
         problem = self._problem_
         everything = search.expand(problem, self.max_depth, search.NO_BOUND)
         best_all = search.optimum(problem, everything)
         budgets = search.refine(everything, best_all, search.NO_BOUND)
-        _, counts = search.count(problem, everything, best_all, budgets, dtype=np.float64)
+        _, counts = search.count(problem, everything, best_all, budgets, dtype=np.float64)[0][0]
         space = (f"{counts.sum():.6g} trees of at most {self.max_depth} splits per path on "
                  f"{len(self.feature_names_)} binary features (splits that send rows both ways)")
         total = float(counts.sum())

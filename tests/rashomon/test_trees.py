@@ -159,6 +159,18 @@ def test_compas_counts_equal_treefarms(compas, depth_budget, lam, eps, expected)
     assert rset.n_trees_ == expected
 
 
+def test_compas_treefarms_missed_optimum(compas):
+    """At depth budget 5, lambda 0.005 TreeFARMS 0.2.4 reports optimum 0.35640293 (float32) and lists
+    63,000 trees at epsilon 0.05; the true optimum is lower, and TreeFARMS' bound reproduces its count."""
+    exact = SparseTreeRashomonSet(4, 0.005, 0.05, enumerate=False).fit(*compas)
+    shallower = SparseTreeRashomonSet(3, 0.005, 0.05, enumerate=False).fit(*compas)
+    assert exact.optimum_ == pytest.approx(0.35596858, abs=1e-8) < shallower.optimum_
+    assert shallower.optimum_ == pytest.approx(0.35640293, abs=1e-7)
+    assert exact.n_trees_ == 54425
+    theirs = SparseTreeRashomonSet(4, 0.005, 0.05, reference_objective=shallower.optimum_, enumerate=False)
+    assert theirs.fit(*compas).n_trees_ == 63000
+
+
 @contextlib.contextmanager
 def _quiet_stdout():
     """TreeFARMS' C++ core prints to file descriptor 1."""
