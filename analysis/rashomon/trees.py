@@ -229,7 +229,7 @@ class SparseTreeRashomonSet:
         threshold_key = math.floor(rashomon_threshold(self._baseline_key(optimum_key), eps, self.epsilon_type))
         if threshold_key < optimum_key:
             raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
-                                           f"a bound below it ({threshold_key / scale:.6g} < {optimum_key / scale:.6g})",
+                                           f"{threshold_key / scale:.6g} < {optimum_key / scale:.6g}",
                                            "The set is empty: raise epsilon or the reference objective.")
         levels = search.expand(problem, self.max_depth, threshold_key)
         best = search.optimum(problem, levels)
