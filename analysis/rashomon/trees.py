@@ -218,6 +218,12 @@ class SparseTreeRashomonSet:
             return as_fraction(self.reference_objective, "reference_objective") * scale
         return optimum_key
 
+    def _threshold_key(self, epsilon) -> int:
+        """The largest key in the set at ``epsilon`` (exact; keys are integers, so the floor of the bound)."""
+        scale = self._problem_.error_weight * self._n
+        eps = epsilon * scale if self.epsilon_type == "absolute" else epsilon
+        return math.floor(rashomon_threshold(self._baseline, eps, self.epsilon_type))
+
     def fit(self, X, y) -> SparseTreeRashomonSet:
         """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
         problem = self._problem(X, y)
@@ -226,7 +232,8 @@ class SparseTreeRashomonSet:
         scale = problem.error_weight * self._n
         eps = self._eps * scale if self.epsilon_type == "absolute" else self._eps
         # keys are integers: key <= bound iff key <= floor(bound)
-        threshold_key = math.floor(rashomon_threshold(self._baseline_key(optimum_key), eps, self.epsilon_type))
+        self._baseline = self._baseline_key(optimum_key)
+        threshold_key = self._threshold_key(self._eps)
         if threshold_key < optimum_key:
             raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
                                            f"{threshold_key / scale:.6g} < {optimum_key / scale:.6g}",
@@ -238,7 +245,9 @@ class SparseTreeRashomonSet:
         self.threshold_ = self._key_to_objective(threshold_key)
         histograms = search.count(problem, levels, best, budgets)
         keys, counts = histograms[0].get(0, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        self._keys, self._key_counts = keys, counts
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
+        self._train_predictions = None
         self.n_trees_ = int(counts.sum())
         self._trees = None
         if self.enumerate:
@@ -271,13 +280,17 @@ class SparseTreeRashomonSet:
     @property
     def convention(self) -> str:
         """The set's definition in words, printed with every result."""
-        bound = (f"optimum x (1 + {self.epsilon:g})" if self.epsilon_type == "relative"
-                 else f"optimum + {self.epsilon:g}")
+        return self._convention(self.epsilon)
+
+    def _convention(self, epsilon) -> str:
+        baseline = "optimum" if self.reference_objective is None else f"reference {self.reference_objective:.6g}"
+        bound = f"{baseline} x (1 + {epsilon:g})" if self.epsilon_type == "relative" else f"{baseline} + {epsilon:g}"
+        threshold = self._key_to_objective(self._threshold_key(as_fraction(epsilon, "epsilon")))
         labels = "majority-label leaves (1 on ties)" if self.leaf_labels == "majority" else "leaves of either label"
         trivial = "with" if self.trivial_extensions else "without"
         return (f"trees of at most {self.max_depth} splits per path (TreeFARMS depth_budget {self.max_depth + 1}), "
                 f"{labels}, {trivial} trivial extensions; objective = misclassification rate + "
-                f"{self.regularization:g} x leaves <= {bound} = {self.threshold_:.6g}")
+                f"{self.regularization:g} x leaves <= {bound} = {threshold:.6g}")
 
     def _require_list(self):
         if not hasattr(self, "n_trees_"):
@@ -313,10 +326,12 @@ class SparseTreeRashomonSet:
         return np.unpackbits(packed, axis=1, count=len(rows))[:, inverse.ravel()]
 
     def _training_predictions(self) -> tuple[np.ndarray, np.ndarray]:
-        """Predictions on the unique training rows (n_trees, u) and each row's count (u,)."""
+        """Predictions on the unique training rows (n_trees, u) and each row's count (u,); computed once."""
         problem = self._problem_
-        packed = self._predict_rows(problem.rows)
-        return np.unpackbits(packed, axis=1, count=len(problem.rows)), problem.counts.sum(axis=1)
+        if self._train_predictions is None:
+            packed = self._predict_rows(problem.rows)
+            self._train_predictions = np.unpackbits(packed, axis=1, count=len(problem.rows))
+        return self._train_predictions, problem.counts.sum(axis=1)
 
     # --- tables and export -------------------------------------------------------
 
@@ -361,23 +376,52 @@ class SparseTreeRashomonSet:
 
     # --- measures -----------------------------------------------------------------
 
-    def prediction_patterns(self) -> pd.DataFrame:
-        """Distinct training-prediction vectors, with how many trees give each and their best objective."""
-        preds, _ = self._training_predictions()
+    def _n_within(self, epsilon) -> int:
+        """Trees within ``epsilon`` (at most the fitted one): a prefix of the best-first list."""
+        if epsilon is None:
+            return self.n_trees_
+        eps = as_fraction(epsilon, "epsilon")
+        if not 0 <= eps <= self._eps:
+            raise AnalysisInputError.about("epsilon", f"a value in [0, {self.epsilon}] (the fitted epsilon)",
+                                           repr(epsilon), "Refit with a larger epsilon to look further.")
+        return int(self._key_counts[self._keys <= self._threshold_key(eps)].sum())
+
+    def rashomon_curve(self, epsilons) -> pd.DataFrame:
+        """Trees in the set at each epsilon up to the fitted one: ``epsilon``, ``threshold``, ``n_trees``."""
+        rows = []
+        for eps in np.atleast_1d(epsilons).tolist():
+            n = self._n_within(eps)
+            rows.append((eps, self._key_to_objective(self._threshold_key(as_fraction(eps, "epsilon"))), n))
+        return pd.DataFrame(rows, columns=["epsilon", "threshold", "n_trees"])
+
+    def prediction_patterns(self, epsilon=None) -> pd.DataFrame:
+        """Distinct training-prediction vectors, with how many trees give each and their best objective.
+
+        ``epsilon`` (at most the fitted one) restricts to the smaller set.
+        """
+        n = self._n_within(epsilon)
+        preds = self._training_predictions()[0][:n]
         packed = np.packbits(preds, axis=1)
         keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
         _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
         best = np.full(len(first), np.inf)
-        np.minimum.at(best, inverse, self.objectives_)
+        np.minimum.at(best, inverse.ravel(), self.objectives_[:n])
         table = pd.DataFrame({"first_tree": first, "trees": counts, "best_objective": best})
         return table.sort_values(["best_objective", "first_tree"], ignore_index=True)
 
-    def summary(self) -> TreeSetSummary:
-        """Size, number of prediction patterns, ambiguity and discrepancy on the training data."""
+    def summary(self, epsilon=None) -> TreeSetSummary:
+        """Size, number of prediction patterns, ambiguity and discrepancy on the training data.
+
+        ``epsilon`` (at most the fitted one) describes the smaller set inside this one.
+        """
+        n = self._n_within(epsilon)
+        epsilon = self.epsilon if epsilon is None else epsilon
         preds, weights = self._training_predictions()
-        return TreeSetSummary(self.n_trees_, len(self.prediction_patterns()), self.optimum_, self.threshold_,
+        preds = preds[:n]
+        threshold = self._key_to_objective(self._threshold_key(as_fraction(epsilon, "epsilon")))
+        return TreeSetSummary(n, len(self.prediction_patterns(epsilon)), self.optimum_, threshold,
                               ambiguity(preds, preds[0], sample_weight=weights),
-                              discrepancy(preds, preds[0], sample_weight=weights), self.convention)
+                              discrepancy(preds, preds[0], sample_weight=weights), self._convention(epsilon))
 
     def rashomon_ratio(self) -> RashomonRatio:
         """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""

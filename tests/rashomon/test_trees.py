@@ -201,3 +201,34 @@ def canonical_treefarms(node):
     if "prediction" in node:
         return f"L{node['prediction']}"
     return f"({node['feature']} {canonical_treefarms(node['false'])} {canonical_treefarms(node['true'])})"
+
+
+def test_smaller_epsilon_is_a_prefix_of_the_fitted_set():
+    rng = np.random.default_rng(4)
+    X = rng.integers(0, 2, (120, 5))
+    y = ((X[:, 0] & X[:, 1]) ^ (rng.random(120) < 0.2)).astype(int)
+    wide = SparseTreeRashomonSet(3, 0.01, 0.3).fit(X, y)
+    curve = wide.rashomon_curve([0.0, 0.1, 0.2, 0.3])
+    for eps, n in zip(curve.epsilon, curve.n_trees):
+        narrow = SparseTreeRashomonSet(3, 0.01, eps).fit(X, y)
+        assert narrow.n_trees_ == n
+        summary = wide.summary(eps)
+        assert summary.n_trees == n
+        assert summary.n_patterns == narrow.summary().n_patterns
+        assert summary.ambiguity == pytest.approx(narrow.summary().ambiguity, abs=1e-12)
+    assert list(curve.n_trees) == sorted(curve.n_trees)
+    with pytest.raises(AnalysisInputError, match="fitted epsilon"):
+        wide.summary(0.5)
+
+
+def test_explorer_readout_follows_the_slider():
+    from analysis.rashomon.widgets import TreeSetExplorer, describe_tree_set
+
+    rng = np.random.default_rng(5)
+    X = rng.integers(0, 2, (80, 4))
+    y = (X[:, 0] ^ (rng.random(80) < 0.25)).astype(int)
+    rset = SparseTreeRashomonSet(2, 0.01, 0.2).fit(X, y)
+    explorer = TreeSetExplorer(rset)
+    explorer.epsilon.value = 0.08
+    assert explorer.readout.value == describe_tree_set(rset, 0.08)
+    assert f"{rset.summary(0.08).n_trees:,} trees" in explorer.readout.value
