@@ -34,7 +34,6 @@ figure_dir = "../build/figures/31_rashomon_trees"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 

@@ -230,8 +230,6 @@ class SparseTreeRashomonSet:
         self._problem_, self._n = problem, len(y)
         optimum_key = self._optimum_key(self.max_depth)
         scale = problem.error_weight * self._n
-        eps = self._eps * scale if self.epsilon_type == "absolute" else self._eps
-        # keys are integers: key <= bound iff key <= floor(bound)
         self._baseline = self._baseline_key(optimum_key)
         threshold_key = self._threshold_key(self._eps)
         if threshold_key < optimum_key:

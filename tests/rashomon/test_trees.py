@@ -129,6 +129,8 @@ def test_bad_input():
         SparseTreeRashomonSet(enumerate=False).fit(X, [0, 1, 1, 0]).predict(X)
     with pytest.raises(AnalysisInputError, match="length|rows"):
         SparseTreeRashomonSet().fit(X, [0, 1, 1])
+    with pytest.raises(AnalysisInputError, match="empty"):
+        SparseTreeRashomonSet(reference_objective=0.001).fit(X, [0, 1, 1, 0])
 
 
 def test_binarize_reports_thresholds():
