@@ -1,12 +1,14 @@
 """Rashomon sets: the models within epsilon of the best, and what they disagree on."""
 
 from .epsilon import convert_epsilon, rashomon_threshold
+from .importance import ImportanceDistribution, rashomon_importance_distribution
 from .linear import LinearRashomonSet, RashomonRatio
-from .multiplicity import ambiguity, disagreement, discrepancy
+from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
 from .reliance import model_class_reliance, model_reliance
 from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 
 __all__ = [
+    "ImportanceDistribution",
     "LinearRashomonSet",
     "RashomonRatio",
     "SparseTreeRashomonSet",
@@ -18,5 +20,7 @@ __all__ = [
     "discrepancy",
     "model_class_reliance",
     "model_reliance",
+    "rashomon_capacity",
+    "rashomon_importance_distribution",
     "rashomon_threshold",
 ]

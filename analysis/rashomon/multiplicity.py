@@ -7,7 +7,9 @@ by how often they occur).
 
 - ambiguity: the share of inputs on which at least one member disagrees with the reference;
 - discrepancy: the largest share of inputs on which one member disagrees with the reference;
-- disagreement per input: the share of members that disagree with the reference there.
+- disagreement per input: the share of members that disagree with the reference there;
+- Rashomon capacity per input (Hsu & Calmon 2022): how spread the members'
+  predicted class probabilities are, as a channel capacity.
 
 Over a sample of the set (not the whole set), ambiguity and discrepancy are
 lower bounds of the set's values.
@@ -20,7 +22,7 @@ import numpy as np
 from .._validation import check_array, check_positive
 from ..errors import AnalysisInputError
 
-__all__ = ["ambiguity", "disagreement", "discrepancy"]
+__all__ = ["ambiguity", "disagreement", "discrepancy", "rashomon_capacity"]
 
 
 def _disagree(predictions, reference) -> np.ndarray:
@@ -57,3 +59,44 @@ def discrepancy(predictions, reference, *, sample_weight=None) -> float:
 def disagreement(predictions, reference) -> np.ndarray:
     """Per input, the share of members whose prediction differs from the reference, shape ``(n_inputs,)``."""
     return _disagree(predictions, reference).mean(axis=0)
+
+
+def rashomon_capacity(probabilities, *, tol: float = 1e-9, max_iter: int = 10_000) -> np.ndarray:
+    """Rashomon capacity per input (Hsu & Calmon 2022): ``2 ** C``, C the channel capacity in bits.
+
+    The members' predicted class distributions at an input form a channel from
+    "which model" to "which label"; its capacity (by Blahut-Arimoto, to within
+    ``tol`` bits) measures how far apart the members' predictions spread. The
+    result lies in ``[1, n_classes]``: 1 when all members agree, the number of
+    labels predicted when predictions are one-hot.
+
+    Parameters
+    ----------
+    probabilities : array, shape (n_models, n_inputs, n_classes) or (n_models, n_inputs)
+        Predicted class probabilities; a 2-D array holds P(class 1) of a binary task.
+    """
+    p = check_array(probabilities, "probabilities", ndim=(2, 3))
+    if p.ndim == 2:
+        p = np.stack([1 - p, p], axis=2)
+    if (p < 0).any() or not np.allclose(p.sum(axis=2), 1, atol=1e-6):
+        raise AnalysisInputError.about("probabilities", "class distributions (non-negative, summing to 1)",
+                                       "other values", "Pass predict_proba outputs stacked over models.")
+    channel = np.transpose(p, (1, 0, 2))  # (n_inputs, n_models, n_classes)
+    log_channel = np.log(np.where(channel > 0, channel, 1.0))
+    prior = np.full(channel.shape[:2], 1.0 / channel.shape[1])
+    capacity = np.zeros(len(channel))
+    active = np.arange(len(channel))
+    for _ in range(max_iter):
+        c, r = channel[active], prior[active]
+        output = np.einsum("im,imk->ik", r, c)
+        log_output = np.log(np.where(output > 0, output, 1.0))
+        divergence = np.sum(c * (log_channel[active] - log_output[:, None, :]), axis=2)  # (i, m), nats
+        weighted = r * np.exp(divergence)
+        lower = np.log(weighted.sum(axis=1))
+        upper = divergence.max(axis=1)
+        capacity[active] = lower
+        prior[active] = weighted / weighted.sum(axis=1, keepdims=True)
+        active = active[(upper - lower) / np.log(2) > tol]
+        if len(active) == 0:
+            break
+    return 2.0 ** (capacity / np.log(2))

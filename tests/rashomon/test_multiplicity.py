@@ -31,3 +31,25 @@ def test_multiplicity_of_a_least_squares_classifier_grows_with_epsilon():
         assert ambiguity(members, reference) <= can_flip.mean() + 1e-12
     assert values[0][0] < values[1][0] < values[2][0]
     assert all(d <= a for a, d in values)
+
+
+def test_rashomon_capacity_closed_forms():
+    from analysis.rashomon import rashomon_capacity
+
+    # two members p and 1 - p: a binary symmetric channel, capacity 1 - H(p) bits
+    p = np.array([0.0, 0.1, 0.3, 0.5])
+    capacity = rashomon_capacity(np.stack([p, 1 - p]))
+    entropy = -np.where(p > 0, p * np.log2(np.where(p > 0, p, 1)), 0) - (1 - p) * np.log2(1 - p)
+    np.testing.assert_allclose(capacity, 2 ** (1 - entropy), atol=1e-7)
+    # one-hot predictions: the number of distinct labels predicted
+    one_hot = np.eye(3)[np.array([[0, 0], [1, 0], [2, 0]])]  # 3 models, 2 inputs
+    np.testing.assert_allclose(rashomon_capacity(one_hot), [3.0, 1.0], atol=1e-7)
+    # a useless member (the mixture of the others) adds nothing
+    np.testing.assert_allclose(rashomon_capacity(np.array([[0.0], [1.0], [0.5]])), [2.0], atol=1e-7)
+
+
+def test_rashomon_capacity_rejects_non_distributions():
+    from analysis.rashomon import rashomon_capacity
+
+    with pytest.raises(AnalysisInputError, match="class distributions"):
+        rashomon_capacity(np.full((2, 3, 2), 0.7))
