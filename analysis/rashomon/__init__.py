@@ -1,5 +1,6 @@
 """Rashomon sets: the models within epsilon of the best, and what they disagree on."""
 
+from .empirical import EmpiricalRashomonSet
 from .epsilon import convert_epsilon, rashomon_threshold
 from .importance import ImportanceDistribution, rashomon_importance_distribution
 from .linear import LinearRashomonSet, RashomonRatio
@@ -8,6 +9,7 @@ from .reliance import model_class_reliance, model_reliance
 from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 
 __all__ = [
+    "EmpiricalRashomonSet",
     "ImportanceDistribution",
     "LinearRashomonSet",
     "RashomonRatio",

@@ -23,7 +23,8 @@ __all__ = ["convert_epsilon", "rashomon_threshold"]
 EPSILON_TYPES = ("relative", "absolute")
 
 
-def _check(epsilon, epsilon_type: str) -> None:
+def check_epsilon(epsilon, epsilon_type: str) -> None:
+    """Check an epsilon and its convention."""
     check_choice(epsilon_type, "epsilon_type", EPSILON_TYPES)
     if not epsilon >= 0:
         raise AnalysisInputError.about("epsilon", "a number >= 0", repr(epsilon),
@@ -35,7 +36,7 @@ def rashomon_threshold(baseline, epsilon, epsilon_type: str = "relative"):
 
     Exact for :class:`fractions.Fraction` inputs.
     """
-    _check(epsilon, epsilon_type)
+    check_epsilon(epsilon, epsilon_type)
     return baseline * (1 + epsilon) if epsilon_type == "relative" else baseline + epsilon
 
 
@@ -44,7 +45,7 @@ def convert_epsilon(epsilon, baseline, *, from_type: str, to_type: str):
 
     For example a relative 0.05 over an optimum of 0.3 is an absolute 0.015.
     """
-    _check(epsilon, from_type)
+    check_epsilon(epsilon, from_type)
     check_choice(to_type, "to_type", EPSILON_TYPES)
     if from_type == to_type:
         return epsilon
