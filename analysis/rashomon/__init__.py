@@ -4,6 +4,7 @@ from .empirical import EmpiricalRashomonSet
 from .epsilon import convert_epsilon, rashomon_threshold
 from .importance import ImportanceDistribution, rashomon_importance_distribution
 from .linear import LinearRashomonSet, RashomonRatio
+from .logistic import LogisticRashomonSet
 from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
 from .reliance import model_class_reliance, model_reliance
 from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
@@ -12,6 +13,7 @@ __all__ = [
     "EmpiricalRashomonSet",
     "ImportanceDistribution",
     "LinearRashomonSet",
+    "LogisticRashomonSet",
     "RashomonRatio",
     "SparseTreeRashomonSet",
     "TreeSetSummary",
