@@ -3,6 +3,7 @@
 from .empirical import EmpiricalRashomonSet
 from .epsilon import convert_epsilon, rashomon_threshold
 from .importance import ImportanceDistribution, rashomon_importance_distribution
+from .interactions import InteractionCloud, interaction_cloud, plot_halo, plot_importance_cloud, plot_swarm
 from .linear import LinearRashomonSet, RashomonRatio
 from .logistic import LogisticRashomonSet
 from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
@@ -12,6 +13,7 @@ from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 __all__ = [
     "EmpiricalRashomonSet",
     "ImportanceDistribution",
+    "InteractionCloud",
     "LinearRashomonSet",
     "LogisticRashomonSet",
     "RashomonRatio",
@@ -21,9 +23,13 @@ __all__ = [
     "convert_epsilon",
     "ambiguity",
     "disagreement",
+    "interaction_cloud",
     "discrepancy",
     "model_class_reliance",
     "model_reliance",
+    "plot_halo",
+    "plot_importance_cloud",
+    "plot_swarm",
     "rashomon_capacity",
     "rashomon_importance_distribution",
     "rashomon_threshold",

@@ -72,16 +72,15 @@ class LogisticRashomonSet:
         """``L`` of weight rows ``[coef, intercept]``, shape (m,) for (m, d + 1) weights."""
         W = np.atleast_2d(weights)
         Z = self._A @ W.T
-        loss = np.mean(np.logaddexp(0, Z) - self._y[:, None] * Z, axis=0)
+        loss = self._weight @ (np.logaddexp(0, Z) - self._y[:, None] * Z)
         return loss + self.alpha / 2 * np.sum(W**2 * self._penalty_mask(), axis=1)
 
     def _grad_hess(self, w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         z = self._A @ w
         p = special.expit(z)
-        n = len(z)
-        value = np.mean(np.logaddexp(0, z) - self._y * z) + self.alpha / 2 * np.sum(w**2 * self._mask)
-        grad = self._A.T @ (p - self._y) / n + self.alpha * self._mask * w
-        hess = (self._A * (p * (1 - p))[:, None]).T @ self._A / n + np.diag(self.alpha * self._mask)
+        value = self._weight @ (np.logaddexp(0, z) - self._y * z) + self.alpha / 2 * np.sum(w**2 * self._mask)
+        grad = self._A.T @ (self._weight * (p - self._y)) + self.alpha * self._mask * w
+        hess = (self._A * (self._weight * p * (1 - p))[:, None]).T @ self._A + np.diag(self.alpha * self._mask)
         return value, grad, hess
 
     def _minimise(self, w: np.ndarray, tilt: np.ndarray, max_iter: int = 100) -> np.ndarray | None:
@@ -117,7 +116,9 @@ class LogisticRashomonSet:
                                            "Encode the two classes as 0 and 1.")
         if self.alpha < 0:
             raise AnalysisInputError.about("alpha", "a penalty >= 0", repr(self.alpha), "Pass e.g. alpha=0.01.")
-        self._A, self._y = self._design(X), y.astype(float)
+        # the objective only sees distinct (row, label) pairs and how often each occurs
+        rows, counts = np.unique(np.column_stack([self._design(X), y]), axis=0, return_counts=True)
+        self._A, self._y, self._weight = rows[:, :-1], rows[:, -1], counts / len(y)
         self._mask = self._penalty_mask()
         if self.alpha == 0 and self._separable():
             raise AnalysisInputError.about(
@@ -219,14 +220,14 @@ class LogisticRashomonSet:
 
         def g_and_slope(s):
             z = Z + s * V
-            loss = np.mean(np.logaddexp(0, z) - self._y[:, None] * z, axis=0)
+            loss = self._weight @ (np.logaddexp(0, z) - self._y[:, None] * z)
             penalty = self.alpha / 2 * np.sum((Wp + s[:, None] * Up) * (W + s[:, None] * U), axis=1)
-            slope = np.mean((special.expit(z) - self._y[:, None]) * V, axis=0)
+            slope = self._weight @ ((special.expit(z) - self._y[:, None]) * V)
             slope += self.alpha * np.sum((Wp + s[:, None] * Up) * U, axis=1)
             return loss + penalty - self.threshold_, slope
 
         p0 = special.expit(Z)
-        curvature = np.mean(p0 * (1 - p0) * V**2, axis=0) + self.alpha * np.sum(Up * U, axis=1)
+        curvature = self._weight @ (p0 * (1 - p0) * V**2) + self.alpha * np.sum(Up * U, axis=1)
         start = np.sqrt(2 * np.maximum(-g_and_slope(np.zeros(len(W)))[0], 1e-300) / curvature)
         ends = []
         for sign in (1.0, -1.0):
@@ -237,9 +238,10 @@ class LogisticRashomonSet:
                     raise FitError("the set looks unbounded along a sampled direction")
             for _ in range(50):
                 g, slope = g_and_slope(s)
-                if g.max() <= 1e-14 * max(1.0, abs(self.threshold_)):
+                step = g / slope
+                s = s - step
+                if g.max() <= 1e-13 * max(1.0, abs(self.threshold_)) or np.all(np.abs(step) <= 1e-14 * np.abs(s)):
                     break
-                s = s - g / slope
             ends.append(s)
         return ends[1], ends[0]
 
