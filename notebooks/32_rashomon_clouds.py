@@ -45,8 +45,15 @@ import numpy as np
 import pandas as pd
 
 from analysis import datasets, style
-from analysis.rashomon import (LogisticRashomonSet, binarize, interaction_cloud, plot_halo, plot_importance_cloud,
-                               plot_swarm, rashomon_importance_distribution)
+from analysis.rashomon import (
+    LogisticRashomonSet,
+    binarize,
+    interaction_cloud,
+    plot_halo,
+    plot_importance_cloud,
+    plot_swarm,
+    rashomon_importance_distribution,
+)
 
 figure_dir = Path(figure_dir)
 root = datasets.shared_data_dir()
