@@ -8,6 +8,7 @@ from .linear import LinearRashomonSet, RashomonRatio
 from .logistic import LogisticRashomonSet
 from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
 from .reliance import model_class_reliance, model_reliance
+from .scoring import ScoringSystemRashomonSet
 from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "LinearRashomonSet",
     "LogisticRashomonSet",
     "RashomonRatio",
+    "ScoringSystemRashomonSet",
     "SparseTreeRashomonSet",
     "TreeSetSummary",
     "binarize",

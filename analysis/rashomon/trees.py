@@ -77,6 +77,23 @@ def binarize(X, n_thresholds: int = 5, *, feature_names=None) -> tuple[pd.DataFr
     return pd.DataFrame(columns), pd.DataFrame(used, columns=["feature", "threshold"])
 
 
+def _predict_packed(trees: search.Trees, rows: np.ndarray) -> np.ndarray:
+    """Predictions of every listed tree on 0/1 rows (m, p): packed bits, shape (n_trees, ceil(m / 8))."""
+    bits = np.packbits(rows.T, axis=1)  # (p, m/8)
+    out = np.empty((len(trees.key), bits.shape[1]), dtype=np.uint8)
+    leaf = trees.feature < 0
+    out[leaf] = np.where(trees.label[leaf] == 1, 0xFF, 0x00)[:, None]
+    for k in np.unique(trees.level)[::-1]:  # children sit one level deeper
+        split = np.flatnonzero(~leaf & (trees.level == k))
+        f = bits[trees.feature[split]]
+        out[split] = (f & out[trees.right[split]]) | (~f & out[trees.left[split]])
+    return out[trees.roots]
+
+
+def _n_distinct_rows(packed: np.ndarray) -> int:
+    return len(np.unique(np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()))
+
+
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class TreeSetSummary(Result):
     """Size and predictive multiplicity of a tree Rashomon set (on the training data).
@@ -302,16 +319,7 @@ class SparseTreeRashomonSet:
 
     def _predict_rows(self, rows: np.ndarray) -> np.ndarray:
         """Predictions of every tree on 0/1 rows (m, p): packed bits, shape (n_trees, ceil(m / 8))."""
-        trees = self._require_list()
-        bits = np.packbits(rows.T, axis=1)  # (p, m/8)
-        out = np.empty((len(trees.key), bits.shape[1]), dtype=np.uint8)
-        leaf = trees.feature < 0
-        out[leaf] = np.where(trees.label[leaf] == 1, 0xFF, 0x00)[:, None]
-        for k in np.unique(trees.level)[::-1]:  # children sit one level deeper
-            split = np.flatnonzero(~leaf & (trees.level == k))
-            f = bits[trees.feature[split]]
-            out[split] = (f & out[trees.right[split]]) | (~f & out[trees.left[split]])
-        return out[trees.roots]
+        return _predict_packed(self._require_list(), rows)
 
     def predict(self, X) -> np.ndarray:
         """Every tree's labels on ``X``, shape ``(n_trees, n_rows)``, best tree first."""
@@ -421,18 +429,42 @@ class SparseTreeRashomonSet:
                               ambiguity(preds, preds[0], sample_weight=weights),
                               discrepancy(preds, preds[0], sample_weight=weights), self._convention(epsilon))
 
-    def rashomon_ratio(self) -> RashomonRatio:
-        """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""
+    def _whole_class(self):
+        """The search over every tree of the class (no bound): levels, optima, budgets, histograms."""
         problem = self._problem_
         everything = search.expand(problem, self.max_depth, search.NO_BOUND)
-        best_all = search.optimum(problem, everything)
-        budgets = search.refine(everything, best_all, search.NO_BOUND)
-        _, counts = search.count(problem, everything, best_all, budgets, dtype=np.float64)[0][0]
-        space = (f"{counts.sum():.6g} trees of at most {self.max_depth} splits per path on "
-                 f"{len(self.feature_names_)} binary features (splits that send rows both ways)")
-        total = float(counts.sum())
+        best = search.optimum(problem, everything)
+        budgets = search.refine(everything, best, search.NO_BOUND)
+        return everything, best, budgets, search.count(problem, everything, best, budgets, dtype=np.float64)
+
+    def _space(self, size: float) -> str:
+        return (f"{size:.6g} trees of at most {self.max_depth} splits per path on {len(self.feature_names_)} "
+                "binary features (splits that send rows both ways), same label and extension conventions")
+
+    def rashomon_ratio(self) -> RashomonRatio:
+        """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""
+        total = float(self._whole_class()[3][0][0][1].sum())
         method = "exact count" if total < 2**53 else "exact set count over a hypothesis count rounded to 16 digits"
-        return RashomonRatio(self.n_trees_ / total, 0.0, True, space, method)
+        return RashomonRatio(self.n_trees_ / total, 0.0, True, self._space(total), method)
+
+    def pattern_rashomon_ratio(self) -> RashomonRatio:
+        """Distinct training-prediction patterns in the set over those of the whole class
+        ('On the Existence of Simpler Machine Learning Models', Semenova, Rudin & Parr 2022).
+
+        Lists every tree of the class, so only for classes of at most ``max_trees`` trees.
+        """
+        levels, best, budgets, histograms = self._whole_class()
+        total = float(histograms[0][0][1].sum())
+        if total > self.max_trees:
+            raise AnalysisInputError.about(
+                "max_trees", f"at least the class's {total:.3g} trees to list their patterns", str(self.max_trees),
+                "Lower max_depth, or raise max_trees if memory allows.")
+        exact = search.count(self._problem_, levels, best, budgets)
+        every = search.enumerate_trees(self._problem_, levels, best, budgets, exact)
+        space = _n_distinct_rows(_predict_packed(every, self._problem_.rows))
+        ours = len(self.prediction_patterns())
+        return RashomonRatio(ours / space, 0.0, True, f"{space} distinct patterns of {self._space(total)}",
+                             f"exact: {ours} patterns in the set")
 
     def model_reliance(self, *, kind: str = "ratio") -> pd.DataFrame:
         """Model reliance of every tree on every feature (Fisher, Rudin & Dominici 2019), exactly.

@@ -234,3 +234,18 @@ def test_explorer_readout_follows_the_slider():
     explorer.epsilon.value = 0.08
     assert explorer.readout.value == describe_tree_set(rset, 0.08)
     assert f"{rset.summary(0.08).n_trees:,} trees" in explorer.readout.value
+
+
+def test_pattern_rashomon_ratio_counts_distinct_predictions():
+    rng = np.random.default_rng(6)
+    X = rng.integers(0, 2, (40, 3))
+    y = (X[:, 0] ^ (rng.random(40) < 0.2)).astype(int)
+    rset = SparseTreeRashomonSet(2, 0.02, 0.3).fit(X, y)
+    everything = SparseTreeRashomonSet(2, 0.02, 100.0, epsilon_type="absolute").fit(X, y)
+    space = len(np.unique(everything.predict(X), axis=0))
+    ratio = rset.pattern_rashomon_ratio()
+    assert ratio.ratio == pytest.approx(len(np.unique(rset.predict(X), axis=0)) / space)
+    assert everything.n_trees_ == pytest.approx(rset.n_trees_ / rset.rashomon_ratio().ratio)
+    rset.max_trees = rset.n_trees_  # the class is larger than the set
+    with pytest.raises(AnalysisInputError, match="class's"):
+        rset.pattern_rashomon_ratio()
