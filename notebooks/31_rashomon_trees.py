@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import datasets, style
-from analysis.rashomon import SparseTreeRashomonSet, binarize
+from analysis.rashomon import ScoringSystemRashomonSet, SparseTreeRashomonSet, binarize
 from analysis.rashomon.widgets import TreeSetExplorer
 
 figure_dir = Path(figure_dir)
@@ -108,6 +108,18 @@ with style.paper_figure(figure_dir / "patterns", venue="neurips", width="text", 
 # tree changes (Marx, Calmon & Ustun 2020).
 
 # %% [markdown]
+# Per person: the share of trees in the set that classify them differently
+# from the optimal tree. Most people get the same label from nearly every good
+# tree; a minority are a coin flip across the set.
+
+# %%
+person = rset.disagreement(X)
+with style.paper_figure(figure_dir / "disagreement", venue="neurips", width="column", aspect=0.5) as (fig, ax):
+    ax.hist(person, bins=40)
+    ax.set(xlabel="share of trees disagreeing with the optimal tree", ylabel="people", yscale="log")
+print(f"people on whom some tree disagrees: {(person > 0).mean():.1%}; on whom most do: {(person > 0.5).mean():.1%}")
+
+# %% [markdown]
 # ## What the trees rely on
 #
 # Model reliance (Fisher, Rudin & Dominici 2019): the ratio of a tree's error
@@ -130,6 +142,21 @@ with style.paper_figure(figure_dir / "model_class_reliance", venue="neurips", wi
     ax.set_yticks(position, order, fontsize=6)
     ax.set(xlabel="model reliance (ratio)")
     ax.legend(fontsize=6)
+
+# %% [markdown]
+# ## Another model class: integer scoring systems
+#
+# Sparse point systems (at most three features, points in -3..3, an integer
+# offset) with the same penalty and epsilon, every one enumerated. A different
+# class has a different set, and a different amount of disagreement.
+
+# %%
+scores = ScoringSystemRashomonSet(3, 3, regularization=regularization, epsilon=epsilon).fit(X, y)
+print(scores.convention)
+pd.Series(scores.multiplicity())
+
+# %%
+scores.to_frame().head(5).loc[:, lambda t: (t != 0).any()]
 
 # %% [markdown]
 # ## Explore epsilon

@@ -331,6 +331,16 @@ class SparseTreeRashomonSet:
         packed = self._predict_rows(rows)
         return np.unpackbits(packed, axis=1, count=len(rows))[:, inverse.ravel()]
 
+    def disagreement(self, X) -> np.ndarray:
+        """Per row of ``X``, the share of trees whose label differs from the best tree's, shape (n_rows,).
+
+        Computed once per distinct row, so it stays cheap for millions of trees.
+        """
+        X, _ = _check_binary(X)
+        rows, inverse = np.unique(X, axis=0, return_inverse=True)
+        preds = np.unpackbits(self._predict_rows(rows), axis=1, count=len(rows))
+        return (preds != preds[0]).mean(axis=0)[inverse.ravel()]
+
     def _training_predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """Predictions on the unique training rows (n_trees, u) and each row's count (u,); computed once."""
         problem = self._problem_

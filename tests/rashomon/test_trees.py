@@ -90,6 +90,7 @@ def test_predictions_losses_and_multiplicity():
     assert summary.ambiguity == pytest.approx(ambiguity(preds, preds[0]), abs=1e-12)
     assert summary.discrepancy == pytest.approx(discrepancy(preds, preds[0]), abs=1e-12)
     assert summary.n_patterns == len(np.unique(preds, axis=0)) == len(rset.prediction_patterns())
+    np.testing.assert_allclose(rset.disagreement(X), (preds != preds[0]).mean(axis=0), atol=1e-15)
     assert rset.prediction_patterns().trees.sum() == rset.n_trees_
     frame = rset.to_frame()
     assert frame.tree[0].startswith("(") and len(frame) == rset.n_trees_
