@@ -1,16 +1,19 @@
-"""Ranking: aggregation of score matrices, pairwise-comparison models (Bradley-Terry, Elo), rank correlations."""
+"""Ranking: aggregation of score matrices, pairwise and listwise comparison models (Bradley-Terry, Plackett-Luce,
+Elo), rank correlations, rank uncertainty and stability."""
 
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi
+from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
     "BradleyTerryResult",
     "CriticalDifference",
     "KemenyResult",
+    "PlackettLuceResult",
     "RankIntervals",
     "SubsamplingStability",
     "aggregate",
@@ -24,7 +27,9 @@ __all__ = [
     "kemeny",
     "kendall_tau",
     "kendall_w",
+    "orderings_from_scores",
     "pairwise_preferences",
+    "plackett_luce",
     "rank_biased_overlap",
     "spearman_rho",
     "task_subsampling",
