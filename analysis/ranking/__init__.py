@@ -2,6 +2,7 @@
 Elo), rank correlations, rank uncertainty and stability."""
 
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
+from .arena import ArenaRanking, arena_ranking, wildbench_rewards
 from .benchmark import classifier_benchmark, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
@@ -10,6 +11,7 @@ from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_l
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
+    "ArenaRanking",
     "BradleyTerryResult",
     "CriticalDifference",
     "KemenyResult",
@@ -17,6 +19,7 @@ __all__ = [
     "RankIntervals",
     "SubsamplingStability",
     "aggregate",
+    "arena_ranking",
     "battles_from_scores",
     "bootstrap_ranks",
     "bradley_terry",
@@ -34,5 +37,6 @@ __all__ = [
     "spearman_rho",
     "task_subsampling",
     "top_k_overlap",
+    "wildbench_rewards",
     "win_matrix",
 ]

@@ -111,7 +111,8 @@ def _log_likelihood(scores, wins) -> float:
     return float(-np.sum(wins * np.logaddexp(0, -diff)))
 
 
-def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float = 1e-10) -> BradleyTerryResult:
+def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float = 1e-10,
+                  init=None) -> BradleyTerryResult:
     """Maximum-likelihood (or, with ``prior``, shrunk) Bradley-Terry scores by Newton's method.
 
     Parameters
@@ -121,6 +122,8 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
         see :func:`win_matrix`).
     prior : float
         Virtual ties added to every pair; 0 requires Ford's condition.
+    init : array, shape (k,), optional
+        Starting scores (e.g. a previous fit's, when refitting resamples).
     """
     w = check_array(wins, "wins", ndim=2)
     k = len(w)
@@ -133,7 +136,7 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
     if prior == 0:
         _check_ford(w)
     games = fit + fit.T
-    scores = np.zeros(k)
+    scores = np.zeros(k) if init is None else np.array(init, dtype=float) - np.mean(init)
     converged, n_iter = False, 0
     while not converged and n_iter < max_iter:
         n_iter += 1
