@@ -8,6 +8,13 @@ from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terr
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
+from .stability import (
+                        StabilityCurve,
+                        checkpoint_consistency,
+                        missing_data_stability,
+                        model_consistency,
+                        system_subsampling,
+)
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
@@ -17,12 +24,14 @@ __all__ = [
     "KemenyResult",
     "PlackettLuceResult",
     "RankIntervals",
+    "StabilityCurve",
     "SubsamplingStability",
     "aggregate",
     "arena_ranking",
     "battles_from_scores",
     "bootstrap_ranks",
     "bradley_terry",
+    "checkpoint_consistency",
     "classifier_benchmark",
     "default_classifiers",
     "elo_ratings",
@@ -30,11 +39,14 @@ __all__ = [
     "kemeny",
     "kendall_tau",
     "kendall_w",
+    "missing_data_stability",
+    "model_consistency",
     "orderings_from_scores",
     "pairwise_preferences",
     "plackett_luce",
     "rank_biased_overlap",
     "spearman_rho",
+    "system_subsampling",
     "task_subsampling",
     "top_k_overlap",
     "wildbench_rewards",

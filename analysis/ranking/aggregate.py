@@ -108,7 +108,7 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
     -------
     DataFrame indexed by system, sorted best first, with ``score`` (the
     method's statistic; for ``mean_rank`` lower is better) and ``rank`` (1 = best,
-    ties share the lowest rank).
+    ties share the lowest rank; missing for a system with no score).
     """
     scores = _check_scores(scores)
     check_choice(method, "method", METHODS)
@@ -134,11 +134,15 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
         opponents = present.sum(axis=0, keepdims=True) - 1
         with np.errstate(invalid="ignore", divide="ignore"):
             share = (_ranks(values, higher_is_better=True) - 1) / opponents
-        stat = np.nanmean(np.where(present, share, np.nan), axis=1)
+        counted = present & (opponents > 0)  # a system alone on a task beats no one and loses to no one
+        n_counted = counted.sum(axis=1)
+        stat = np.where(n_counted > 0, np.where(counted, share, 0.0).sum(axis=1) / np.maximum(n_counted, 1), np.nan)
     else:
         prefs = pairwise_preferences(scores)
         stat = np.sum(np.sign(prefs - prefs.T), axis=1)
-    rank = stats.rankdata(stat if not higher_is_better else -stat, method="min").astype(int)
+    rank = stats.rankdata(stat if not higher_is_better else -stat, method="min", nan_policy="omit")
+    rank = pd.array(np.where(np.isnan(rank), 0, rank).astype(int), dtype="Int64")
+    rank[np.isnan(stat)] = pd.NA  # e.g. Borda of a system that never met another on a task
     out = pd.DataFrame({"score": stat, "rank": rank}, index=scores.index)
     return out.sort_values(["rank"], kind="stable")
 

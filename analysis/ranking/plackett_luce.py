@@ -24,7 +24,7 @@ from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 
-__all__ = ["PlackettLuceResult", "orderings_from_scores", "plackett_luce"]
+__all__ = ["PlackettLuceResult", "orderings_from_scores", "plackett_luce", "strongly_connected_items"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -90,16 +90,30 @@ def _padded(orderings, n_items: int) -> np.ndarray:
     return table
 
 
-def _check_connected(table: np.ndarray, n_items: int) -> None:
-    """Raise unless every item beats and is beaten, through chains of orderings (strong connectivity)."""
+def strongly_connected_items(orderings, n_items: int) -> np.ndarray:
+    """The items of the largest group in which every item beats every other through chains of orderings.
+
+    Plackett-Luce scores of these items exist; an ordering restricted to them
+    is still a Plackett-Luce ordering, so they can be fitted on their own.
+    """
+    table = _padded([o for o in orderings if len(o) > 1], n_items)
+    _, labels = csgraph.connected_components(_beats_graph(table, n_items), directed=True, connection="strong")
+    return np.flatnonzero(labels == np.bincount(labels).argmax())
+
+
+def _beats_graph(table: np.ndarray, n_items: int) -> coo_matrix:
     rows, cols = [], []
     for t in range(table.shape[1] - 1):  # each item beats the next one in its ordering
         ok = table[:, t + 1] >= 0
         rows.append(table[ok, t])
         cols.append(table[ok, t + 1])
     rows, cols = np.concatenate(rows), np.concatenate(cols)
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_items, n_items))
-    n_components, _ = csgraph.connected_components(graph, directed=True, connection="strong")
+    return coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_items, n_items))
+
+
+def _check_connected(table: np.ndarray, n_items: int) -> None:
+    """Raise unless every item beats and is beaten, through chains of orderings (strong connectivity)."""
+    n_components, _ = csgraph.connected_components(_beats_graph(table, n_items), directed=True, connection="strong")
     if n_components > 1:
         raise AnalysisInputError.about(
             "orderings", "every item ranked above and below others through chains of orderings",
@@ -112,7 +126,8 @@ def _log_likelihood(scores: np.ndarray, table: np.ndarray) -> float:
     s = np.where(present, scores[np.maximum(table, 0)], -np.inf)
     tail = np.logaddexp.accumulate(s[:, ::-1], axis=1)[:, ::-1]  # log sum over positions >= t
     stage = present & (np.arange(table.shape[1]) < present.sum(axis=1, keepdims=True) - 1)
-    return float(np.sum(np.where(stage, s - tail, 0.0)))
+    with np.errstate(invalid="ignore"):  # padding: -inf - -inf, masked out
+        return float(np.sum(np.where(stage, s - tail, 0.0)))
 
 
 def plackett_luce(orderings, n_items: int, *, max_iter: int = 10_000, tol: float = 1e-10) -> PlackettLuceResult:
