@@ -3,7 +3,7 @@ Elo), rank correlations, rank uncertainty and stability."""
 
 from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .arena import ArenaRanking, arena_ranking, wildbench_rewards
-from .benchmark import classifier_benchmark, default_classifiers
+from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi
@@ -33,6 +33,7 @@ __all__ = [
     "bradley_terry",
     "checkpoint_consistency",
     "classifier_benchmark",
+    "classifier_item_scores",
     "default_classifiers",
     "elo_ratings",
     "friedman_nemenyi",

@@ -1,0 +1,150 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Sparse and pairwise evaluation
+#
+# Leaderboards increasingly run each test item on only a few systems (costly
+# models, ever-growing pools), or collect pairwise battles instead of scores.
+# How much ranking survives? We measure it on real sample-level results
+# computed live: seven scikit-learn classifiers, each item of four bundled
+# data sets predicted out of fold, scored by the probability given to the
+# true class.
+#
+# - Plackett-Luce turns each item into an ordering of the systems run on it
+#   ('ONEBench to Test Them All', 2024) and fits one scale from all of them;
+#   Bradley-Terry does the same from the pairs.
+# - The ONEBench protocol drops a share of the measurements at random and asks
+#   how close the ranking stays to the full-data one.
+# - Arena-style battles: Bradley-Terry with bootstrap intervals, the systems
+#   statistically tied with the best, and why online Elo depends on the order
+#   of the battles.
+
+# %% tags=["parameters"]
+n_splits = 5
+n_draws = 20
+n_boot = 200
+seed = 0
+figure_dir = "../build/figures/21_ranking_sparse"
+
+# %%
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import style
+from analysis.ranking import (
+    aggregate,
+    arena_ranking,
+    battles_from_scores,
+    bradley_terry,
+    classifier_item_scores,
+    elo_ratings,
+    kendall_tau,
+    missing_data_stability,
+    orderings_from_scores,
+    plackett_luce,
+    win_matrix,
+)
+
+figure_dir = Path(figure_dir)
+items = classifier_item_scores(n_splits=n_splits, rng=seed)
+print(f"{items.shape[0]} systems x {items.shape[1]} items")
+items.T.describe().T[["mean", "50%"]].round(3)
+
+# %% [markdown]
+# ## One scale, four ways
+#
+# Mean probability of the true class, Borda count over items, Bradley-Terry
+# on the item-level pairs, Plackett-Luce on the item-level orderings.
+
+# %%
+battles = battles_from_scores(items)
+bt = bradley_terry(win_matrix(battles.winner.to_numpy(), battles.loser.to_numpy(), len(items),
+                              ties=battles.tie.to_numpy()))
+pl = plackett_luce(orderings_from_scores(items, rng=seed), len(items))
+scales = pd.DataFrame({"mean": aggregate(items).loc[items.index, "score"],
+                       "Borda": aggregate(items, "borda").loc[items.index, "score"],
+                       "Bradley-Terry": bt.scores, "Plackett-Luce": pl.scores}, index=items.index)
+scales.sort_values("Plackett-Luce", ascending=False).round(3)
+
+# %%
+pd.DataFrame({a: {b: kendall_tau(scales[a].to_numpy(), scales[b].to_numpy()) for b in scales} for a in scales}).round(2)
+
+# %% [markdown]
+# The ordinal methods disagree with the mean. They only ask who gave the true
+# class more probability on each item, so a decision tree or naive Bayes,
+# which put probability 1 on most answers, win most item-level duels (or tie
+# among themselves) even though their confident mistakes cost them on the
+# mean. Which scale is right depends on whether a near miss should count as a
+# loss; the three ordinal methods agree with each other exactly.
+
+# %% [markdown]
+# ## Most measurements missing
+#
+# Drop 10% ... 99% of the (system, item) cells at random, re-fit, and compare
+# with the full-data ranking (median and 5-95% band over draws). Plackett-Luce
+# is fitted on the systems still linked to each other by orderings; at the
+# sparsest levels fewer systems can be ranked at all.
+
+# %%
+fractions = [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99]
+curves = {method: missing_data_stability(items, fractions, method=method, n_draws=n_draws, rng=seed)
+          for method in ("mean", "borda", "bradley_terry", "plackett_luce")}
+with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="column", aspect=0.7) as (fig, ax):
+    for method, curve in curves.items():
+        curve.plot(ax=ax, label=method.replace("_", "-"))
+    ax.set(xlabel="share of measurements dropped")
+    ax.legend(fontsize=6)
+pd.DataFrame({m: c.taus.groupby("fraction_missing").n_ranked.mean() for m, c in curves.items()}).round(1)
+
+# %% [markdown]
+# ## Arena-style battles
+#
+# Sample battles as an arena would: a random pair of systems on a random
+# item, the higher probability of the true class wins. Intervals come from
+# resampling the battles (multinomially) and refitting Bradley-Terry; the arena
+# rank is 1 + the number of systems whose interval lies entirely above.
+
+# %%
+rng = np.random.default_rng(seed)
+values = items.to_numpy()
+arenas = {}
+for n_battles in (500, 5000):
+    a, b = rng.integers(0, len(items), n_battles), rng.integers(0, len(items), n_battles)
+    keep = a != b
+    a, b, item = a[keep], b[keep], rng.integers(0, items.shape[1], keep.sum())
+    first = values[a, item] >= values[b, item]
+    tie = values[a, item] == values[b, item]
+    winner, loser = np.where(first, a, b), np.where(first, b, a)
+    arenas[n_battles] = arena_ranking(winner, loser, len(items), ties=tie, names=items.index, n_boot=n_boot,
+                                      prior=1.0, rng=seed)
+with style.paper_figure(figure_dir / "arena", venue="neurips", width="text", ncols=2, aspect=0.45) as (fig, axes):
+    for ax, (n_battles, arena) in zip(axes, arenas.items()):
+        arena.plot(ax=ax)
+        ax.set_title(f"{n_battles} battles", fontsize=8)
+arenas[500].to_frame().round(3)
+
+# %% [markdown]
+# ## Elo depends on the order of the battles
+#
+# Online Elo updates after every battle, so the same battles in another order
+# give other ratings. Averaging over shuffles removes most of that; the
+# Bradley-Terry fit has no order at all.
+
+# %%
+single = np.array([elo_ratings(winner, loser, len(items), ties=tie, n_shuffles=1, rng=s) for s in range(20)])
+averaged = elo_ratings(winner, loser, len(items), ties=tie, n_shuffles=100, rng=seed)
+pd.DataFrame({"one order: min": single.min(axis=0), "one order: max": single.max(axis=0),
+              "100 shuffles": averaged, "Bradley-Terry (x 400 / ln 10)": arenas[5000].table.loc[items.index].score
+              * 400 / np.log(10) + 1000}, index=items.index).round(1)
