@@ -15,6 +15,7 @@ from .stability import (
                         model_consistency,
                         system_subsampling,
 )
+from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
@@ -25,12 +26,16 @@ __all__ = [
     "PlackettLuceResult",
     "RankIntervals",
     "StabilityCurve",
+    "StyleControlResult",
     "SubsamplingStability",
+    "TieModelResult",
     "aggregate",
     "arena_ranking",
     "battles_from_scores",
     "bootstrap_ranks",
     "bradley_terry",
+    "bradley_terry_covariates",
+    "bradley_terry_ties",
     "checkpoint_consistency",
     "classifier_benchmark",
     "classifier_item_scores",
