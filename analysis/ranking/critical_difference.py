@@ -1,4 +1,5 @@
-"""Friedman test with the Nemenyi post-hoc test, and the critical-difference diagram (Demsar 2006)."""
+"""Critical-difference diagrams: Friedman + Nemenyi (Demsar 2006) or pairwise Wilcoxon tests with Holm's
+correction (Benavoli, Corani & Mangili 2016), which do not let the other systems change whether two differ."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .._validation import check_level
 from ..errors import AnalysisInputError
 from .aggregate import _check_scores
 
-__all__ = ["CriticalDifference", "friedman_nemenyi"]
+__all__ = ["CriticalDifference", "friedman_nemenyi", "wilcoxon_holm"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -26,24 +27,29 @@ class CriticalDifference(Result):
         Mean rank per system over tasks (1 = best), sorted best first.
     statistic, p_value : float
         Friedman's chi-square (with scipy's tie correction) and its p-value.
-    critical_difference : float
-        ``q_alpha sqrt(k (k + 1) / (6 N))`` with ``q_alpha`` the exact studentized
-        range quantile divided by sqrt(2).
+    critical_difference : float or None
+        Nemenyi: ``q_alpha sqrt(k (k + 1) / (6 N))`` with ``q_alpha`` the exact
+        studentized range quantile divided by sqrt(2); None for Wilcoxon-Holm.
     alpha : float
     cliques : list of list
-        Maximal groups of systems, adjacent in mean rank, whose ranks differ by
-        less than the critical difference (not significantly different).
+        Maximal groups of systems, adjacent in mean rank, not significantly
+        different from each other.
+    p_values : DataFrame or None
+        Wilcoxon-Holm: Holm-adjusted p-values of every pair.
     """
 
     mean_ranks: pd.Series
     statistic: float
     p_value: float
-    critical_difference: float
+    critical_difference: float | None
     alpha: float
     cliques: list
+    p_values: pd.DataFrame | None = None
 
     @property
     def title(self) -> str:
+        if self.critical_difference is None:
+            return f"Friedman test and pairwise Wilcoxon tests, Holm-corrected (alpha = {self.alpha:g})"
         return f"Friedman test and Nemenyi critical difference (alpha = {self.alpha:g})"
 
     def to_frame(self) -> pd.DataFrame:
@@ -51,8 +57,9 @@ class CriticalDifference(Result):
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return (f"Friedman chi-square {self.statistic:.3f}, p = {self.p_value:.3g}; "
-                f"critical difference {self.critical_difference:.3f}",)
+        tail = ("" if self.critical_difference is None
+                else f"; critical difference {self.critical_difference:.3f}")
+        return (f"Friedman chi-square {self.statistic:.3f}, p = {self.p_value:.3g}{tail}",)
 
     def plot(self, ax=None):
         """Critical-difference diagram: systems on a mean-rank axis, cliques joined by bars; returns the Axes."""
@@ -78,9 +85,10 @@ class CriticalDifference(Result):
         for level, clique in enumerate(self.cliques):
             low, high = ranks[clique].min(), ranks[clique].max()
             ax.plot([low - 0.03, high + 0.03], [0.76 - 0.03 * level] * 2, color="0.3", lw=2.0)
-        ax.plot([1, 1 + self.critical_difference], [0.95, 0.95], color="k", lw=1.0)
-        ax.text(1 + self.critical_difference / 2, 0.97, f"CD = {self.critical_difference:.2f}", ha="center",
-                fontsize=6)
+        if self.critical_difference is not None:
+            ax.plot([1, 1 + self.critical_difference], [0.95, 0.95], color="k", lw=1.0)
+            ax.text(1 + self.critical_difference / 2, 0.97, f"CD = {self.critical_difference:.2f}", ha="center",
+                    fontsize=6)
         ax.axis("off")
         return ax
 
@@ -110,3 +118,50 @@ def friedman_nemenyi(scores, *, alpha: float = 0.05) -> CriticalDifference:
             cliques.append(list(mean_ranks.index[start : end + 1]))
             last_end = end
     return CriticalDifference(mean_ranks, float(friedman.statistic), float(friedman.pvalue), cd, float(alpha), cliques)
+
+
+def _maximal_groups(names, same: np.ndarray) -> list:
+    """Maximal runs of systems (in mean-rank order) in which every pair is ``same`` (not different)."""
+    k, groups, last_end = len(names), [], -1
+    for start in range(k):
+        end = start
+        while end + 1 < k and same[start:end + 2, start:end + 2].all():
+            end += 1
+        if end > start and end > last_end:
+            groups.append(list(names[start:end + 1]))
+            last_end = end
+    return groups
+
+
+def wilcoxon_holm(scores, *, alpha: float = 0.05) -> CriticalDifference:
+    """Pairwise Wilcoxon signed-rank tests over tasks, Holm-corrected, with the Friedman test beside them.
+
+    Two systems differ when Holm's step-down rejects their pair at ``alpha``;
+    cliques in the diagram join systems no test separates.
+    """
+    scores = _check_scores(scores)
+    values = scores.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise AnalysisInputError.about("scores", "a complete systems x tasks table", "missing cells",
+                                       "The paired tests need every system on every task; drop or fill them.")
+    check_level(1 - alpha, "alpha")
+    ranks = stats.rankdata(-values, axis=0)
+    mean_ranks = pd.Series(ranks.mean(axis=1), index=scores.index).sort_values(kind="stable")
+    order = [scores.index.get_loc(name) for name in mean_ranks.index]
+    k = len(order)
+    pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
+    raw = np.array([stats.wilcoxon(values[order[a]], values[order[b]]).pvalue
+                    if np.any(values[order[a]] != values[order[b]]) else 1.0 for a, b in pairs])
+    # Holm: the i-th smallest p-value is compared with alpha / (m - i); adjusted p-values are monotone
+    m = len(raw)
+    sorted_idx = np.argsort(raw, kind="stable")
+    adjusted = np.empty(m)
+    adjusted[sorted_idx] = np.minimum(1.0, np.maximum.accumulate(raw[sorted_idx] * (m - np.arange(m))))
+    table = np.ones((k, k))
+    for (a, b), p in zip(pairs, adjusted):
+        table[a, b] = table[b, a] = p
+    names = np.asarray(mean_ranks.index)
+    p_values = pd.DataFrame(table, index=names, columns=names)
+    friedman = stats.friedmanchisquare(*values)
+    return CriticalDifference(mean_ranks, float(friedman.statistic), float(friedman.pvalue), None, float(alpha),
+                              _maximal_groups(names, table > alpha), p_values)

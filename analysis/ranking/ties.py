@@ -130,11 +130,13 @@ def bradley_terry_ties(wins, ties, *, model: str = "davidson", tol: float = 1e-1
     start = np.zeros(k + 1)
     res = optimize.minimize(objective, start, args=(w, t, games), jac=True, method="BFGS",
                             options={"gtol": tol * max(1.0, games.sum()), "maxiter": 10_000})
-    if not res.success:
+    # BFGS may stop on "precision loss" at the optimum itself: judge by the gradient
+    converged = bool(res.success or np.abs(res.jac).max() < 1e-7 * max(1.0, games.sum()))
+    if not converged:
         warnings.warn(f"the {model} fit did not converge: {res.message}", ConvergenceWarning, stacklevel=2)
     s = res.x[:-1] - res.x[:-1].mean()
     tie_parameter = float(np.exp(res.x[-1]) if model == "davidson" else 1 + np.exp(res.x[-1]))
-    return TieModelResult(s, tie_parameter, model, float(-res.fun), bool(res.success))
+    return TieModelResult(s, tie_parameter, model, float(-res.fun), converged)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)

@@ -50,3 +50,25 @@ def test_missing_cells_refused(board):
     holes.iloc[0, 0] = np.nan
     with pytest.raises(AnalysisInputError, match="complete systems x tasks"):
         friedman_nemenyi(holes)
+
+
+def test_wilcoxon_holm_by_hand():
+    from analysis.ranking import wilcoxon_holm
+
+    rng = np.random.default_rng(3)
+    values = np.array([0.0, 0.05, 0.6])[:, None] + rng.normal(0, 0.2, (3, 25))
+    scores = pd.DataFrame(values, index=["a", "b", "c"])
+    result = wilcoxon_holm(scores, alpha=0.05)
+    assert list(result.mean_ranks.index) == ["c", "b", "a"]
+    raw = {pair: stats.wilcoxon(values[i], values[j]).pvalue
+           for pair, (i, j) in {("c", "b"): (2, 1), ("c", "a"): (2, 0), ("b", "a"): (1, 0)}.items()}
+    ordered = sorted(raw.items(), key=lambda kv: kv[1])
+    running = 0.0
+    for position, (pair, p) in enumerate(ordered):
+        running = max(running, min(1.0, p * (3 - position)))
+        assert result.p_values.loc[pair] == pytest.approx(running)
+    assert result.cliques == [["b", "a"]]  # c beats both; a and b are not separated
+    assert result.critical_difference is None and "Holm" in result.title
+    fig, ax = plt.subplots()
+    result.plot(ax=ax)
+    plt.close(fig)
