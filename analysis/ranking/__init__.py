@@ -5,7 +5,7 @@ from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .arena import ArenaRanking, arena_ranking, wildbench_rewards
 from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
-from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_overlap
+from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_kendall, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
 from .stability import (
@@ -54,6 +54,7 @@ __all__ = [
     "spearman_rho",
     "system_subsampling",
     "task_subsampling",
+    "top_k_kendall",
     "top_k_overlap",
     "wilcoxon_holm",
     "wildbench_rewards",

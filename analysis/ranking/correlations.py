@@ -18,7 +18,7 @@ from scipy import stats
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
 
-__all__ = ["kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_overlap"]
+__all__ = ["kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall", "top_k_overlap"]
 
 
 def _pairs_tied(values: np.ndarray) -> float:
@@ -69,6 +69,33 @@ def top_k_overlap(x, y, k: int) -> float:
     top_x = np.argsort(-x, kind="stable")[:k]
     top_y = np.argsort(-y, kind="stable")[:k]
     return len(np.intersect1d(top_x, top_y)) / k
+
+
+def top_k_kendall(ranking_a, ranking_b, *, p: float = 0.5) -> float:
+    """Kendall distance between two top-k lists, K^(p) of Fagin, Kumar & Sivakumar (2003), normalised to [0, 1].
+
+    ``ranking_a``, ``ranking_b``: the top ``k`` item identifiers, best first.
+    Over pairs of items from either list: 1 when the lists order them
+    differently (an item missing from a list ranks below all its items), ``p``
+    when both items are missing from one list (the order there is unknown).
+    Divided by ``k^2 + p k (k - 1)``, the distance of disjoint lists. 0 for
+    identical lists.
+    """
+    a, b = list(ranking_a), list(ranking_b)
+    k = len(a)
+    if len(b) != k or k == 0 or len(set(a)) != k or len(set(b)) != k:
+        raise AnalysisInputError.about("ranking_b", f"{k} distinct items, like ranking_a", f"{len(b)} items",
+                                       "Pass the top-k of both rankings with the same k and no repeats.")
+    if not 0 <= p <= 1:
+        raise AnalysisInputError.about("p", "a penalty in [0, 1]", repr(p), "Pass e.g. p=0.5.")
+    items = list(dict.fromkeys(a + b))
+    pos_a = np.array([a.index(i) if i in a else k for i in items])  # k: below the list
+    pos_b = np.array([b.index(i) if i in b else k for i in items])
+    i, j = np.triu_indices(len(items), 1)
+    both_missing = ((pos_a[i] == k) & (pos_a[j] == k)) | ((pos_b[i] == k) & (pos_b[j] == k))
+    opposite = np.sign(pos_a[i] - pos_a[j]) * np.sign(pos_b[i] - pos_b[j]) < 0
+    distance = np.sum(np.where(both_missing, p, opposite.astype(float)))
+    return float(distance / (k * k + p * k * (k - 1)))
 
 
 def rank_biased_overlap(ranking_a, ranking_b, *, p: float = 0.9) -> float:

@@ -65,3 +65,16 @@ def test_kendall_w():
     assert kendall_w(tied) == pytest.approx(12 * s / (4 * 24 - 2 * 6))
     with pytest.raises(AnalysisInputError, match="at least 2 systems and 2 tasks"):
         kendall_w(np.ones((3, 1)))
+
+
+def test_top_k_kendall_cases():
+    from analysis.ranking import kendall_tau, top_k_kendall
+
+    assert top_k_kendall([1, 2, 3], [1, 2, 3]) == 0.0
+    assert top_k_kendall([1, 2, 3], [4, 5, 6]) == 1.0
+    # pairs (2, 3): 3 ahead only in b; (2, 4): each in one list; the other four agree
+    assert top_k_kendall([1, 2, 3], [1, 3, 4], p=0.5) == pytest.approx(2 / 12)
+    # same items: the plain Kendall distance, (1 - tau) / 2 of all pairs, over k^2 + p k (k - 1)
+    a, b = [3, 1, 4, 2], [1, 3, 2, 4]
+    discordant = (1 - kendall_tau(np.argsort(a), np.argsort(b))) / 2 * 6
+    assert top_k_kendall(a, b, p=0.0) == pytest.approx(discordant / 16)
