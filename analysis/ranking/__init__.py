@@ -5,6 +5,7 @@ from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
 from .arena import ArenaRanking, arena_ranking, wildbench_rewards
 from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
+from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_kendall, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
@@ -21,6 +22,7 @@ from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, t
 __all__ = [
     "ArenaRanking",
     "BradleyTerryResult",
+    "Committee",
     "CriticalDifference",
     "KemenyResult",
     "PlackettLuceResult",
@@ -51,6 +53,8 @@ __all__ = [
     "pairwise_preferences",
     "plackett_luce",
     "rank_biased_overlap",
+    "select_committee",
+    "simulate_biased_rankings",
     "spearman_rho",
     "system_subsampling",
     "task_subsampling",
