@@ -1,0 +1,153 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Checkpoints, critical differences and fair shortlists
+#
+# Three questions a leaderboard maintainer meets after "who is first":
+#
+# 1. **Is the benchmark stable during training?** BOSE ('Toward Stable and
+#    Consistent Evaluation Results', 2025) asks that a task's score rise
+#    steadily over checkpoints (Kendall's tau between step and score) and that
+#    it order models early in training the way it orders them at the end. We
+#    train small networks live, recording every epoch as a checkpoint.
+# 2. **Which differences are real?** Critical-difference diagrams, with the
+#    Nemenyi test (Demsar 2006) and with pairwise Wilcoxon tests corrected by
+#    Holm (Benavoli et al. 2016).
+# 3. **Which k systems to shortlist** from many rankings, and what happens when
+#    the rankings are biased against one group of candidates.
+
+# %% tags=["parameters"]
+n_epochs = 30
+n_splits = 5
+seed = 0
+figure_dir = "../build/figures/22_ranking_checkpoints"
+
+# %%
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from analysis import datasets, style
+from analysis.ranking import (
+    checkpoint_consistency,
+    classifier_benchmark,
+    friedman_nemenyi,
+    model_consistency,
+    select_committee,
+    simulate_biased_rankings,
+    wilcoxon_holm,
+)
+
+figure_dir = Path(figure_dir)
+
+# %% [markdown]
+# ## Stability over checkpoints
+#
+# Multi-layer perceptrons of three widths, trained epoch by epoch (stochastic
+# gradient descent, a small learning rate so that training takes a while) on
+# four bundled data sets; each data set's held-out accuracy is a task.
+
+# %%
+widths = {"MLP-4": (4,), "MLP-16": (16,), "MLP-64": (64,)}
+curves = []
+for name in ("iris", "wine", "breast_cancer", "digits"):
+    frame = datasets.load_sklearn(name)
+    X = StandardScaler().fit_transform(frame.drop(columns=["target", "target_name"]).to_numpy())
+    y = frame["target"].to_numpy()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y)
+    for model, hidden in widths.items():
+        net = MLPClassifier(hidden, solver="sgd", learning_rate_init=0.005, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            for epoch in range(1, n_epochs + 1):
+                net.partial_fit(X_train, y_train, classes=np.unique(y))
+                curves.append({"task": name, "model": model, "epoch": epoch, "accuracy": net.score(X_test, y_test)})
+curves = pd.DataFrame(curves)
+with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text", ncols=4, aspect=0.3,
+                        sharey=True) as (fig, axes):
+    for ax, (task, part) in zip(axes, curves.groupby("task", sort=False)):
+        for model, line in part.groupby("model", sort=False):
+            ax.plot(line.epoch, line.accuracy, label=model)
+        ax.set(title=task, xlabel="epoch")
+    axes[0].set(ylabel="held-out accuracy")
+    axes[0].legend(fontsize=6)
+
+# %% [markdown]
+# Kendall's tau between checkpoint order and score, per task and model (1:
+# the score rises at every checkpoint), and per task between the ranking of
+# the three models at an early checkpoint and at the last one.
+
+# %%
+stability = pd.DataFrame({model: checkpoint_consistency(part.pivot(index="epoch", columns="task", values="accuracy"))
+                          for model, part in curves.groupby("model", sort=False)})
+early = curves[curves.epoch == 3].pivot(index="model", columns="task", values="accuracy")
+final = curves[curves.epoch == n_epochs].pivot(index="model", columns="task", values="accuracy")
+stability.assign(**{"early vs final ranking": model_consistency(early, final)}).round(2)
+
+# %% [markdown]
+# ## Which differences are real?
+#
+# The classifier leaderboard of notebook 20 (seven classifiers, four data sets,
+# `n_splits` folds each). Nemenyi's test compares mean ranks with one critical
+# difference; pairwise Wilcoxon tests use the size of each fold's difference,
+# and their verdict on two systems does not depend on which others were run.
+
+# %%
+scores = classifier_benchmark(n_splits=n_splits, rng=seed).pivot(index="model", columns="task", values="accuracy")
+diagrams = {"Nemenyi": friedman_nemenyi(scores), "Wilcoxon-Holm": wilcoxon_holm(scores)}
+with style.paper_figure(figure_dir / "critical_difference", venue="neurips", width="text", nrows=2,
+                        aspect=0.55) as (fig, axes):
+    for ax, (name, diagram) in zip(axes, diagrams.items()):
+        diagram.plot(ax=ax)
+        ax.set_title(name, fontsize=8)
+diagrams["Wilcoxon-Holm"].p_values.round(3)
+
+# %% [markdown]
+# ## A fair shortlist from biased rankings
+#
+# Twenty candidates, half of them in group 1, with true utilities; 200 voters
+# rank them but see group-1 utilities multiplied by `beta`. As `beta` drops,
+# k-Borda's shortlist of six loses group-1 members it should hold; group
+# bounds (three of each) restore the balance, and Chamberlin-Courant shows how
+# a rule that rewards covering every voter reacts.
+
+# %%
+rng = np.random.default_rng(seed)
+utilities = rng.uniform(0, 1, 20)
+groups = np.tile([0, 1], 10)
+truth = set(np.argsort(-utilities)[:6])
+rows = []
+for beta in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
+    rankings = simulate_biased_rankings(utilities, groups, beta=beta, n_voters=200, noise=0.2, rng=rng)
+    for label, committee in {
+        "k-Borda": select_committee(rankings, 6),
+        "k-Borda, 3 per group": select_committee(rankings, 6, groups=groups, lower=[3, 3], upper=[3, 3]),
+        "Chamberlin-Courant": select_committee(rankings, 6, rule="chamberlin_courant", exact_limit=1),
+    }.items():
+        rows.append({"beta": beta, "rule": label, "group 1 members": int(np.sum(groups[committee.members] == 1)),
+                     "true utility kept": utilities[committee.members].sum() / utilities[list(truth)].sum()})
+shortlists = pd.DataFrame(rows)
+with style.paper_figure(figure_dir / "fair_shortlist", venue="neurips", width="column", aspect=0.6) as (fig, ax):
+    for rule, part in shortlists.groupby("rule", sort=False):
+        ax.plot(part.beta, part["group 1 members"], marker="o", ms=3, label=rule)
+    ax.axhline(sum(groups[list(truth)] == 1), color="0.6", lw=0.6, ls="--")
+    ax.invert_xaxis()
+    ax.set(xlabel="beta (bias against group 1)", ylabel="group-1 members of 6")
+    ax.legend(fontsize=6)
+shortlists.pivot(index="beta", columns="rule", values="true utility kept").round(3)
