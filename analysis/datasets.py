@@ -28,6 +28,7 @@ __all__ = [
     "list_datasets",
     "load_chinchilla",
     "load_chinchilla_published",
+    "load_leaderboard",
     "load_rashomon_data",
     "load_sklearn",
     "load_statsmodels",
@@ -102,6 +103,21 @@ def load_chinchilla_published() -> pd.DataFrame:
     ``source``, ``A``, ``B``, ``E``, ``alpha``, ``beta``, ``objective``, ``note``.
     """
     return pd.read_csv(_repo_file("chinchilla_published_fits.csv"), index_col="estimate")
+
+
+def load_leaderboard(name: str = "helm_lite") -> pd.DataFrame:
+    """A real leaderboard as a systems x tasks score matrix (higher is better, NaN where not reported).
+
+    Parameters
+    ----------
+    name : {'helm_lite'}
+        HELM Lite (91 language models, 10 scenarios, each with its own metric:
+        F1, exact match, BLEU-4), as shipped by the ``benchbench`` package of
+        Zhang & Hardt (2024). HELM's own aggregate ("Mean win rate") is left out.
+    """
+    check_choice(name, "name", ("helm_lite",))
+    raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
+    return raw.set_index("Model").drop(columns="Mean win rate").astype(float)
 
 
 def load_sklearn(name: str) -> pd.DataFrame:
@@ -201,6 +217,7 @@ def list_datasets() -> pd.DataFrame:
     rows = [
         ("chinchilla", "load_chinchilla", "data/ (Hoffmann et al. 2022, Epoch AI extraction)", True),
         ("chinchilla_published", "load_chinchilla_published", "data/ (published fits, cited)", True),
+        ("helm_lite", "load_leaderboard", "data/ (HELM Lite via benchbench, MIT)", True),
     ]
     rows += [(name, "load_sklearn", "scikit-learn", True) for name in _SKLEARN]
     rows += [(name, "load_statsmodels", "statsmodels", True) for name in _STATSMODELS]

@@ -95,3 +95,15 @@ def test_published_chinchilla_fits():
     assert fits.loc["epoch_huber_mle", "A"] == 482.01 and fits.loc["hoffmann_rounded", "beta"] == 0.28
     assert fits.loc["epoch_grid_huber", "objective"] == 1.01827e-3
     assert (fits.loc["epoch_huber_mle_ci_low", ["A", "B", "E"]] < fits.loc["epoch_huber_mle", ["A", "B", "E"]]).all()
+
+
+def test_helm_lite_leaderboard_is_the_shipped_file():
+    import hashlib
+
+    from analysis.datasets import DATA_DIR, load_leaderboard
+
+    digest = hashlib.sha256((DATA_DIR / "leaderboards" / "helm_lite.tsv").read_bytes()).hexdigest()
+    assert digest == "cd0517235f65dade3639dbb690444afe70e126b1e21d7d3dbb49f10b08da6ac1"
+    helm = load_leaderboard("helm_lite")
+    assert helm.shape == (91, 10) and helm.isna().sum().sum() == 1 and helm.index.is_unique
+    assert helm.loc["GPT-4o (2024-05-13)", "MMLU - EM"] == 0.748

@@ -1,0 +1,31 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.ranking import aggregate, kendall_tau
+from analysis.ranking.widgets import LeaderboardExplorer, leaderboard_change
+
+
+@pytest.fixture
+def scores():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.normal(size=(6, 5)), index=list("abcdef"), columns=[f"t{i}" for i in range(5)])
+
+
+def test_change_equals_a_manual_refit(scores):
+    table, tau = leaderboard_change(scores, drop_tasks=["t0", "t3"], drop_systems=["b"], method="borda", top=3)
+    after = aggregate(scores.drop(index=["b"], columns=["t0", "t3"]), "borda")
+    full = aggregate(scores, "borda")
+    assert list(table.index) == list(after.index[:3])
+    assert list(table["rank on all data"]) == list(full.loc[table.index, "rank"])
+    kept = after.index
+    assert tau == pytest.approx(kendall_tau(full.loc[kept, "score"].to_numpy(), after.loc[kept, "score"].to_numpy()))
+
+
+def test_explorer_follows_its_controls(scores):
+    explorer = LeaderboardExplorer(scores, method="mean", top=4)
+    explorer.tasks.value = ("t1",)
+    explorer.method.value = "copeland"
+    table, tau = leaderboard_change(scores, drop_tasks=["t1"], method="copeland", top=4)
+    assert explorer.table.value == table.to_html()
+    assert f"{tau:.3f}" in explorer.readout.value and "4 tasks" in explorer.readout.value
