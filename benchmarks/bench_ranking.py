@@ -33,3 +33,65 @@ CASES = [
          "scipy.stats.kendalltau", repeat=2),
     Case("Bradley-Terry MLE, 50 items, 2e5 comparisons", ours_bt, choix_bt, "choix.ilsr_pairwise", repeat=2),
 ]
+
+
+# Bradley-Terry at arena scale: 200 systems, 1e6 battles (ties as half-wins), fitted from the battles.
+import arenakit  # noqa: E402
+import evalica  # noqa: E402
+from arenakit.schema import Arena, Battle  # noqa: E402
+
+from analysis.ranking import arena_ranking  # noqa: E402
+
+big_strength = rng.normal(0, 1, 200)
+a_big, b_big = rng.integers(0, 200, 1_000_000), rng.integers(0, 200, 1_000_000)
+a_big, b_big = a_big[a_big != b_big], b_big[a_big != b_big]
+first_wins = rng.uniform(size=a_big.size) < 1 / (1 + np.exp(big_strength[b_big] - big_strength[a_big]))
+w_big, l_big = np.where(first_wins, a_big, b_big), np.where(first_wins, b_big, a_big)
+
+
+def ours_bt_big():
+    return bradley_terry(win_matrix(w_big, l_big, 200), tol=1e-12).scores
+
+
+def arenakit_bt_big():
+    from arenakit.schema import _counts
+
+    counts = _counts(w_big, l_big, np.zeros(len(w_big), np.int8), 200)  # code 0: the first listed won
+    scores = arenakit.fit_bt(counts, prior=0).scores
+    return scores - scores.mean()
+
+
+def evalica_bt_big():
+    result = evalica.bradley_terry(w_big, l_big, [evalica.Winner.X] * len(w_big), index=None,
+                                   tolerance=1e-12, limit=1000)
+    scores = np.log(result.scores.sort_index().to_numpy())
+    return scores - scores.mean()
+
+
+# 100 bootstrap refits at 200 systems (1e5 battles): multinomial resampling of the battles
+boot_w, boot_l = w_big[:100_000], l_big[:100_000]
+boot_arena = Arena([Battle(model_a=str(a), model_b=str(b), winner="a") for a, b in zip(boot_w, boot_l)],
+                   models=[str(i) for i in range(200)])
+
+
+def ours_bootstrap():
+    return arena_ranking(boot_w, boot_l, 200, n_boot=100, rng=0, progress=False).table.sort_index()["score"].to_numpy()
+
+
+def arenakit_bootstrap():
+    fit = arenakit.bootstrap(boot_arena, fit=lambda counts: arenakit.fit_bt(counts, prior=0), n_resamples=100,
+                             seed=0)
+    point = fit.point
+    return point - point.mean()
+
+
+CASES += [
+    Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big, arenakit_bt_big, "arenakit.fit_bt", repeat=1),
+    Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big, evalica_bt_big, "evalica.bradley_terry",
+         repeat=1),
+    Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big,
+         lambda: (lambda s: s - s.mean())(choix.ilsr_pairwise(200, np.column_stack([w_big, l_big]), tol=1e-12)),
+         "choix.ilsr_pairwise", repeat=1),
+    Case("100 bootstrap refits, 200 systems, 1e5 battles (point scores compared)", ours_bootstrap,
+         arenakit_bootstrap, "arenakit.bootstrap", repeat=1),
+]

@@ -47,10 +47,12 @@ def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
                                        "Check n_items.")
     tie = np.zeros(len(a), dtype=bool) if ties is None else np.asarray(ties, dtype=bool)
     check_consistent_length(winner=a, ties=tie)
-    w = np.zeros((n_items, n_items))
-    np.add.at(w, (a, b), np.where(tie, 0.5, 1.0))
-    np.add.at(w, (b[tie], a[tie]), 0.5)
-    return w
+    cells, pair = n_items * n_items, a * n_items + b
+    if not tie.any():
+        return np.bincount(pair, minlength=cells).reshape(n_items, n_items).astype(float)
+    w = np.bincount(pair, weights=np.where(tie, 0.5, 1.0), minlength=cells)
+    w += np.bincount(b[tie] * n_items + a[tie], minlength=cells) * 0.5
+    return w.reshape(n_items, n_items)
 
 
 def battles_from_scores(scores) -> pd.DataFrame:
@@ -144,7 +146,7 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
         grad = fit.sum(axis=1) - (games * p).sum(axis=1)
         weight = games * p * (1 - p)
         hess = np.diag(weight.sum(axis=1)) - weight  # negative Hessian: a weighted graph Laplacian
-        step = np.linalg.lstsq(hess + 1.0 / k, grad, rcond=None)[0]  # + 1/k fixes the free shift
+        step = np.linalg.solve(hess + 1.0 / k, grad)  # + 1/k: positive definite, fixes the free shift
         scores += step
         scores -= scores.mean()
         converged = np.abs(step).max() < tol

@@ -57,3 +57,18 @@ def test_style_control_equals_logistic_regression():
     np.testing.assert_allclose(ours.scores, scores - scores.mean(), atol=1e-6)
     assert ours.coef["length"] == pytest.approx(ref.coef_[0][-1], abs=1e-6)
     assert ours.coef["length"] == pytest.approx(0.8, abs=0.15)
+
+
+def test_rao_kupper_equals_arenakit():
+    arenakit = pytest.importorskip("arenakit")
+    from arenakit.schema import PairCounts
+
+    rng = np.random.default_rng(0)
+    first_won, second_won, tied = (rng.integers(0, high, (5, 5)).astype(float) for high in (30, 30, 8))
+    for matrix in (first_won, second_won, tied):
+        np.fill_diagonal(matrix, 0)
+    counts = PairCounts(first_won, second_won, tied)
+    theirs = arenakit.fit_rao_kupper(counts, prior=0)
+    ours = bradley_terry_ties(counts.wins, counts.ties, model="rao_kupper")
+    np.testing.assert_allclose(ours.scores, theirs.scores - theirs.scores.mean(), atol=1e-7)
+    assert ours.tie_parameter == pytest.approx(theirs.tie_theta, rel=1e-7)
