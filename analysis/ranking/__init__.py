@@ -17,6 +17,7 @@ from .stability import (
                         system_subsampling,
 )
 from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
+from .two_level import two_level_aggregate
 from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "task_subsampling",
     "top_k_kendall",
     "top_k_overlap",
+    "two_level_aggregate",
     "wilcoxon_holm",
     "wildbench_rewards",
     "win_matrix",
