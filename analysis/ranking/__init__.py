@@ -9,6 +9,7 @@ from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_kendall, top_k_overlap
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
+from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
 from .stability import (
                         StabilityCurve,
                         checkpoint_consistency,
@@ -28,6 +29,7 @@ __all__ = [
     "KemenyResult",
     "PlackettLuceResult",
     "RankIntervals",
+    "Sensitivity",
     "StabilityCurve",
     "StyleControlResult",
     "SubsamplingStability",
@@ -39,10 +41,12 @@ __all__ = [
     "bradley_terry",
     "bradley_terry_covariates",
     "bradley_terry_ties",
+    "cardinal_sensitivity",
     "checkpoint_consistency",
     "classifier_benchmark",
     "classifier_item_scores",
     "default_classifiers",
+    "diversity",
     "elo_ratings",
     "friedman_nemenyi",
     "kemeny",
@@ -50,6 +54,7 @@ __all__ = [
     "kendall_w",
     "missing_data_stability",
     "model_consistency",
+    "ordinal_sensitivity",
     "orderings_from_scores",
     "pairwise_preferences",
     "plackett_luce",
