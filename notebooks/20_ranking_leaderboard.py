@@ -40,10 +40,13 @@ from analysis.ranking import (
     battles_from_scores,
     bootstrap_ranks,
     bradley_terry,
+    cardinal_sensitivity,
     classifier_benchmark,
+    diversity,
     friedman_nemenyi,
     kemeny,
     kendall_tau,
+    ordinal_sensitivity,
     task_subsampling,
     win_matrix,
 )
@@ -172,6 +175,22 @@ with style.paper_figure(figure_dir / "helm_rank_intervals", venue="icml", width=
     ax.invert_yaxis()
     ax.set(xlabel="Borda rank (95% bootstrap interval over scenarios)")
 top15.round(2)
+
+# %% [markdown]
+# How diverse are the scenarios, and how sensitive is each aggregation to
+# changes that should not matter (Zhang & Hardt 2024)? Cardinal: rescale each
+# scenario by an increasing map (no scenario's ranking changes). Ordinal: add
+# three weak models that stay below the top 20 (the top 20 should keep their
+# order). Sensitivity is 1 - the smallest Kendall tau seen over the draws.
+
+# %%
+complete = helm.dropna()
+print(f"diversity (1 - Kendall's W): {diversity(complete):.3f}")
+pd.DataFrame({method: {"cardinal": cardinal_sensitivity(complete, method=method, n_draws=n_draws // 4,
+                                                        rng=seed).sensitivity,
+                       "ordinal": ordinal_sensitivity(complete, method=method, top=20, n_draws=n_draws // 4,
+                                                      rng=seed).sensitivity}
+              for method in ("mean", "borda", "copeland")}).round(3)
 
 # %% [markdown]
 # ## Drop tasks or systems and watch the ranks move
