@@ -144,6 +144,25 @@ with style.paper_figure(figure_dir / "model_class_reliance", venue="neurips", wi
     ax.legend(fontsize=6)
 
 # %% [markdown]
+# ## Interactions among the features the trees rely on most
+#
+# Feature interaction scores (Li et al. 2024) of every tree, for pairs of the
+# four features with the highest MCR+: `FIS_jk = phi_jk - phi_j - phi_k`, the
+# extra error from switching both features together beyond switching each
+# alone, exact over all pairs of people.
+
+# %%
+leading = [X.columns.get_loc(f) for f in mcr.sort_values("MCR+", ascending=False).index[:4]]
+pairs = [(a, b) for i, a in enumerate(leading) for b in leading[i + 1:]]
+fis = rset.interaction_scores(pairs)
+with style.paper_figure(figure_dir / "fis_trees", venue="neurips", width="column", aspect=0.7) as (fig, ax):
+    ax.boxplot([fis[c] for c in fis.columns], orientation="horizontal", whis=(5, 95), showfliers=False)
+    ax.set_yticks(range(1, len(fis.columns) + 1), fis.columns, fontsize=5)
+    ax.axvline(0, color="0.6", lw=0.6)
+    ax.set(xlabel="feature interaction score over the set (5-95%)")
+fis.describe().T[["min", "50%", "max"]].round(4)
+
+# %% [markdown]
 # ## Another model class: integer scoring systems
 #
 # Sparse point systems (at most three features, points in -3..3, an integer

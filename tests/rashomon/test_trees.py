@@ -250,3 +250,30 @@ def test_pattern_rashomon_ratio_counts_distinct_predictions():
     rset.max_trees = rset.n_trees_  # the class is larger than the set
     with pytest.raises(AnalysisInputError, match="class's"):
         rset.pattern_rashomon_ratio()
+
+
+def test_interaction_scores_equal_all_pairs_switching():
+    rng = np.random.default_rng(7)
+    X = rng.integers(0, 2, (40, 3))
+    y = ((X[:, 0] & X[:, 1]) ^ (rng.random(40) < 0.1)).astype(int)
+    rset = SparseTreeRashomonSet(2, 0.01, 0.5).fit(X, y)
+    fis = rset.interaction_scores([(0, 1), (1, 2)])
+    preds = rset.predict(X)
+    n = len(y)
+
+    def e_switch(t, columns):
+        losses = []
+        for k in range(n):
+            moved = X.copy()
+            moved[:, columns] = X[k, columns]
+            losses.append(np.delete(rset.predict(moved)[t] != y, k))
+        return np.concatenate(losses).mean()
+
+    for t in range(min(3, rset.n_trees_)):
+        e_orig = (preds[t] != y).mean()
+        phi = {j: e_switch(t, [j]) - e_orig for j in range(3)}
+        assert fis["x0 x x1"].iloc[t] == pytest.approx(e_switch(t, [0, 1]) - e_orig - phi[0] - phi[1], abs=1e-12)
+        assert fis["x1 x x2"].iloc[t] == pytest.approx(e_switch(t, [1, 2]) - e_orig - phi[1] - phi[2], abs=1e-12)
+    # main effects agree with model reliance (difference)
+    np.testing.assert_allclose(rset._switch_errors([0]) - rset._switch_errors([]),
+                               rset.model_reliance(kind="difference")["x0"], atol=1e-12)
