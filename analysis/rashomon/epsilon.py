@@ -8,7 +8,9 @@ optimum, or a reference model's objective):
 - ``"absolute"``: ``L <= L0 + epsilon``.
 
 The objective may be the loss alone or the regularised objective (loss plus
-penalty); every set states which in its ``convention``.
+penalty); every set states which in its ``convention``. The two do not convert
+into each other by a single number (the penalty differs between members): a
+set on the loss alone is the set with the penalty set to 0.
 """
 
 from __future__ import annotations

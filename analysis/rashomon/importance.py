@@ -43,6 +43,8 @@ class ImportanceDistribution(Result):
     set_sizes : array, shape (n_boot,)
         Trees in each bootstrap data set's Rashomon set.
     convention : str
+    kind : str
+        Model reliance as ``"difference"`` or ``"ratio"``.
     """
 
     values: dict
@@ -50,6 +52,7 @@ class ImportanceDistribution(Result):
     n_boot: int
     set_sizes: np.ndarray
     convention: str
+    kind: str
 
     @property
     def title(self) -> str:
@@ -85,8 +88,9 @@ class ImportanceDistribution(Result):
         stats = [dict(label=row.variable, whislo=row.q05, q1=row.q25, med=row.median, q3=row.q75, whishi=row.q95,
                       fliers=[]) for row in table.itertuples()]
         ax.bxp(stats, orientation="horizontal", showfliers=False)
-        ax.axvline(0, color="0.6", lw=0.6)
-        ax.set(xlabel="model reliance (e_switch - e_orig)")
+        ax.axvline(0 if self.kind == "difference" else 1, color="0.6", lw=0.6)
+        ax.set(xlabel="model reliance (e_switch - e_orig)" if self.kind == "difference"
+               else "model reliance (e_switch / e_orig)")
         return ax
 
 
@@ -121,4 +125,4 @@ def rashomon_importance_distribution(X, y, *, n_boot: int = 100, max_depth: int 
         distinct, inverse = np.unique(v, return_inverse=True)
         values[name], weights[name] = distinct, np.bincount(inverse.ravel(), weights=w)
     convention = full.convention.rsplit(" = ", 1)[0] + ", on each bootstrap data set"
-    return ImportanceDistribution(values, weights, n_boot, np.array([r[0] for r in results]), convention)
+    return ImportanceDistribution(values, weights, n_boot, np.array([r[0] for r in results]), convention, kind)

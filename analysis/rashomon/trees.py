@@ -158,6 +158,8 @@ class SparseTreeRashomonSet:
     n_trees_ : int
     optimum_, threshold_ : float
         Best objective, and the largest objective in the set.
+    objective_counts_ : Series
+        Trees per objective value (also when only counted).
     objectives_, losses_, n_leaves_ : arrays, shape (n_trees,)
         Per tree, best first (only when enumerated).
     feature_names_ : list of str
@@ -200,7 +202,7 @@ class SparseTreeRashomonSet:
     # --- fitting -----------------------------------------------------------------
 
     def _problem(self, X, y) -> search.Problem:
-        self.max_depth = check_integer(self.max_depth, "max_depth", minimum=0)
+        check_integer(self.max_depth, "max_depth", minimum=0)
         check_choice(self.epsilon_type, "epsilon_type", EPSILON_TYPES)
         check_choice(self.leaf_labels, "leaf_labels", ("majority", "any"))
         lam = as_fraction(self.regularization, "regularization")
@@ -224,10 +226,11 @@ class SparseTreeRashomonSet:
     def _key_to_objective(self, key) -> float:
         return float(key) / (self._problem_.error_weight * self._n)
 
-    def _optimum_key(self, depth: int) -> int:
+    def _optimum_key(self) -> int:
+        """The best objective key, searched below the root leaf's (a tree no worse than a leaf exists)."""
         problem = self._problem_
         root_leaf = int(problem.leaf_options(problem.counts.sum(axis=0, keepdims=True))[0].min())
-        return int(search.optimum(problem, search.expand(problem, depth, root_leaf))[0][0])
+        return int(search.optimum(problem, search.expand(problem, self.max_depth, root_leaf))[0][0])
 
     def _baseline_key(self, optimum_key: int):
         """The objective key the bound is taken from (exact)."""
@@ -246,7 +249,7 @@ class SparseTreeRashomonSet:
         """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
         problem = self._problem(X, y)
         self._problem_, self._n = problem, len(y)
-        optimum_key = self._optimum_key(self.max_depth)
+        optimum_key = self._optimum_key()
         scale = problem.error_weight * self._n
         self._baseline = self._baseline_key(optimum_key)
         threshold_key = self._threshold_key(self._eps)
