@@ -74,6 +74,12 @@ def battles_from_scores(scores) -> pd.DataFrame:
     })
 
 
+def score_table(scores: np.ndarray) -> pd.DataFrame:
+    """Items by decreasing score: ``item`` (index), ``score``, ``rank`` (1 = best)."""
+    order = np.argsort(-scores, kind="stable")
+    return pd.DataFrame({"item": order, "score": scores[order], "rank": np.arange(1, len(order) + 1)})
+
+
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class BradleyTerryResult(Result):
     """Bradley-Terry scores (log-strengths, centred to mean 0) and the fit's diagnostics.
@@ -100,8 +106,7 @@ class BradleyTerryResult(Result):
         return "Bradley-Terry scores" + (f" (prior: {self.prior:g} virtual ties per pair)" if self.prior else "")
 
     def to_frame(self) -> pd.DataFrame:
-        order = np.argsort(-self.scores, kind="stable")
-        return pd.DataFrame({"item": order, "score": self.scores[order], "rank": np.arange(1, len(order) + 1)})
+        return score_table(self.scores)
 
     def probability(self, i, j) -> np.ndarray:
         """``P(i beats j)`` under the fitted scores."""

@@ -23,6 +23,7 @@ from scipy.sparse import coo_matrix, csgraph
 from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
+from .bradley_terry import score_table
 
 __all__ = ["PlackettLuceResult", "orderings_from_scores", "plackett_luce", "strongly_connected_items"]
 
@@ -49,8 +50,7 @@ class PlackettLuceResult(Result):
         return "Plackett-Luce scores"
 
     def to_frame(self) -> pd.DataFrame:
-        order = np.argsort(-self.scores, kind="stable")
-        return pd.DataFrame({"item": order, "score": self.scores[order], "rank": np.arange(1, len(order) + 1)})
+        return score_table(self.scores)
 
 
 def orderings_from_scores(scores, *, rng=None) -> list[np.ndarray]:

@@ -28,6 +28,7 @@ from scipy import optimize, special
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError, ConvergenceWarning
+from .bradley_terry import score_table
 
 __all__ = ["StyleControlResult", "TieModelResult", "bradley_terry_covariates", "bradley_terry_ties"]
 
@@ -58,8 +59,7 @@ class TieModelResult(Result):
         return f"Bradley-Terry with ties ({self.model}, {name} = {self.tie_parameter:.4g})"
 
     def to_frame(self) -> pd.DataFrame:
-        order = np.argsort(-self.scores, kind="stable")
-        return pd.DataFrame({"item": order, "score": self.scores[order], "rank": np.arange(1, len(order) + 1)})
+        return score_table(self.scores)
 
     def probabilities(self, i, j) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``P(i beats j)``, ``P(tie)``, ``P(j beats i)`` under the fit."""
@@ -160,8 +160,7 @@ class StyleControlResult(Result):
         return "Bradley-Terry with style control"
 
     def to_frame(self) -> pd.DataFrame:
-        order = np.argsort(-self.scores, kind="stable")
-        return pd.DataFrame({"item": order, "score": self.scores[order], "rank": np.arange(1, len(order) + 1)})
+        return score_table(self.scores)
 
 
 def bradley_terry_covariates(first, second, outcome, n_items: int, covariates, *, names=None,
