@@ -15,10 +15,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from .._resample import bootstrap
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
 
-__all__ = ["kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall", "top_k_overlap"]
+__all__ = ["correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall", "top_k_overlap"]
 
 
 def _pairs_tied(values: np.ndarray) -> float:
@@ -147,3 +148,20 @@ def kendall_w(scores) -> float:
         ties += float(np.sum(counts**3 - counts))
     denominator = m**2 * (n**3 - n) - m * ties
     return 12 * s / denominator if denominator > 0 else np.nan
+
+
+def correlation_ci(x, y, statistic=None, *, n_boot: int = 2000, ci: float = 0.95, method: str = "percentile",
+                   rng=None):
+    """Bootstrap interval of a rank correlation of paired scores, resampling the items (pairs).
+
+    ``statistic(x, y)`` on 1-D arrays (default :func:`kendall_tau`); returns the
+    :class:`~analysis._resample.BootstrapResult` (estimate, interval, replicates).
+    """
+    statistic = kendall_tau if statistic is None else statistic
+    x, y = check_array(x, "x", ndim=1), check_array(y, "y", ndim=1)
+    check_consistent_length(x=x, y=y)
+
+    def per_resample(xs, ys):
+        return np.array([statistic(a, b) for a, b in zip(xs, ys)])
+
+    return bootstrap(per_resample, x, y, n_boot=n_boot, ci=ci, method=method, rng=rng, batch_size=200)

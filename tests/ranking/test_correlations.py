@@ -78,3 +78,18 @@ def test_top_k_kendall_cases():
     a, b = [3, 1, 4, 2], [1, 3, 2, 4]
     discordant = (1 - kendall_tau(np.argsort(a), np.argsort(b))) / 2 * 6
     assert top_k_kendall(a, b, p=0.0) == pytest.approx(discordant / 16)
+
+
+def test_correlation_ci_resamples_pairs():
+    from analysis.ranking import correlation_ci, kendall_tau, spearman_rho
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    y = x + rng.normal(0, 1, 60)
+    result = correlation_ci(x, y, n_boot=300, rng=3)
+    assert result.estimate == pytest.approx(kendall_tau(x, y))
+    idx = np.random.default_rng(3).integers(0, 60, (300, 60))
+    np.testing.assert_allclose(result.replicates[:5], [kendall_tau(x[i], y[i]) for i in idx[:5]])
+    assert result.interval.low < result.estimate < result.interval.high
+    rho = correlation_ci(x, y, spearman_rho, n_boot=200, rng=0)
+    assert rho.estimate == pytest.approx(spearman_rho(x, y))
