@@ -6,7 +6,15 @@ from .arena import ArenaRanking, arena_ranking, wildbench_rewards
 from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .committees import Committee, select_committee, simulate_biased_rankings
-from .correlations import correlation_ci, kendall_tau, kendall_w, rank_biased_overlap, spearman_rho, top_k_kendall, top_k_overlap
+from .correlations import (
+                        correlation_ci,
+                        kendall_tau,
+                        kendall_w,
+                        rank_biased_overlap,
+                        spearman_rho,
+                        top_k_kendall,
+                        top_k_overlap,
+)
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
 from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
