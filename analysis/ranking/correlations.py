@@ -19,7 +19,8 @@ from .._resample import bootstrap
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
 
-__all__ = ["correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall", "top_k_overlap"]
+__all__ = ["correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall",
+           "top_k_overlap"]
 
 
 def _pairs_tied(values: np.ndarray) -> float:
