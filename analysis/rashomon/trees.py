@@ -485,8 +485,10 @@ class SparseTreeRashomonSet:
 
         ``e_switch`` averages the 0-1 loss over all ``n (n - 1)`` pairs of
         training rows with feature ``j`` taken from the other row; model
-        reliance is ``e_switch / e_orig`` or ``e_switch - e_orig``. Shape
-        ``(n_trees, n_features)``; the columns are the feature names.
+        reliance is ``e_switch / e_orig`` or ``e_switch - e_orig``; the ratio
+        is infinite for a tree without training errors (nan when switching
+        changes nothing either). Shape ``(n_trees, n_features)``; the columns
+        are the feature names.
         """
         check_choice(kind, "kind", ("ratio", "difference"))
         problem = self._problem_
@@ -503,7 +505,8 @@ class SparseTreeRashomonSet:
             ones = counts[rows[:, j]].sum()
             same = np.where(rows[:, j], ones, n - ones)  # training rows sharing x_j, per unique row
             e_switch = ((same - 1) * loss + (n - same) * floss).sum(axis=1) / (n * (n - 1))
-            reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
+            with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (or nan if 0/0)
+                reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
         return pd.DataFrame(reliance, columns=self.feature_names_)
 
     def _switch_errors(self, columns: list[int]) -> np.ndarray:
