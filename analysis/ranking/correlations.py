@@ -39,6 +39,8 @@ def kendall_tau(x, y, *, variant: str = "b") -> float:
     check_choice(variant, "variant", ("a", "b", "c"))
     x, y = check_array(x, "x", ndim=1), check_array(y, "y", ndim=1)
     n = check_consistent_length(x=x, y=y)
+    if variant == "b":
+        return float(stats.kendalltau(x, y, variant="b").statistic)
     total = n * (n - 1) / 2
     untied = np.sqrt((total - _pairs_tied(x)) * (total - _pairs_tied(y)))
     if untied == 0:
@@ -46,8 +48,6 @@ def kendall_tau(x, y, *, variant: str = "b") -> float:
     difference = stats.kendalltau(x, y, variant="b").statistic * untied  # C - D
     if variant == "a":
         return float(difference / total)
-    if variant == "b":
-        return float(difference / untied)
     m = min(len(np.unique(x)), len(np.unique(y)))
     return float(2 * difference / (n**2 * (m - 1) / m))
 
