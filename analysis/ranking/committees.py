@@ -146,7 +146,7 @@ def select_committee(rankings, k: int, *, rule: str = "k_borda", groups=None, lo
         best = max(_feasible_subsets(m, k, codes, low, high), key=lambda s: _cc_value(borda, s))
         return Committee(np.array(best), _cc_value(borda, best), rule, f"exact (all {math.comb(m, k)} committees)")
     chosen, represented = [], np.full(len(borda), -np.inf)
-    counts = np.bincount(codes[chosen], minlength=len(low)) if chosen else np.zeros(len(low), np.int64)
+    counts = np.zeros(len(low), np.int64)
     for _ in range(k):
         seats_left = k - len(chosen)
         owed = np.maximum(low - counts, 0)
