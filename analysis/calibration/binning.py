@@ -49,10 +49,11 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
                                            "relplot bins equal widths only.")
         return (scores / (1.0 / n_bins)).astype(np.intp)
     if strategy == "uniform":
-        lower = np.arange(n_bins) / n_bins  # the floating-point edges k / B
-        upper = np.append(lower[1:], np.inf)  # the last bin is closed
-        idx = np.minimum((scores * n_bins).astype(np.intp), n_bins - 1)  # truncation is floor for scores >= 0
-        idx -= scores < lower[idx]  # p * B rounded up past an edge
+        # the floating-point edges k / B; a score of 1 (index B) falls back into the last, closed bin
+        lower = np.append(np.arange(n_bins) / n_bins, np.inf)
+        upper = np.append(lower[1:n_bins], [np.inf, np.inf])
+        idx = (scores * n_bins).astype(np.intp)  # truncation is floor for scores >= 0
+        idx -= scores < lower[idx]  # p * B rounded up past an edge (or p = 1)
         idx += scores >= upper[idx]  # p * B rounded down below an edge
         return idx
     ordered = np.sort(scores)

@@ -43,18 +43,26 @@ NORMS = ("l1", "l2", "max")
 _CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
 
 
-def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, convention: str = "analysis"):
-    """Row 0: count per bin; row j: per-bin sum of ``values[j - 1]``."""
+def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, convention: str = "analysis",
+              binary=None):
+    """Row 0: count per bin; row j: per-bin sum of ``values[j - 1]``; a last row sums ``binary`` (0/1 outcomes),
+    counted together with the bin sizes in one pass."""
+    extra = [] if binary is None else [np.asarray(binary)]
     if strategy == "quantile":  # ranks need all scores at once
-        chunks = [(bin_indices(scores, n_bins, strategy, convention), values)]
+        chunks = [(bin_indices(scores, n_bins, strategy, convention), values + extra)]
     else:  # chunks keep the temporaries in cache
         chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins, convention=convention),
-                   [v[i : i + _CHUNK] for v in values]) for i in range(0, len(scores), _CHUNK))
+                   [v[i : i + _CHUNK] for v in values + extra]) for i in range(0, len(scores), _CHUNK))
     slots = n_slots(n_bins, convention)
-    sums = np.zeros((1 + len(values), slots))
+    sums = np.zeros((1 + len(values) + len(extra), slots))
     for idx, parts in chunks:
-        sums[0] += np.bincount(idx, minlength=slots)
-        for j, part in enumerate(parts, start=1):
+        if binary is None:
+            sums[0] += np.bincount(idx, minlength=slots)
+        else:  # bin x outcome cells: sizes and outcome sums from one count
+            cells = np.bincount(2 * idx + parts[-1].astype(np.intp), minlength=2 * slots).reshape(slots, 2)
+            sums[0] += cells.sum(axis=1)
+            sums[-1] += cells[:, 1]
+        for j, part in enumerate(parts[:len(values)], start=1):
             sums[j] += np.bincount(idx, weights=part, minlength=slots)
     return sums
 
@@ -109,8 +117,15 @@ def _ece_from_sums(count, gap_sum, outcome_sum, norm: str, debiased: bool):
 
 
 def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased, convention="analysis") -> float:
-    count, gap_sum, outcome_sum = _bin_sums(scores, [outcomes - scores, outcomes], n_bins, strategy, convention)
-    return float(_ece_from_sums(count, gap_sum, outcome_sum, norm, debiased))
+    if norm == "l1" and strategy == "uniform":  # needs only each bin's summed gap: one weighted count per chunk
+        slots, gap = n_slots(n_bins, convention), 0.0
+        for i in range(0, len(scores), _CHUNK):
+            part = scores[i : i + _CHUNK]
+            idx = bin_indices(part, n_bins, convention=convention)
+            gap = gap + np.bincount(idx, weights=outcomes[i : i + _CHUNK] - part, minlength=slots)
+        return float(np.abs(gap).sum() / len(scores))
+    count, score_sum, outcome_sum = _bin_sums(scores, [scores], n_bins, strategy, convention, binary=outcomes)
+    return float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, norm, debiased))
 
 
 def ece(

@@ -212,3 +212,12 @@ def test_metric_ci_for_any_estimator(binary):
     rows = bootstrap_indices(500, 30, rng=2)[7]
     assert result.replicates[7] == pytest.approx(smooth_ece(y[rows], p[rows], mode="positive"))
     assert metric_ci(balance_score, y, p, n_boot=30, rng=2).standard_error > 0
+
+
+def test_ece_over_many_chunks_matches_loops():
+    rng = np.random.default_rng(11)
+    p = np.concatenate([rng.uniform(size=200_000), np.arange(16) / 15])  # scores on every edge too
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    assert ece(y, p, mode="positive") == pytest.approx(loop_ece(p, y.astype(float), 15), rel=1e-12)
+    assert ece(y, p, mode="positive", norm="l2") == pytest.approx(loop_ece(p, y.astype(float), 15, power=2),
+                                                                  rel=1e-12)
