@@ -221,7 +221,8 @@ class Trees:
     split on ``feature[i]`` with subtrees ``left[i]`` (feature 0) and
     ``right[i]`` (feature 1), which are earlier entries. ``key`` and ``leaves``
     describe the subtree, ``level`` is its depth. ``roots`` are the entries
-    that are whole trees, sorted by key.
+    that are whole trees, in increasing key (the entries themselves stay in
+    the order they were made).
     """
 
     feature: np.ndarray
@@ -236,8 +237,15 @@ class Trees:
 
 def _rank_order(keys: np.ndarray, distinct: np.ndarray) -> np.ndarray:
     """Stable order of ``keys`` by value, via their ranks among the sorted ``distinct`` values (a radix sort)."""
-    ranks = np.searchsorted(distinct, keys)
-    return np.argsort(ranks.astype(np.uint16 if len(distinct) < 1 << 16 else np.int64), kind="stable")
+    dtype = np.uint16 if len(distinct) < 1 << 16 else np.int64  # 16-bit ranks sort by radix
+    span = int(distinct[-1] - distinct[0]) + 1
+    if span <= max(1 << 16, 4 * len(keys)):  # ranks by table lookup
+        table = np.zeros(span, dtype=dtype)
+        table[distinct - distinct[0]] = np.arange(len(distinct))
+        ranks = table[keys - distinct[0]]
+    else:
+        ranks = np.searchsorted(distinct, keys).astype(dtype)
+    return np.argsort(ranks, kind="stable")
 
 
 def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
@@ -248,9 +256,10 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
     """
     total = sum(int(c.sum()) for level in histograms for _, c in level.values())
     index = np.int32 if total < 2**31 else np.int64
-    t = Trees(feature=np.empty(total, np.int16), label=np.empty(total, np.int8), left=np.empty(total, index),
-              right=np.empty(total, index), key=np.empty(total, np.int64), leaves=np.empty(total, np.int16),
-              level=np.empty(total, np.int8), roots=np.zeros(0, index))
+    room = total + 2  # a node's splits are written before its (at most two) trivial pairs are taken out
+    t = Trees(feature=np.empty(room, np.int16), label=np.empty(room, np.int8), left=np.empty(room, index),
+              right=np.empty(room, index), key=np.empty(room, np.int64), leaves=np.empty(room, np.int16),
+              level=np.empty(room, np.int8), roots=np.zeros(0, index))
     start = 0
     ids: list[dict[int, np.ndarray]] = [{} for _ in levels]  # node -> entry ids, sorted by key
     leaf_ids: list[dict[int, dict[int, int]]] = [{} for _ in levels]  # node -> {label: entry id}
@@ -269,32 +278,40 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
                 for feature, left, right in _splits(level, best[k + 1], node, bud):
                     il, ir = ids[k + 1][left], ids[k + 1][right]
                     kl, kr = t.key[il], t.key[ir]
-                    n_right = np.searchsorted(kr, bud - kl, side="right")
+                    n_right = np.searchsorted(kr, bud - kl, side="right")  # right subtrees that fit each left one
+                    offset = np.cumsum(n_right) - n_right
+                    end = at + int(n_right.sum())
                     li = np.repeat(np.arange(len(kl)), n_right)
-                    ri = np.arange(len(li)) - np.repeat(np.cumsum(n_right) - n_right, n_right)
-                    lid, rid = il[li], ir[ri]
-                    if not problem.trivial_extensions:
-                        keep = np.ones(len(lid), bool)
+                    ri = np.arange(end - at) - np.repeat(offset, n_right)
+                    out = slice(at, end)
+                    np.take(il, li, out=t.left[out])
+                    np.take(ir, ri, out=t.right[out])
+                    t.key[out] = kl[li]
+                    t.key[out] += kr[ri]
+                    t.leaves[out] = t.leaves[t.left[out]]
+                    t.leaves[out] += t.leaves[t.right[out]]
+                    t.feature[out], t.label[out] = feature, -1
+                    if not problem.trivial_extensions:  # take out the same-label leaf pairs, the last pair moving in
+                        trivial = []
                         for lab, gid in leaf_ids[k + 1][left].items():
-                            if lab in leaf_ids[k + 1][right]:
-                                keep &= (lid != gid) | (rid != leaf_ids[k + 1][right][lab])
-                        lid, rid = lid[keep], rid[keep]
-                    end = at + len(lid)
-                    t.feature[at:end], t.label[at:end], t.left[at:end], t.right[at:end] = feature, -1, lid, rid
-                    t.key[at:end] = t.key[lid] + t.key[rid]
-                    t.leaves[at:end] = t.leaves[lid] + t.leaves[rid]
+                            partner = leaf_ids[k + 1][right].get(lab)
+                            if partner is not None:
+                                a, c = np.flatnonzero(il == gid)[0], np.flatnonzero(ir == partner)[0]
+                                if c < n_right[a]:
+                                    trivial.append(at + offset[a] + c)
+                        for pair in sorted(trivial, reverse=True):  # highest first: a later move cannot hit it
+                            for column in (t.feature, t.label, t.left, t.right, t.key, t.leaves):
+                                column[pair] = column[end - 1]
+                            end -= 1
                     at = end
             if at != start + size:
                 raise RuntimeError(f"enumerated {at - start} trees where {size} were counted")
-            order = _rank_order(t.key[sl], distinct)
-            for column in (t.feature, t.label, t.left, t.right, t.key, t.leaves):
-                column[sl] = column[sl][order]
             t.level[sl] = k
-            entry = np.arange(start, start + size, dtype=index)
-            ids[k][node] = entry
-            is_leaf = t.feature[sl] == -1
-            leaf_ids[k][node] = dict(zip(t.label[sl][is_leaf].tolist(), entry[is_leaf].tolist(), strict=True))
+            ids[k][node] = (start + _rank_order(t.key[sl], distinct)).astype(index)  # the node's entries by key
+            is_leaf = np.flatnonzero(t.feature[start:start + len(fit)] == -1) + start  # leaves are written first
+            leaf_ids[k][node] = dict(zip(t.label[is_leaf].tolist(), is_leaf.tolist(), strict=True))
             start += size
         if k + 1 < len(levels):
             ids[k + 1], leaf_ids[k + 1] = {}, {}
-    return dataclasses.replace(t, roots=ids[0].get(0, np.zeros(0, index)))
+    trimmed = {f.name: getattr(t, f.name)[:total] for f in dataclasses.fields(Trees) if f.name != "roots"}
+    return Trees(**trimmed, roots=ids[0].get(0, np.zeros(0, index)))
