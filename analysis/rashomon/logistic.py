@@ -13,9 +13,10 @@ change no prediction (linearly dependent columns) leave the loss flat: ranges
 along them are infinite, and reported so. On (weakly) separable classes the
 loss has no minimiser at all, which a linear program detects before fitting.
 
-Uniform samples come from hit-and-run (Smith 1984): a Markov chain whose
-stationary law is uniform on the set, so samples are approximately uniform
-after ``burn_in`` steps and correlated within a chain.
+Uniform samples come exactly from rejection in the box of coefficient
+ranges, or, in higher dimensions, from hit-and-run (Smith 1984): a Markov
+chain whose stationary law is uniform on the set, so its samples are
+approximately uniform after ``burn_in`` steps and correlated within a chain.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._validation import check_array, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError, FitError
 from .epsilon import check_epsilon, rashomon_threshold
 
@@ -245,20 +246,27 @@ class LogisticRashomonSet:
             ends.append(s)
         return ends[1], ends[0]
 
-    def sample(self, n_samples: int, *, rng=None, burn_in: int = 200, thin: int = 5,
-               n_chains: int = 32) -> np.ndarray:
-        """Approximately uniform weights ``[coef, intercept]`` from the set, shape ``(n_samples, d + 1)``.
+    def sample(self, n_samples: int, *, rng=None, method: str = "hit_and_run", burn_in: int = 200, thin: int = 5,
+               n_chains: int = 32, max_draws: int = 10_000_000) -> np.ndarray:
+        """Weights ``[coef, intercept]`` drawn uniformly from the set, shape ``(n_samples, d + 1)``.
 
-        ``n_chains`` hit-and-run chains start at the optimum, run ``burn_in``
-        steps, then keep every ``thin``-th state. Directions are Gaussian in the
+        ``method="rejection"`` is exactly uniform: uniform draws from the box of
+        exact coefficient ranges, kept when inside the set (practical while the
+        set fills a fair share of its box; it gives up after ``max_draws``).
+        ``"hit_and_run"`` (Smith 1984) is approximately uniform in any
+        dimension: ``n_chains`` chains start at the optimum, run ``burn_in``
+        steps, then keep every ``thin``-th state; directions are Gaussian in the
         metric of the Hessian at the optimum, which speeds mixing on elongated sets.
         """
         n_samples = check_integer(n_samples, "n_samples")
+        check_choice(method, "method", ("hit_and_run", "rejection"))
         rng = check_rng(rng)
         if not self.bounded_:
             raise AnalysisInputError.about(
                 "the Rashomon set", "a bounded set to sample uniformly", "an unbounded set (collinear columns)",
                 "Add a penalty (alpha > 0) or drop linearly dependent columns.")
+        if method == "rejection":
+            return self._sample_rejection(n_samples, rng, max_draws)
         chol = np.linalg.cholesky(np.linalg.inv(self._hess))
         W = np.repeat(self._w[None, :], n_chains, axis=0)
         out = []
@@ -270,6 +278,21 @@ class LogisticRashomonSet:
             if step >= burn_in and (step - burn_in) % thin == thin - 1:
                 out.append(W.copy())
         return np.concatenate(out)[:n_samples]
+
+    def _sample_rejection(self, n_samples: int, rng, max_draws: int) -> np.ndarray:
+        d = len(self._w)
+        box = np.array([self._range(np.eye(d)[j]) for j in range(d)])
+        kept, drawn = [], 0
+        while sum(len(k) for k in kept) < n_samples:
+            if drawn >= max_draws:
+                raise AnalysisInputError.about(
+                    "method", "a set that fills enough of its box for rejection sampling",
+                    f"{sum(len(k) for k in kept)} of {drawn} box draws inside",
+                    "Use method='hit_and_run'.")
+            draws = rng.uniform(box[:, 0], box[:, 1], size=(min(100_000, max_draws - drawn), d))
+            drawn += len(draws)
+            kept.append(draws[self.objective(draws) <= self.threshold_])
+        return np.concatenate(kept)[:n_samples]
 
     def mask_boundary(self, i: int, j: int, n_angles: int = 180) -> pd.DataFrame:
         """The halo of features ``i`` and ``j``: masks ``(m_i, m_j)`` scaling their coefficients

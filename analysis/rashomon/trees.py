@@ -527,20 +527,21 @@ class SparseTreeRashomonSet:
             total += wrong @ partners
         return total / (n * (n - 1))
 
-    def interaction_scores(self, pairs=None) -> pd.DataFrame:
-        """Feature interaction scores of every tree: ``FIS_jk = phi_jk - phi_j - phi_k``, exactly.
+    def interaction_scores(self, subsets=None) -> pd.DataFrame:
+        """Feature interaction scores of every tree: ``FIS_I = phi_I - sum_{j in I} phi_j``, exactly.
 
         ``phi_I = e_switch(I) - e_orig`` with the 0-1 loss, ``e_switch`` over
         all pairs of training rows with the features in ``I`` taken jointly from
         the partner (Li et al. 2024, with Fisher et al.'s all-pairs switching).
-        ``pairs`` lists feature-index pairs (default: all); each costs four
-        passes over the set. Shape ``(n_trees, n_pairs)``, columns ``"a x b"``.
+        ``subsets`` lists tuples of feature indices, pairs or triples (default:
+        all pairs); a subset of k features costs up to ``2^k`` passes over the
+        set. Shape ``(n_trees, n_subsets)``, columns ``"a x b"``.
         """
         self._require_list()
         p = len(self.feature_names_)
-        pairs = [tuple(pair) for pair in (pairs if pairs is not None else itertools.combinations(range(p), 2))]
+        subsets = [tuple(s) for s in (subsets if subsets is not None else itertools.combinations(range(p), 2))]
         e_orig = self._switch_errors([])
-        main = {j: self._switch_errors([j]) - e_orig for j in sorted({j for pair in pairs for j in pair})}
+        main = {j: self._switch_errors([j]) - e_orig for j in sorted({j for s in subsets for j in s})}
         names = self.feature_names_
-        return pd.DataFrame({f"{names[a]} x {names[b]}": self._switch_errors([a, b]) - e_orig - main[a] - main[b]
-                             for a, b in pairs})
+        return pd.DataFrame({" x ".join(names[j] for j in s):
+                             self._switch_errors(list(s)) - e_orig - sum(main[j] for j in s) for s in subsets})

@@ -43,6 +43,13 @@ def test_scores_equal_all_pairs_switching(data, include_self):
         np.testing.assert_allclose(cloud.main.iloc[m], phi, atol=1e-12)
         joint = brute_switch(w, X, y, [0, 1], include_self) - e_orig
         assert cloud.fis["x0 x x1"].iloc[m] == pytest.approx(joint - phi[0] - phi[1], abs=1e-12)
+    triples = interaction_cloud(rset, members[:2], X, y, subsets=[(0, 1, 2)], include_self=include_self)
+    for m, w in enumerate(members[:2]):
+        z = X @ w[:-1] + w[-1]
+        e_orig = np.mean(np.logaddexp(0, z) - y * z)
+        phi = [brute_switch(w, X, y, [j], include_self) - e_orig for j in range(3)]
+        joint = brute_switch(w, X, y, [0, 1, 2], include_self) - e_orig
+        assert triples.fis["x0 x x1 x x2"].iloc[m] == pytest.approx(joint - sum(phi), abs=1e-12)
     assert cloud.inside.all() and cloud.reference == 0
     table = cloud.to_frame()
     assert (table.low <= table.reference).all() and (table.reference <= table.high).all()

@@ -83,3 +83,15 @@ def test_mask_boundary_lies_on_the_threshold(data):
     values = rset.objective(np.stack(halo.weights))
     np.testing.assert_allclose(values, rset.threshold_, rtol=1e-10)
     assert (halo.m_i.max() > 1) and (halo.m_i.min() < 1)
+
+
+def test_rejection_samples_are_exactly_uniform(data):
+    X, y = data
+    rset = LogisticRashomonSet(0.002, alpha=0.01).fit(X, y)
+    samples = rset.sample(1500, rng=2, method="rejection")
+    excess = (rset.objective(samples) - rset.optimum_) / (rset.threshold_ - rset.optimum_)
+    assert excess.max() <= 1
+    u = np.sort(excess ** 2)  # as for hit-and-run: ~U(0, 1) for a near-ellipsoid in 4 dimensions
+    assert np.abs(u - (np.arange(1, 1501) - 0.5) / 1500).max() < 0.05
+    with pytest.raises(AnalysisInputError, match="hit_and_run"):
+        rset.sample(10, rng=0, method="rejection", max_draws=5)

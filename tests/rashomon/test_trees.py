@@ -257,7 +257,7 @@ def test_interaction_scores_equal_all_pairs_switching():
     X = rng.integers(0, 2, (40, 3))
     y = ((X[:, 0] & X[:, 1]) ^ (rng.random(40) < 0.1)).astype(int)
     rset = SparseTreeRashomonSet(2, 0.01, 0.5).fit(X, y)
-    fis = rset.interaction_scores([(0, 1), (1, 2)])
+    fis = rset.interaction_scores([(0, 1), (1, 2), (0, 1, 2)])
     preds = rset.predict(X)
     n = len(y)
 
@@ -274,6 +274,8 @@ def test_interaction_scores_equal_all_pairs_switching():
         phi = {j: e_switch(t, [j]) - e_orig for j in range(3)}
         assert fis["x0 x x1"].iloc[t] == pytest.approx(e_switch(t, [0, 1]) - e_orig - phi[0] - phi[1], abs=1e-12)
         assert fis["x1 x x2"].iloc[t] == pytest.approx(e_switch(t, [1, 2]) - e_orig - phi[1] - phi[2], abs=1e-12)
+        triple = e_switch(t, [0, 1, 2]) - e_orig - phi[0] - phi[1] - phi[2]
+        assert fis["x0 x x1 x x2"].iloc[t] == pytest.approx(triple, abs=1e-12)
     # main effects agree with model reliance (difference)
     np.testing.assert_allclose(rset._switch_errors([0]) - rset._switch_errors([]),
                                rset.model_reliance(kind="difference")["x0"], atol=1e-12)
