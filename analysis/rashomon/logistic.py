@@ -28,6 +28,7 @@ from scipy import optimize, special
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError, FitError
 from .epsilon import check_epsilon, rashomon_threshold
+from .linear import RashomonRatio
 
 __all__ = ["LogisticRashomonSet"]
 
@@ -293,6 +294,22 @@ class LogisticRashomonSet:
             drawn += len(draws)
             kept.append(draws[self.objective(draws) <= self.threshold_])
         return np.concatenate(kept)[:n_samples]
+
+    def rashomon_ratio(self, low, high, *, n_samples: int = 100_000, rng=None) -> RashomonRatio:
+        """Share of the box ``[low, high]`` of weights (coefficients, then the intercept) inside the set.
+
+        A Monte Carlo estimate from ``n_samples`` uniform draws, with its standard error.
+        """
+        d = len(self._w)
+        low = check_array(np.broadcast_to(low, (d,)), "low", ndim=1)
+        high = check_array(np.broadcast_to(high, (d,)), "high", ndim=1)
+        if not (high > low).all():
+            raise AnalysisInputError.about("high", "above low in every coordinate", "not", "Fix the box.")
+        draws = check_rng(rng).uniform(low, high, size=(check_integer(n_samples, "n_samples"), d))
+        share = float(np.mean(self.objective(draws) <= self.threshold_))
+        space = f"box of weights, volume {float(np.prod(high - low)):.4g} in {d} dimensions"
+        return RashomonRatio(share, float(np.sqrt(share * (1 - share) / len(draws))), False, space,
+                             f"Monte Carlo share of {len(draws)} uniform draws")
 
     def mask_boundary(self, i: int, j: int, n_angles: int = 180) -> pd.DataFrame:
         """The halo of features ``i`` and ``j``: masks ``(m_i, m_j)`` scaling their coefficients
