@@ -27,7 +27,7 @@ from .stability import (
 )
 from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
-from .uncertainty import RankIntervals, SubsamplingStability, bootstrap_ranks, task_subsampling
+from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
 
 __all__ = [
     "ArenaRanking",
@@ -40,7 +40,6 @@ __all__ = [
     "Sensitivity",
     "StabilityCurve",
     "StyleControlResult",
-    "SubsamplingStability",
     "TieModelResult",
     "aggregate",
     "arena_ranking",

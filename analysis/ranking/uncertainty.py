@@ -14,8 +14,9 @@ from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import _check_scores, aggregate
 from .correlations import kendall_tau
+from .stability import StabilityCurve
 
-__all__ = ["RankIntervals", "SubsamplingStability", "bootstrap_ranks", "task_subsampling"]
+__all__ = ["RankIntervals", "bootstrap_ranks", "task_subsampling"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -100,44 +101,8 @@ def bootstrap_ranks(
     return RankIntervals(table, ranks, k, ci, method)
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class SubsamplingStability(Result):
-    """Kendall's tau between the full ranking and rankings from random subsets of tasks.
-
-    Attributes
-    ----------
-    taus : DataFrame
-        One row per draw: ``n_tasks`` (tasks kept) and ``tau``.
-    method : str
-    """
-
-    taus: pd.DataFrame
-    method: str
-
-    @property
-    def title(self) -> str:
-        return f"Stability of the {self.method} ranking under task subsampling"
-
-    def to_frame(self) -> pd.DataFrame:
-        """Median and 5-95% range of tau per number of tasks kept."""
-        grouped = self.taus.groupby("n_tasks")["tau"]
-        return pd.DataFrame({"median": grouped.median(), "q05": grouped.quantile(0.05),
-                             "q95": grouped.quantile(0.95)}).reset_index()
-
-    def plot(self, ax=None):
-        """Median tau with its 5-95% band against the number of tasks kept; returns the Axes."""
-        import matplotlib.pyplot as plt
-
-        ax = ax if ax is not None else plt.gca()
-        t = self.to_frame()
-        ax.plot(t["n_tasks"], t["median"], marker="o", ms=3)
-        ax.fill_between(t["n_tasks"], t["q05"], t["q95"], alpha=0.3, lw=0)
-        ax.set(xlabel="tasks kept", ylabel="Kendall tau to the full ranking")
-        return ax
-
-
 def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,
-                     **aggregate_kw) -> SubsamplingStability:
+                     **aggregate_kw) -> StabilityCurve:
     """Rank on random subsets of ``n_tasks`` tasks (without replacement) and compare with the full ranking.
 
     ``n_tasks``: an int or a list of ints (each at most the number of tasks).
@@ -156,5 +121,5 @@ def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 20
         for _ in range(n_draws):
             keep = rng.choice(scores.shape[1], size, replace=False)
             sub = aggregate(scores.iloc[:, keep], method, **aggregate_kw)["score"].loc[scores.index].to_numpy()
-            rows.append({"n_tasks": size, "tau": kendall_tau(full, sub)})
-    return SubsamplingStability(pd.DataFrame(rows), method)
+            rows.append({"n_tasks": size, "tau": kendall_tau(full, sub), "n_ranked": len(scores)})
+    return StabilityCurve(pd.DataFrame(rows), "n_tasks", method)
