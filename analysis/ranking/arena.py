@@ -92,12 +92,10 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, names=None, n_boot:
     draws = rng.multinomial(counts.sum(), counts / counts.sum(), size=n_boot)
 
     a, b, t = outcomes[:, 0], outcomes[:, 1], outcomes[:, 2].astype(bool)
-    forward, backward, cells = a * n_items + b, b[t] * n_items + a[t], n_items * n_items
 
     def refit(draw):
-        w = np.bincount(forward, weights=np.where(t, 0.5, 1.0) * draw, minlength=cells)
-        w += np.bincount(backward, weights=0.5 * draw[t], minlength=cells)
-        return bradley_terry(w.reshape(n_items, n_items), prior=prior, init=full.scores).scores
+        w = win_matrix(a, b, n_items, ties=t, counts=draw)
+        return bradley_terry(w, prior=prior, init=full.scores).scores
 
     replicates = np.array(map_batches(refit, draws, n_boot, progress=progress, desc="battle bootstrap"))
     low, high = np.quantile(replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0)

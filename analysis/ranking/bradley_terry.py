@@ -21,17 +21,18 @@ import pandas as pd
 from scipy.sparse import csgraph
 
 from .._results import Result
-from .._validation import check_array, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_consistent_length, check_integer, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 
 __all__ = ["BradleyTerryResult", "battles_from_scores", "bradley_terry", "elo_ratings", "win_matrix"]
 
 
-def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
+def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.ndarray:
     """Counts ``W[i, j]`` of wins of item ``i`` over item ``j``; a tie adds half a win to both.
 
     ``winner``, ``loser``: item indices of each comparison; ``ties``: optional
-    boolean flags marking comparisons that ended in a tie.
+    boolean flags marking comparisons that ended in a tie; ``counts``: optional
+    number of times each comparison happened (default 1 each).
     """
     n_items = check_integer(n_items, "n_items")
     a = np.asarray(winner)
@@ -48,10 +49,12 @@ def win_matrix(winner, loser, n_items: int, *, ties=None) -> np.ndarray:
     tie = np.zeros(len(a), dtype=bool) if ties is None else np.asarray(ties, dtype=bool)
     check_consistent_length(winner=a, ties=tie)
     cells, pair = n_items * n_items, a * n_items + b
-    if not tie.any():
+    if counts is None and not tie.any():
         return np.bincount(pair, minlength=cells).reshape(n_items, n_items).astype(float)
-    w = np.bincount(pair, weights=np.where(tie, 0.5, 1.0), minlength=cells)
-    w += np.bincount(b[tie] * n_items + a[tie], minlength=cells) * 0.5
+    weight = np.ones(len(a)) if counts is None else check_positive(counts, "counts", strict=False, ndim=1)
+    check_consistent_length(winner=a, counts=weight)
+    w = np.bincount(pair, weights=np.where(tie, 0.5, 1.0) * weight, minlength=cells)
+    w += np.bincount(b[tie] * n_items + a[tie], weights=0.5 * weight[tie], minlength=cells)
     return w.reshape(n_items, n_items)
 
 

@@ -281,8 +281,7 @@ class LogisticRashomonSet:
         return np.concatenate(out)[:n_samples]
 
     def _sample_rejection(self, n_samples: int, rng, max_draws: int) -> np.ndarray:
-        d = len(self._w)
-        box = np.array([self._range(np.eye(d)[j]) for j in range(d)])
+        box = self.coefficient_ranges()[["low", "high"]].to_numpy()
         kept, drawn = [], 0
         while sum(len(k) for k in kept) < n_samples:
             if drawn >= max_draws:
@@ -290,7 +289,7 @@ class LogisticRashomonSet:
                     "method", "a set that fills enough of its box for rejection sampling",
                     f"{sum(len(k) for k in kept)} of {drawn} box draws inside",
                     "Use method='hit_and_run'.")
-            draws = rng.uniform(box[:, 0], box[:, 1], size=(min(100_000, max_draws - drawn), d))
+            draws = rng.uniform(box[:, 0], box[:, 1], size=(min(100_000, max_draws - drawn), len(box)))
             drawn += len(draws)
             kept.append(draws[self.objective(draws) <= self.threshold_])
         return np.concatenate(kept)[:n_samples]

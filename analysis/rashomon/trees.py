@@ -266,7 +266,7 @@ class SparseTreeRashomonSet:
         keys, counts = histograms[0].get(0, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
         self._keys, self._key_counts = keys, counts
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
-        self._train_predictions = None
+        self._train_predictions = self._train_errors = None
         self.n_trees_ = int(counts.sum())
         self._trees = None
         if self.enumerate:
@@ -491,40 +491,45 @@ class SparseTreeRashomonSet:
         are the feature names.
         """
         check_choice(kind, "kind", ("ratio", "difference"))
-        problem = self._problem_
-        rows, counts, n = problem.rows, problem.counts, self._n
-        preds, _ = self._training_predictions()
-        loss = np.where(preds == 1, counts[:, 0], counts[:, 1])  # errors per unique row (T, u)
-        e_orig = loss.sum(axis=1) / n
-        reliance = np.empty((len(preds), rows.shape[1]))
-        for j in range(rows.shape[1]):
-            flipped = rows.copy()
-            flipped[:, j] = ~flipped[:, j]
-            fpreds = np.unpackbits(self._predict_rows(flipped), axis=1, count=len(rows))
-            floss = np.where(fpreds == 1, counts[:, 0], counts[:, 1])
-            ones = counts[rows[:, j]].sum()
-            same = np.where(rows[:, j], ones, n - ones)  # training rows sharing x_j, per unique row
-            e_switch = ((same - 1) * loss + (n - same) * floss).sum(axis=1) / (n * (n - 1))
+        e_orig = self._training_errors().sum(axis=1) / self._n
+        reliance = np.empty((len(e_orig), len(self.feature_names_)))
+        for j in range(reliance.shape[1]):
+            e_switch = self._switch_errors([j])
             with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (or nan if 0/0)
                 reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
         return pd.DataFrame(reliance, columns=self.feature_names_)
 
+    def _training_errors(self) -> np.ndarray:
+        """Misclassified training rows of every tree at every distinct row, shape (n_trees, u); computed once."""
+        if self._train_errors is None:
+            counts = self._problem_.counts
+            self._train_errors = np.where(self._training_predictions()[0] == 1, counts[:, 0], counts[:, 1])
+        return self._train_errors
+
     def _switch_errors(self, columns: list[int]) -> np.ndarray:
         """Per tree, the 0-1 loss averaged over all ``n (n - 1)`` pairs of training rows with
-        ``columns`` taken jointly from the partner row, shape (n_trees,)."""
+        ``columns`` taken jointly from the partner row, shape (n_trees,).
+
+        Rows that already hold the partner's values keep their predictions; only
+        the others are predicted again.
+        """
         problem = self._problem_
         rows, counts, n = problem.rows, problem.counts, self._n
-        own = rows[:, columns]
-        values, inverse = np.unique(own, axis=0, return_inverse=True)
-        lenders = np.bincount(inverse.ravel(), weights=counts.sum(axis=1), minlength=len(values))
-        total = np.zeros(len(self._trees.roots))
+        values, inverse = np.unique(rows[:, columns], axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        lenders = np.bincount(inverse, weights=counts.sum(axis=1), minlength=len(values))
+        unchanged_errors = self._training_errors()
+        total = np.zeros(len(unchanged_errors))
         for k, value in enumerate(values):
-            moved = rows.copy()
-            moved[:, columns] = value
-            preds = np.unpackbits(self._predict_rows(moved), axis=1, count=len(rows))
-            wrong = np.where(preds == 1, counts[:, 0], counts[:, 1])  # (T, u) rows misclassified
-            partners = lenders[k] - (inverse.ravel() == k)  # other rows holding this value
-            total += wrong @ partners
+            same = inverse == k
+            partners = lenders[k] - same  # the other rows holding this value
+            total += unchanged_errors @ (partners * same)
+            if not same.all():
+                moved = rows[~same].copy()
+                moved[:, columns] = value
+                preds = np.unpackbits(self._predict_rows(moved), axis=1, count=len(moved))
+                wrong = np.where(preds == 1, counts[~same, 0], counts[~same, 1])
+                total += wrong @ partners[~same]
         return total / (n * (n - 1))
 
     def interaction_scores(self, subsets=None) -> pd.DataFrame:

@@ -88,3 +88,10 @@ def test_battles_from_a_score_matrix():
     assert len(battles) == 4 and battles["tie"].sum() == 1
     w = win_matrix(battles["winner"].to_numpy(), battles["loser"].to_numpy(), 3, ties=battles["tie"])
     np.testing.assert_array_equal(w, [[0, 1.5, 0], [0.5, 0, 0], [1, 1, 0]])
+
+
+def test_counted_comparisons_equal_repeated_ones():
+    winner, loser, ties = np.array([0, 1, 2]), np.array([1, 2, 0]), np.array([False, True, False])
+    repeated = win_matrix(np.repeat(winner, [3, 2, 1]), np.repeat(loser, [3, 2, 1]), 3,
+                          ties=np.repeat(ties, [3, 2, 1]))
+    np.testing.assert_array_equal(win_matrix(winner, loser, 3, ties=ties, counts=[3, 2, 1]), repeated)
