@@ -30,7 +30,13 @@ test: $(VENV)/.installed-test
 lab: $(VENV)/.installed-base
 	$(BIN)/jupyter lab notebooks
 
-benchmarks: $(VENV)/.installed-test
+# pref-voting (an anchor of benchmarks/bench_kemeny.py) pins numpy < 2.4, so it gets an environment of its own
+$(VENV)-prefvoting/.installed:
+	$(PYTHON) -m venv $(VENV)-prefvoting
+	$(VENV)-prefvoting/bin/python -m pip install --quiet pref_voting==1.18.2
+	touch $@
+
+benchmarks: $(VENV)/.installed-test $(VENV)-prefvoting/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:

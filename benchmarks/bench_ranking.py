@@ -4,13 +4,15 @@ import choix
 import numpy as np
 from scipy import stats
 
-from analysis.ranking import bradley_terry, kendall_tau, win_matrix
+from analysis.ranking import bradley_terry, kendall_tau, weighted_tau, win_matrix
 
 from run import Case
 
 rng = np.random.default_rng(0)
 x = rng.integers(0, 1000, 1_000_000).astype(float)
 y = x + rng.normal(0, 300, x.size)
+x_cont = rng.normal(size=1_000_000)
+y_cont = x_cont + rng.normal(size=x_cont.size)
 
 strength = np.linspace(-2, 2, 50)
 i, j = rng.integers(0, 50, 200_000), rng.integers(0, 50, 200_000)
@@ -31,6 +33,12 @@ def choix_bt():
 CASES = [
     Case("Kendall tau-b, n=1e6 with ties", lambda: kendall_tau(x, y), lambda: stats.kendalltau(x, y).statistic,
          "scipy.stats.kendalltau", repeat=2),
+    Case("Weighted tau (additive hyperbolic), n=1e6", lambda: weighted_tau(x_cont, y_cont),
+         lambda: stats.weightedtau(x_cont, y_cont).statistic, "scipy.stats.weightedtau", repeat=1),
+    Case("Weighted tau (additive hyperbolic), n=1e6, ties in x", lambda: weighted_tau(x, y),
+         lambda: stats.weightedtau(x, y).statistic, "scipy.stats.weightedtau", repeat=1),
+    Case("Weighted tau (multiplicative), n=1e6", lambda: weighted_tau(x_cont, y_cont, additive=False),
+         lambda: stats.weightedtau(x_cont, y_cont, additive=False).statistic, "scipy.stats.weightedtau", repeat=1),
     Case("Bradley-Terry MLE, 50 items, 2e5 comparisons", ours_bt, choix_bt, "choix.ilsr_pairwise", repeat=2),
 ]
 

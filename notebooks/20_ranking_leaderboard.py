@@ -42,12 +42,15 @@ from analysis.ranking import (
     bradley_terry,
     cardinal_sensitivity,
     classifier_benchmark,
+    correlation_ci,
     diversity,
     friedman_nemenyi,
     kemeny,
     kendall_tau,
     ordinal_sensitivity,
+    rank_biased_overlap,
     task_subsampling,
+    weighted_tau,
     win_matrix,
 )
 from analysis.ranking.widgets import LeaderboardExplorer
@@ -161,6 +164,26 @@ helm_ranks.sort_values("Borda").head(12)
 names = list(helm_ranks.columns)
 pd.DataFrame([[kendall_tau(helm_ranks[a].to_numpy(float), helm_ranks[b].to_numpy(float)) for b in names]
               for a in names], index=names, columns=names).round(3)
+
+# %% [markdown]
+# Kendall's tau counts a swap among the last places like a swap at the top.
+# Two top-weighted views of the same pairs of leaderboards: Vigna's weighted
+# tau (hyperbolic weights, 1/(rank + 1)) and rank-biased overlap (p = 0.9).
+# The intervals resample the models. A weighted tau above Kendall's tau means
+# two leaderboards agree more near the top than further down.
+
+# %%
+rows = []
+for a, b in [("mean", "mean z-score"), ("mean", "Borda"), ("Borda", "Kemeny"), ("Copeland", "Kemeny")]:
+    x, y = -helm_ranks[a].to_numpy(float), -helm_ranks[b].to_numpy(float)  # higher = better
+    row = {"pair": f"{a} vs {b}"}
+    for label, statistic in [("Kendall tau", kendall_tau), ("weighted tau", weighted_tau)]:
+        result = correlation_ci(x, y, statistic, n_boot=n_boot, rng=seed)
+        row[label] = f"{result.estimate:.3f} [{result.interval.low:.3f}, {result.interval.high:.3f}]"
+    row["RBO"] = round(rank_biased_overlap(helm_ranks[a].sort_values(kind="stable").index,
+                                           helm_ranks[b].sort_values(kind="stable").index), 3)
+    rows.append(row)
+pd.DataFrame(rows).set_index("pair")
 
 # %% [markdown]
 # Rank intervals from resampling the ten scenarios (Borda), for the top 15:

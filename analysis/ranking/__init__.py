@@ -28,6 +28,7 @@ from .stability import (
 from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
 from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
+from .weighted_tau import weighted_tau
 
 __all__ = [
     "ArenaRanking",
@@ -75,6 +76,7 @@ __all__ = [
     "top_k_kendall",
     "top_k_overlap",
     "two_level_aggregate",
+    "weighted_tau",
     "wilcoxon_holm",
     "wildbench_rewards",
     "win_matrix",
