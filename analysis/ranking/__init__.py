@@ -28,7 +28,7 @@ from .stability import (
 from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
 from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
-from .weighted_tau import weighted_tau
+from .weighted_kendall import weighted_tau
 
 __all__ = [
     "ArenaRanking",

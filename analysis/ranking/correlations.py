@@ -18,6 +18,7 @@ from scipy import stats
 from .._resample import bootstrap
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
+from .weighted_kendall import weighted_tau
 
 __all__ = ["correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall",
            "top_k_overlap"]
@@ -151,18 +152,38 @@ def kendall_w(scores) -> float:
     return 12 * s / denominator if denominator > 0 else np.nan
 
 
-def correlation_ci(x, y, statistic=None, *, n_boot: int = 2000, ci: float = 0.95, method: str = "percentile",
-                   rng=None):
+def _best_first(scores: np.ndarray) -> np.ndarray:
+    return np.argsort(-scores, kind="stable")
+
+
+_BY_NAME = {
+    "kendall": kendall_tau,
+    "weighted_tau": weighted_tau,
+    "spearman": spearman_rho,
+    "top_k_overlap": top_k_overlap,
+    "rbo": lambda x, y, p=0.9: rank_biased_overlap(_best_first(x), _best_first(y), p=p),
+    "top_k_kendall": lambda x, y, k, p=0.5: top_k_kendall(_best_first(x)[:k], _best_first(y)[:k], p=p),
+}
+
+
+def correlation_ci(x, y, statistic="kendall", *, n_boot: int = 2000, ci: float = 0.95, method: str = "percentile",
+                   rng=None, **options):
     """Bootstrap interval of a rank correlation of paired scores, resampling the items (pairs).
 
-    ``statistic(x, y)`` on 1-D arrays (default :func:`kendall_tau`); returns the
-    :class:`~analysis._resample.BootstrapResult` (estimate, interval, replicates).
+    ``statistic``: a name, ``"kendall"``, ``"weighted_tau"``, ``"spearman"``,
+    ``"top_k_overlap"`` (needs ``k``), ``"rbo"`` or ``"top_k_kendall"`` (both on
+    the rankings the scores imply, higher first; ``k``, ``p`` as options), or
+    any ``statistic(x, y)`` on 1-D arrays. ``options`` go to the statistic.
+    Returns the :class:`~analysis._resample.BootstrapResult` (estimate,
+    interval, replicates).
     """
-    statistic = kendall_tau if statistic is None else statistic
+    if isinstance(statistic, str):
+        check_choice(statistic, "statistic", tuple(_BY_NAME))
+        statistic = _BY_NAME[statistic]
     x, y = check_array(x, "x", ndim=1), check_array(y, "y", ndim=1)
     check_consistent_length(x=x, y=y)
 
     def per_resample(xs, ys):
-        return np.array([statistic(a, b) for a, b in zip(xs, ys)])
+        return np.array([statistic(a, b, **options) for a, b in zip(xs, ys)])
 
     return bootstrap(per_resample, x, y, n_boot=n_boot, ci=ci, method=method, rng=rng, batch_size=200)

@@ -21,18 +21,23 @@ __all__ = ["RankIntervals", "bootstrap_ranks", "task_subsampling"]
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class RankIntervals(Result):
-    """Ranks of the systems with bootstrap intervals.
+    """Ranks and scores of the systems with bootstrap intervals.
 
     Attributes
     ----------
     table : DataFrame
         Indexed by system, best first: ``rank`` (on the full data), ``low`` and
         ``high`` (percentile interval of the bootstrap ranks), ``p_top_k`` (share
-        of resamples in which the system ranks in the top ``k``).
+        of resamples in which the system ranks in the top ``k``), ``score`` with
+        ``score_low`` and ``score_high``, ``arena_rank`` (1 + the number of
+        systems whose score interval lies wholly above this one's) and
+        ``tied_with_best`` (no such system).
     replicate_ranks : DataFrame
         One row per resample, one column per system.
     k, ci : int, float
     method : str
+    unit : str
+        What was resampled: ``"tasks"`` or ``"task clusters"``.
     """
 
     table: pd.DataFrame
@@ -40,10 +45,11 @@ class RankIntervals(Result):
     k: int
     ci: float
     method: str
+    unit: str = "tasks"
 
     @property
     def title(self) -> str:
-        return f"Rank intervals ({self.method}, {len(self.replicate_ranks)} resamples of tasks)"
+        return f"Rank intervals ({self.method}, {len(self.replicate_ranks)} resamples of {self.unit})"
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index(names="system")
@@ -63,42 +69,55 @@ class RankIntervals(Result):
 
 
 def bootstrap_ranks(
-    scores, method: str = "mean", *, n_boot: int = 1000, ci: float = 0.95, k: int = 1, rng=None, progress=None,
-    **aggregate_kw,
+    scores, method: str = "mean", *, n_boot: int = 1000, ci: float = 0.95, k: int = 1, clusters=None, rng=None,
+    progress=None, **aggregate_kw,
 ) -> RankIntervals:
-    """Resample the tasks (columns) with replacement, re-aggregate, and collect each system's rank.
+    """Resample the tasks (columns) with replacement, re-aggregate, and collect each system's score and rank.
 
-    ``method`` and ``aggregate_kw`` go to :func:`aggregate`. The mean of raw
-    scores is vectorised over resamples; other methods are re-aggregated per
-    resample.
+    ``clusters``: one label per task (array-like in column order, or a Series
+    indexed by task) to resample whole groups of tasks, e.g. the folds of one
+    data set, whose results are correlated. ``method`` and ``aggregate_kw`` go
+    to :func:`aggregate`. The mean of raw scores is vectorised over resamples;
+    other methods are re-aggregated per resample.
     """
     scores = _check_scores(scores)
     k = check_integer(k, "k")
+    if isinstance(clusters, pd.Series):
+        missing = scores.columns.difference(clusters.index)
+        if len(missing):
+            raise AnalysisInputError.about("clusters", "a label for every task", f"none for {list(missing)[:5]}",
+                                           "Index the Series by the score columns.")
+        clusters = clusters.loc[scores.columns].to_numpy()
     full = aggregate(scores, method, **aggregate_kw)
     tasks = scores.to_numpy(dtype=float).T  # resampled along axis 0
-    higher_is_better = method != "mean_rank"
-
-    def to_ranks(stat):
-        return stats.rankdata(-stat if higher_is_better else stat, method="min", axis=1)
+    sign = -1.0 if method == "mean_rank" else 1.0  # mean rank: lower is better
 
     if method == "mean" and aggregate_kw.get("normalise", "raw") == "raw" and not np.isnan(tasks).any():
         def statistic(values, weights):
-            return to_ranks(weights @ values / weights.sum(axis=1, keepdims=True))
-
-        result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, rng=rng, progress=progress)
+            return weights @ values / weights.sum(axis=1, keepdims=True)
+        batch_size = None
     else:
-        def statistic(batch):
-            stat = [aggregate(pd.DataFrame(b.T, index=scores.index), method, **aggregate_kw).loc[scores.index, "score"]
-                    for b in batch]
-            return to_ranks(np.array(stat))
-
-        result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, rng=rng, progress=progress, batch_size=50)
-    ranks = pd.DataFrame(result.replicates, columns=scores.index)
+        def statistic(values, weights):
+            return np.array([
+                aggregate(pd.DataFrame(np.repeat(values, w.astype(int), axis=0).T, index=scores.index), method,
+                          **aggregate_kw).loc[scores.index, "score"]
+                for w in weights])
+        batch_size = 50
+    result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, clusters=clusters, rng=rng,
+                       progress=progress, batch_size=batch_size)
+    ranks = pd.DataFrame(stats.rankdata(-sign * result.replicates, method="min", axis=1), columns=scores.index)
+    score_low, score_high = (pd.Series(v, index=scores.index)
+                             for v in np.quantile(result.replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0))
+    worst, best = (score_low, score_high) if sign > 0 else (-score_high, -score_low)
+    better = pd.Series((worst.to_numpy()[None, :] > best.to_numpy()[:, None]).sum(axis=1), index=scores.index)
+    index = full.index
     table = pd.DataFrame({
-        "rank": full["rank"], "low": ranks.quantile((1 - ci) / 2).loc[full.index],
-        "high": ranks.quantile((1 + ci) / 2).loc[full.index], "p_top_k": (ranks <= k).mean().loc[full.index],
+        "rank": full["rank"], "low": ranks.quantile((1 - ci) / 2).loc[index],
+        "high": ranks.quantile((1 + ci) / 2).loc[index], "p_top_k": (ranks <= k).mean().loc[index],
+        "score": full["score"], "score_low": score_low.loc[index], "score_high": score_high.loc[index],
+        "arena_rank": 1 + better.loc[index], "tied_with_best": better.loc[index] == 0,
     })
-    return RankIntervals(table, ranks, k, ci, method)
+    return RankIntervals(table, ranks, k, ci, method, "tasks" if clusters is None else "task clusters")
 
 
 def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from analysis import AnalysisInputError
-from analysis.ranking import kendall_tau, rank_biased_overlap, spearman_rho, top_k_overlap
+from analysis.ranking import kendall_tau, rank_biased_overlap, spearman_rho, top_k_kendall, top_k_overlap, weighted_tau
 
 
 @pytest.mark.parametrize("variant", ["b", "c"])
@@ -93,3 +93,26 @@ def test_correlation_ci_resamples_pairs():
     assert result.interval.low < result.estimate < result.interval.high
     rho = correlation_ci(x, y, spearman_rho, n_boot=200, rng=0)
     assert rho.estimate == pytest.approx(spearman_rho(x, y))
+
+
+def _best_first(scores):
+    return np.argsort(-scores, kind="stable")
+
+
+@pytest.mark.parametrize("name, options, direct", [
+    ("weighted_tau", {}, lambda x, y: weighted_tau(x, y)),
+    ("top_k_overlap", {"k": 10}, lambda x, y: top_k_overlap(x, y, 10)),
+    ("rbo", {"p": 0.8}, lambda x, y: rank_biased_overlap(_best_first(x), _best_first(y), p=0.8)),
+    ("top_k_kendall", {"k": 10}, lambda x, y: top_k_kendall(_best_first(x)[:10], _best_first(y)[:10])),
+])
+def test_correlation_ci_by_name(name, options, direct):
+    from analysis.ranking import correlation_ci
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=50)
+    y = x + rng.normal(0, 0.7, 50)
+    result = correlation_ci(x, y, name, n_boot=100, rng=2, **options)
+    assert result.estimate == pytest.approx(direct(x, y))
+    first = np.random.default_rng(2).integers(0, 50, (100, 50))[0]
+    assert result.replicates[0] == pytest.approx(direct(x[first], y[first]))
+    assert result.interval.low <= result.estimate <= result.interval.high

@@ -39,7 +39,35 @@ def test_borda_with_missing_cells(board):
     holes = board.copy()
     holes.iloc[0, :4] = np.nan
     result = bootstrap_ranks(holes, "borda", n_boot=30, rng=1)
-    assert set(result.table.columns) == {"rank", "low", "high", "p_top_k"}
+    assert set(result.table.columns) == {"rank", "low", "high", "p_top_k", "score", "score_low", "score_high",
+                                         "arena_rank", "tied_with_best"}
+    assert result.table["score"].equals(aggregate(holes, "borda")["score"].loc[result.table.index])
+
+
+def test_arena_rank_counts_systems_clearly_above(board):
+    t = bootstrap_ranks(board, n_boot=1000, rng=0).table
+    assert t["arena_rank"].to_dict() == {"E": 1, "D": 2, "C": 2, "B": 4, "A": 4}
+    assert t.index[t["tied_with_best"]].tolist() == ["E"]
+    assert (t["score_low"] < t["score"]).all() and (t["score"] < t["score_high"]).all()
+    by_rank = bootstrap_ranks(board, "mean_rank", n_boot=300, rng=0).table  # lower is better
+    assert by_rank.index[0] == "E" and by_rank.loc["E", "arena_rank"] == 1
+
+
+@pytest.mark.parametrize("method", ["mean", "borda"])
+def test_cluster_bootstrap_draws_whole_groups(board, method):
+    base = board.iloc[:, :4]
+    copies = pd.concat([base] * 3, axis=1)  # every task three times: three perfectly correlated folds
+    copies.columns = [f"fold{j}" for j in range(12)]
+    clusters = np.tile(np.arange(4), 3)
+    by_cluster = bootstrap_ranks(copies, method, n_boot=100, clusters=clusters, rng=5)
+    plain = bootstrap_ranks(base, method, n_boot=100, rng=5)
+    pd.testing.assert_frame_equal(by_cluster.replicate_ranks, plain.replicate_ranks)
+    naive = bootstrap_ranks(copies, method, n_boot=100, rng=5)  # treats the copies as independent tasks
+    width = {name: (r.table["score_high"] - r.table["score_low"]).sum() for name, r in
+             [("naive", naive), ("cluster", by_cluster)]}
+    assert width["naive"] < 0.8 * width["cluster"]
+    series = pd.Series(clusters, index=copies.columns)
+    assert bootstrap_ranks(copies, method, n_boot=100, clusters=series, rng=5).title.endswith("task clusters)")
 
 
 def test_task_subsampling_stability(board):

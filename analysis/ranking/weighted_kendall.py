@@ -111,22 +111,17 @@ class _PairStructure:
     def __init__(self, x: np.ndarray, y: np.ndarray):
         n = x.size
         self.n = n
-        self.rx, self.x_starts = _dense_ranks(x)
-        self.ry, self.y_starts = _dense_ranks(y)
+        self.rx, self.x_starts, x_order = _dense_ranks(x)
+        self.ry, self.y_starts, y_order = _dense_ranks(y)
         self.x_ties = self.x_starts.size < n
         self.y_ties = self.y_starts.size < n
-        if self.x_ties:  # sequence: ascending (x, y)
-            self.seq = np.argsort(self.rx * self.y_starts.size + self.ry)
-        else:
-            self.seq = np.empty(n, dtype=np.int64)
-            self.seq[self.rx] = np.arange(n)
-        if self.y_ties:  # codes: ascending y, then descending x, then descending sequence position
-            key = self.ry * self.x_starts.size + (self.x_starts.size - 1 - self.rx)
+        # sequence: ascending (x, y); codes: ascending y, then descending x, then descending sequence position
+        self.seq = y_order[_stable_argsort(self.rx[y_order], self.x_starts.size)] if self.x_ties else x_order
+        if self.y_ties:
             backwards = self.seq[::-1]
-            self.code_order = backwards[np.argsort(key[backwards], kind="stable")]
+            self.code_order = backwards[_stable_argsort(self.ry[backwards], self.y_starts.size)]
         else:
-            self.code_order = np.empty(n, dtype=np.int64)
-            self.code_order[self.ry] = np.arange(n)
+            self.code_order = y_order
 
     def rank_xy(self) -> np.ndarray:
         """Rank in decreasing lexicographic order of ``(x, y)``."""
@@ -175,8 +170,8 @@ class _PairStructure:
         return u + 4 * both_less
 
 
-def _dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense ranks (0 = smallest), shape (n,), and the sorted positions where each distinct value starts."""
+def _dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense ranks (0 = smallest), the sorted positions where each distinct value starts, and the sorting order."""
     order = np.argsort(values)
     ordered = values[order]
     new = np.empty(values.size, dtype=bool)
@@ -184,7 +179,12 @@ def _dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     ranks = np.empty(values.size, dtype=np.int64)
     ranks[order] = np.cumsum(new) - 1 if not new.all() else np.arange(values.size)
-    return ranks, np.flatnonzero(new)
+    return ranks, np.flatnonzero(new), order
+
+
+def _stable_argsort(ranks: np.ndarray, n_values: int) -> np.ndarray:
+    """Stable argsort of dense ranks; by radix sort when they fit in 16 bits."""
+    return np.argsort(ranks.astype(np.uint16) if n_values <= 1 << 16 else ranks, kind="stable")
 
 
 def _group_totals(groups: np.ndarray, n_groups: int, v: np.ndarray | None) -> np.ndarray:
@@ -230,8 +230,8 @@ def _smaller_before(code: np.ndarray, v_by_code: np.ndarray | None) -> np.ndarra
     ``v_by_code``: weights indexed by code (``None``: counts). Bottom-up merge
     sort: brute force inside blocks of 8, then each level merges all pairs of
     sorted blocks at once and credits every item of a right block with what of
-    its left sibling sorts below it. Keys are ``code | count | is_right`` (bit
-    fields, counts only when unweighted); weights are gathered by code.
+    its left sibling sorts below it. Keys are ``code << 1 | is_right``; counts
+    ride in bits above the code, weights in arrays permuted alongside.
     """
     n = code.size
     size = max(_BASE, 1 << int(np.ceil(np.log2(n))))
@@ -241,31 +241,41 @@ def _smaller_before(code: np.ndarray, v_by_code: np.ndarray | None) -> np.ndarra
     np.put_along_axis(local, order, np.arange(_BASE, dtype=np.int8)[None, :], axis=1)
     earlier_below = (local[:, None, :] < local[:, :, None]) & np.tri(_BASE, _BASE, -1, dtype=bool)
     if v_by_code is None:
-        count_bits = size.bit_length()
-        keys = (codes << (count_bits + 1)) | (earlier_below.sum(axis=2, dtype=np.int64) << 1)
-    else:
-        count_bits = 0
-        v = np.concatenate([v_by_code, np.zeros(size - n)])
-        by_code = np.zeros(size)
-        by_code[codes.ravel()] = np.einsum("bij,bj->bi", earlier_below, v[codes]).ravel()
-        keys = codes << 1
-    keys = np.take_along_axis(keys, order, axis=1).ravel()
+        return _merge_counts(codes, earlier_below.sum(axis=2, dtype=np.int64), order)[code]
+    vals = np.concatenate([v_by_code, np.zeros(size - n)])[codes]
+    sums = np.take_along_axis(np.einsum("bij,bj->bi", earlier_below, vals), order, axis=1).ravel()
+    vals = np.take_along_axis(vals, order, axis=1).ravel()
+    keys = np.take_along_axis(codes << 1, order, axis=1).ravel()
+    width = _BASE
+    while width < size:
+        pairs = keys.reshape(-1, 2 * width)
+        pairs[:, width:] |= 1
+        perm = np.argsort(pairs, axis=1, kind="stable")
+        keys = np.take_along_axis(pairs, perm, axis=1).ravel()
+        vals = np.take_along_axis(vals.reshape(pairs.shape), perm, axis=1).ravel()
+        sums = np.take_along_axis(sums.reshape(pairs.shape), perm, axis=1).ravel()
+        is_right = (keys & 1).astype(bool)
+        left_below = np.cumsum(np.where(is_right, 0.0, vals).reshape(pairs.shape), axis=1).ravel()
+        sums += np.where(is_right, left_below, 0.0)
+        keys ^= is_right
+        width *= 2
+    return sums[code]  # keys are now sorted by code
+
+
+def _merge_counts(codes: np.ndarray, base_counts: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Unweighted levels of :func:`_smaller_before`; returns the counts indexed by code."""
+    size = codes.size
+    count_bits = size.bit_length()
+    keys = np.take_along_axis((codes << (count_bits + 1)) | (base_counts << 1), order, axis=1).ravel()
     width = _BASE
     while width < size:
         pairs = keys.reshape(-1, 2 * width)
         pairs[:, width:] |= 1
         pairs.sort(axis=1, kind="stable")
         is_right = keys & 1
-        if v_by_code is None:
-            lefts = np.cumsum(1 - is_right).reshape(-1, 2 * width)
-            lefts[1:] -= lefts[:-1, -1:].copy()
-            keys += (lefts.ravel() * is_right) << 1
-        else:
-            lefts = np.cumsum(np.where(is_right, 0.0, v[keys >> 1]).reshape(-1, 2 * width), axis=1).ravel()
-            right = is_right.astype(bool)
-            by_code[keys[right] >> 1] += lefts[right]
+        lefts = np.cumsum(1 - is_right).reshape(-1, 2 * width)
+        lefts[1:] -= lefts[:-1, -1:].copy()
+        keys += (lefts.ravel() * is_right) << 1
         keys ^= is_right
         width *= 2
-    if v_by_code is None:  # keys are now sorted by code
-        by_code = ((keys >> 1) & ((1 << count_bits) - 1)).astype(float)
-    return by_code[code]
+    return ((keys >> 1) & ((1 << count_bits) - 1)).astype(float)

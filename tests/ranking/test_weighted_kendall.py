@@ -4,7 +4,7 @@ from scipy import stats
 
 from analysis import AnalysisInputError
 from analysis.ranking import correlation_ci, weighted_tau
-from analysis.ranking.weighted_tau import _smaller_before
+from analysis.ranking.weighted_kendall import _smaller_before
 
 
 def _by_pairs(x, y, rank, weigher, additive):
@@ -93,3 +93,11 @@ def test_bad_input():
         weighted_tau([1, 2, 3], [1, 2, 3], rank=[0, -1, 2])
     with pytest.raises(AnalysisInputError):
         weighted_tau([1, 2, 3], [1, 2])
+
+
+def test_many_distinct_tied_values():
+    """Over 2^16 distinct values with ties: the general stable sort instead of radix."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 150_000, 160_000).astype(float)
+    y = x + rng.integers(0, 40_000, x.size)
+    assert weighted_tau(x, y) == pytest.approx(stats.weightedtau(x, y).statistic, rel=1e-12)
