@@ -34,9 +34,9 @@ CASES = [
     Case("Kendall tau-b, n=1e6 with ties", lambda: kendall_tau(x, y), lambda: stats.kendalltau(x, y).statistic,
          "scipy.stats.kendalltau", repeat=2),
     Case("Weighted tau (additive hyperbolic), n=1e6", lambda: weighted_tau(x_cont, y_cont),
-         lambda: stats.weightedtau(x_cont, y_cont).statistic, "scipy.stats.weightedtau", repeat=1),
+         lambda: stats.weightedtau(x_cont, y_cont).statistic, "scipy.stats.weightedtau", repeat=2),
     Case("Weighted tau (additive hyperbolic), n=1e6, ties in x", lambda: weighted_tau(x, y),
-         lambda: stats.weightedtau(x, y).statistic, "scipy.stats.weightedtau", repeat=1),
+         lambda: stats.weightedtau(x, y).statistic, "scipy.stats.weightedtau", repeat=2),
     Case("Weighted tau (multiplicative), n=1e6", lambda: weighted_tau(x_cont, y_cont, additive=False),
          lambda: stats.weightedtau(x_cont, y_cont, additive=False).statistic, "scipy.stats.weightedtau", repeat=1),
     Case("Bradley-Terry MLE, 50 items, 2e5 comparisons", ours_bt, choix_bt, "choix.ilsr_pairwise", repeat=2),
@@ -94,9 +94,9 @@ def arenakit_bootstrap():
 
 
 CASES += [
-    Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big, arenakit_bt_big, "arenakit.fit_bt", repeat=1),
+    Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big, arenakit_bt_big, "arenakit.fit_bt", repeat=5),
     Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big, evalica_bt_big, "evalica.bradley_terry",
-         repeat=1),
+         repeat=3),
     Case("Bradley-Terry MLE, 200 systems, 1e6 battles", ours_bt_big,
          lambda: (lambda s: s - s.mean())(choix.ilsr_pairwise(200, np.column_stack([w_big, l_big]), tol=1e-12)),
          "choix.ilsr_pairwise", repeat=1),

@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import linalg
 from scipy.sparse import csgraph
 
 from .._results import Result
@@ -154,7 +155,8 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
         grad = fit.sum(axis=1) - (games * p).sum(axis=1)
         weight = games * p * (1 - p)
         hess = np.diag(weight.sum(axis=1)) - weight  # negative Hessian: a weighted graph Laplacian
-        step = np.linalg.solve(hess + 1.0 / k, grad)  # + 1/k: positive definite, fixes the free shift
+        # + 1/k: positive definite (Cholesky), and fixes the free shift
+        step = linalg.cho_solve(linalg.cho_factor(hess + 1.0 / k, check_finite=False), grad, check_finite=False)
         scores += step
         scores -= scores.mean()
         converged = np.abs(step).max() < tol
@@ -163,8 +165,23 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
     return BradleyTerryResult(scores, n_iter, bool(converged), float(prior), _log_likelihood(scores, w))
 
 
+def _reaches_all(adjacency: np.ndarray) -> bool:
+    """Whether breadth-first search from item 0 along ``adjacency[i, j]`` (edge i -> j) reaches every item."""
+    reached = np.zeros(len(adjacency), dtype=bool)
+    reached[0] = True
+    frontier = reached.copy()
+    while frontier.any():
+        new = adjacency[frontier].any(axis=0) & ~reached
+        reached |= new
+        frontier = new
+    return bool(reached.all())
+
+
 def _check_ford(w: np.ndarray) -> None:
     """Raise unless every item can be reached from every other through 'beats' edges."""
+    beats = w > 0
+    if _reaches_all(beats) and _reaches_all(beats.T):  # item 0 reaches every item and every item reaches it
+        return
     n_components, labels = csgraph.connected_components(w > 0, directed=True, connection="strong")
     if n_components == 1:
         return
