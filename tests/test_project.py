@@ -23,7 +23,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
         _requirement(s) for s in conda if not s.startswith(("python", "pip"))
     )
     assert next(s for s in conda if s.startswith("python")) == "python" + project["requires-python"]
-    assert pip == ["--editable ."]
+    assert pip == ["--editable .[forecasts]"]
+    assert project["optional-dependencies"]["forecasts"][0] in project["optional-dependencies"]["test"]
 
 
 def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_command():
