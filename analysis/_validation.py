@@ -113,9 +113,14 @@ def check_consistent_length(**arrays: np.ndarray) -> int:
     return next(iter(lengths.values()))
 
 
+_ONE_BITS = np.float64(1.0).view(np.uint64)
+
+
 def check_probabilities(p, name: str, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``p`` as a float array after checking that every entry lies in [0, 1]."""
     arr = check_array(p, name, ndim=ndim, finite=False)
+    if arr.dtype == np.float64 and arr.size and arr.view(np.uint64).max() <= _ONE_BITS:
+        return arr  # one pass: non-negative doubles order as their bit patterns; NaN, inf and -x lie above 1's
     lo, hi = (arr.min(), arr.max()) if arr.size else (0.0, 1.0)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         check_array(arr, name)  # raises, naming the NaN or inf entries
@@ -178,6 +183,8 @@ def check_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
     if len(arr) == 0:
         raise AnalysisInputError.about(name, "at least one label", "an empty array", "Pass data.")
     upper = n_classes if n_classes is not None else np.inf
+    if n_classes is not None and arr.dtype.kind == "i" and arr.view(f"u{arr.itemsize}").max() < n_classes:
+        return arr  # one pass: negative labels read as huge unsigned numbers
     if arr.min() < 0 or arr.max() >= upper:
         bad = (arr < 0) | (arr >= upper)
         raise AnalysisInputError.about(

@@ -1,7 +1,8 @@
-"""Calibration metrics on 1e7 binary predictions against relplot and scikit-learn, same input."""
+"""Calibration metrics on 1e7 binary predictions against relplot, netcal and scikit-learn, same input."""
 
 import numpy as np
 import relplot
+from netcal.metrics import ECE
 from sklearn.calibration import _TemperatureScaling, calibration_curve
 
 from analysis.calibration import TemperatureScaling, ece, reliability, smooth_ece
@@ -32,7 +33,10 @@ def sklearn_reliability():
 
 
 CASES = [
-    Case("binned ECE, 15 bins, n=1e7", ours_binned, relplot_binned, "relplot.metrics.binnedECE", repeat=2),
+    Case("binned ECE, 15 bins, n=1e7", ours_binned, relplot_binned, "relplot.metrics.binnedECE", repeat=3),
+    Case("binned ECE, 15 bins, n=1e7 (netcal's edges)",
+         lambda: ece(y, p, n_bins=15, mode="positive", convention="netcal"),
+         lambda: ECE(bins=15).measure(p, y), "netcal.metrics.ECE", repeat=2),
     Case("reliability data, 10 bins, n=1e7", ours_reliability, sklearn_reliability,
          "sklearn calibration_curve", repeat=2),
     Case("smooth ECE at its fixed point, n=1e7", lambda: smooth_ece(y, p, mode="positive"),

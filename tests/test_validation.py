@@ -68,6 +68,14 @@ def test_probabilities_with_hints():
         check_probabilities([-2.0, 3.0], "p")
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, -1e-300, np.nextafter(1.0, 2.0)])
+def test_one_pass_probability_check_misses_nothing(bad):
+    p = np.linspace(0, 1, 50)
+    assert check_probabilities(np.append(p, -0.0), "p")[-1] == 0.0  # -0.0 is 0: the full check accepts it
+    with pytest.raises(AnalysisInputError):
+        check_probabilities(np.append(p, bad), "p")
+
+
 def test_rows_sum_to_one():
     p = np.array([[0.2, 0.8], [0.5, 0.5]])
     assert np.array_equal(check_rows_sum_to_one(p, "y_prob"), p)
@@ -85,6 +93,9 @@ def test_labels():
         check_labels([0.0, 0.5], "y")
     with pytest.raises(AnalysisInputError, match=r"labels in 0 \.\.\. 1"):
         check_labels([0, 2], "y", n_classes=2)
+    for dtype in (np.int8, np.int32, np.int64):  # negative labels fail the one-pass unsigned check too
+        with pytest.raises(AnalysisInputError, match=r"labels in 0 \.\.\. 2"):
+            check_labels(np.array([0, 1, -1], dtype=dtype), "y", n_classes=3)
     with pytest.raises(AnalysisInputError, match="integer class labels"):
         check_labels(["cat", "dog"], "y")
     with pytest.raises(AnalysisInputError, match="one-hot"):

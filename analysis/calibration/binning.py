@@ -16,7 +16,7 @@ from .._validation import check_choice, check_integer
 from ..errors import AnalysisInputError
 
 STRATEGIES = ("uniform", "quantile")
-CONVENTIONS = ("analysis", "sklearn", "relplot")
+CONVENTIONS = ("analysis", "sklearn", "relplot", "netcal", "uncertainty-calibration")
 
 
 def n_slots(n_bins: int, convention: str = "analysis") -> int:
@@ -34,31 +34,68 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
       ``np.linspace(0, 1, n_bins + 1)`` (or percentiles for ``"quantile"``),
       bins closed on the right, so a score on an inner edge joins the lower bin;
     - ``"relplot"`` (``relplot.metrics.binnedECE``): ``int(p / (1 / n_bins))``,
-      so a score of exactly 1 lands in an extra bin ``n_bins`` (uniform only).
+      so a score of exactly 1 lands in an extra bin ``n_bins`` (uniform only);
+    - ``"netcal"`` (``netcal.metrics.ECE``, ``np.histogramdd``): edges from
+      ``np.linspace``, bins closed on the left, the last closed (uniform only);
+    - ``"uncertainty-calibration"`` (``calibration.get_ece`` and ``get_ece_em``):
+      upper edges ``i * 1.0 / n_bins``, bins closed on the right; equal-mass
+      edges halfway between the ``np.array_split`` blocks of the sorted scores.
     """
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(strategy, "strategy", STRATEGIES)
     check_choice(convention, "convention", CONVENTIONS)
-    if convention == "sklearn":
-        edges = np.percentile(scores, np.linspace(0, 1, n_bins + 1) * 100) if strategy == "quantile" else (
-            np.linspace(0.0, 1.0, n_bins + 1))
-        return np.searchsorted(edges[1:-1], scores)
-    if convention == "relplot":
-        if strategy != "uniform":
-            raise AnalysisInputError.about("strategy", "'uniform' with convention='relplot'", repr(strategy),
-                                           "relplot bins equal widths only.")
-        return (scores / (1.0 / n_bins)).astype(np.intp)
     if strategy == "uniform":
-        # the floating-point edges k / B; a score of 1 (index B) falls back into the last, closed bin
-        lower = np.append(np.arange(n_bins) / n_bins, np.inf)
-        upper = np.append(lower[1:n_bins], [np.inf, np.inf])
-        idx = (scores * n_bins).astype(np.intp)  # truncation is floor for scores >= 0
-        idx -= scores < lower[idx]  # p * B rounded up past an edge (or p = 1)
-        idx += scores >= upper[idx]  # p * B rounded down below an edge
-        return idx
+        return uniform_binner(n_bins, convention)(scores)
+    if convention == "relplot":
+        raise AnalysisInputError.about("strategy", "'uniform' with convention='relplot'", repr(strategy),
+                                       "relplot bins equal widths only.")
+    if convention == "sklearn":
+        return np.searchsorted(np.percentile(scores, np.linspace(0, 1, n_bins + 1) * 100)[1:-1], scores)
+    if convention == "netcal":
+        raise AnalysisInputError.about("strategy", "'uniform' with convention='netcal'", repr(strategy),
+                                       "Only its equal-width bins are reproduced.")
+    if convention == "uncertainty-calibration":
+        blocks = np.array_split(np.sort(scores), min(n_bins, len(scores)))
+        upper = np.unique([(a[-1] + b[0]) / 2.0 for a, b in zip(blocks[:-1], blocks[1:])] + [1.0])
+        return np.searchsorted(upper, scores)
     ordered = np.sort(scores)
     first_rank = np.searchsorted(ordered, scores, side="left")
     return np.minimum(first_rank * n_bins // len(scores), n_bins - 1)
+
+
+def uniform_binner(n_bins: int, convention: str = "analysis"):
+    """The map from scores in [0, 1] to equal-width bin indices under ``convention``, its tables built once.
+
+    Truncates ``p * B``, then corrects the index against the convention's own
+    edges (``k / B`` or ``np.linspace``), bins closed on the left
+    (``"analysis"``, ``"netcal"``) or on the right (``"sklearn"``,
+    ``"uncertainty-calibration"``); 0 and 1 fall in the first and last bin.
+    ``"relplot"`` truncates only. For loops over chunks of scores.
+    """
+    n_bins = check_integer(n_bins, "n_bins")
+    check_choice(convention, "convention", CONVENTIONS)
+    if convention == "relplot":
+        width = 1.0 / n_bins
+        return lambda scores: (scores / width).astype(np.intp)
+    exact = convention in ("analysis", "uncertainty-calibration")
+    edges = np.arange(n_bins + 1) / n_bins if exact else np.linspace(0.0, 1.0, n_bins + 1)
+    right_closed = convention in ("sklearn", "uncertainty-calibration")
+    lower = np.append(edges[:n_bins], np.inf)  # a score of 1 (index B) falls back into the last bin
+    upper = np.append(edges[1:n_bins], [np.inf, np.inf])
+    if right_closed:
+        lower[0] = -np.inf
+
+    def binner(scores: np.ndarray) -> np.ndarray:
+        idx = (scores * n_bins).astype(np.intp)  # truncation is floor for scores >= 0
+        if right_closed:
+            idx -= scores <= lower[idx]
+            idx += scores > upper[idx]
+        else:
+            idx -= scores < lower[idx]  # p * B rounded up past an edge
+            idx += scores >= upper[idx]  # p * B rounded down below an edge
+        return idx
+
+    return binner
 
 
 def bin_edges(n_bins: int) -> np.ndarray:

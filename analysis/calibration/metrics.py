@@ -20,7 +20,7 @@ from .._results import Result
 from .._validation import check_choice
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs, score_outcome_pairs
-from .binning import bin_indices, n_slots
+from .binning import bin_indices, n_slots, uniform_binner
 
 __all__ = [
     "BalanceReport",
@@ -51,8 +51,9 @@ def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, conv
     if strategy == "quantile":  # ranks need all scores at once
         chunks = [(bin_indices(scores, n_bins, strategy, convention), values + extra)]
     else:  # chunks keep the temporaries in cache
-        chunks = ((bin_indices(scores[i : i + _CHUNK], n_bins, convention=convention),
-                   [v[i : i + _CHUNK] for v in values + extra]) for i in range(0, len(scores), _CHUNK))
+        binner = uniform_binner(n_bins, convention)
+        chunks = ((binner(scores[i : i + _CHUNK]), [v[i : i + _CHUNK] for v in values + extra])
+                  for i in range(0, len(scores), _CHUNK))
     slots = n_slots(n_bins, convention)
     sums = np.zeros((1 + len(values) + len(extra), slots))
     for idx, parts in chunks:
@@ -118,11 +119,10 @@ def _ece_from_sums(count, gap_sum, outcome_sum, norm: str, debiased: bool):
 
 def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased, convention="analysis") -> float:
     if norm == "l1" and strategy == "uniform":  # needs only each bin's summed gap: one weighted count per chunk
-        slots, gap = n_slots(n_bins, convention), 0.0
+        slots, gap, binner = n_slots(n_bins, convention), 0.0, uniform_binner(n_bins, convention)
         for i in range(0, len(scores), _CHUNK):
             part = scores[i : i + _CHUNK]
-            idx = bin_indices(part, n_bins, convention=convention)
-            gap = gap + np.bincount(idx, weights=outcomes[i : i + _CHUNK] - part, minlength=slots)
+            gap = gap + np.bincount(binner(part), weights=outcomes[i : i + _CHUNK] - part, minlength=slots)
         return float(np.abs(gap).sum() / len(scores))
     count, score_sum, outcome_sum = _bin_sums(scores, [scores], n_bins, strategy, convention, binary=outcomes)
     return float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, norm, debiased))
@@ -152,11 +152,20 @@ def ece(
         ``acc_b (1 - acc_b) / (n_b - 1)``, from its squared gap (``norm="l2"``
         only; bins with one score keep their plug-in term; the result is the
         square root of the estimate clipped at 0).
-    convention : {'analysis', 'sklearn', 'relplot'}
+    convention : {'analysis', 'sklearn', 'relplot', 'netcal', 'uncertainty-calibration'}
         Bin edges of this package or of another library
         (:func:`~analysis.calibration.bin_indices`): with ``mode="positive"``,
-        ``"relplot"`` equals ``relplot.metrics.binnedECE`` and ``"sklearn"`` the ECE
-        of ``sklearn.calibration.calibration_curve``'s bins.
+        ``"relplot"`` equals ``relplot.metrics.binnedECE``, ``"sklearn"`` the ECE
+        of ``sklearn.calibration.calibration_curve``'s bins, ``"netcal"``
+        ``netcal.metrics.ECE`` (which reduces binary input, one column or two,
+        to the positive class; top-label from 3 classes) and
+        ``"uncertainty-calibration"`` its ``get_ece`` (``get_ece_em`` with
+        ``strategy="quantile"``; its ``mode="marginal"`` is ``"classwise"``
+        here). MAPIE's ``expected_calibration_error(num_bins=B)`` takes
+        ``np.linspace(0, 1, B)`` as right-closed edges: ``B - 1`` bins (and one
+        for scores of exactly 0), so it equals ``n_bins=B - 1`` with
+        ``"sklearn"`` when no score is 0; its ``top_label_ece`` is Gupta &
+        Ramdas's class-conditional estimator, not the top-label ECE here.
     """
     check_choice(norm, "norm", NORMS)
     if debiased and norm != "l2":
