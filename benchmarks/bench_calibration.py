@@ -28,6 +28,11 @@ def ours_reliability():
     return table["accuracy"].to_numpy()
 
 
+def ours_reliability_ece():
+    table = reliability(y, p, n_bins=15, mode="positive")
+    return np.sum(table["count"] * table["gap"].abs().fillna(0)) / len(p)
+
+
 def sklearn_reliability():
     return calibration_curve(y, p, n_bins=10)[0]
 
@@ -37,6 +42,8 @@ CASES = [
     Case("binned ECE, 15 bins, n=1e7 (netcal's edges)",
          lambda: ece(y, p, n_bins=15, mode="positive", convention="netcal"),
          lambda: ECE(bins=15).measure(p, y), "netcal.metrics.ECE", repeat=2),
+    Case("reliability data (count, confidence, accuracy), 15 bins, n=1e7; its ECE compared", ours_reliability_ece,
+         relplot_binned, "relplot.metrics.binnedECE", repeat=3),
     Case("reliability data, 10 bins, n=1e7", ours_reliability, sklearn_reliability,
          "sklearn calibration_curve", repeat=2),
     Case("smooth ECE at its fixed point, n=1e7", lambda: smooth_ece(y, p, mode="positive"),

@@ -60,7 +60,10 @@ def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, conv
         if binary is None:
             sums[0] += np.bincount(idx, minlength=slots)
         else:  # bin x outcome cells: sizes and outcome sums from one count
-            cells = np.bincount(2 * idx + parts[-1].astype(np.intp), minlength=2 * slots).reshape(slots, 2)
+            idx = idx << 1
+            idx += parts[-1].astype(np.intp, copy=False)
+            cells = np.bincount(idx, minlength=2 * slots).reshape(slots, 2)
+            idx >>= 1
             sums[0] += cells.sum(axis=1)
             sums[-1] += cells[:, 1]
         for j, part in enumerate(parts[:len(values)], start=1):
@@ -69,8 +72,8 @@ def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, conv
 
 
 def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
-    """Per-bin count, mean score and mean outcome (NaN for empty bins)."""
-    count, score_sum, outcome_sum = _bin_sums(scores, [scores, outcomes], n_bins, strategy, convention)
+    """Per-bin count, mean score and mean outcome (0/1; NaN for empty bins)."""
+    count, score_sum, outcome_sum = _bin_sums(scores, [scores], n_bins, strategy, convention, binary=outcomes)
     with np.errstate(invalid="ignore", divide="ignore"):
         return count, score_sum / count, outcome_sum / count
 
