@@ -29,6 +29,7 @@ the spread.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import warnings
 
 import numpy as np
@@ -50,6 +51,7 @@ _BOOT_CHUNK = 500  # bootstrap replicates optimised per batch
 _LAD_SHARE = 0.75  # above this share of residuals beyond delta, a Huber fit is close to LAD
 _ROWS_PER_PASS = 64  # parameter rows evaluated per pass with gradients: keeps the arrays in cache
 _VALUES_PER_PASS = 2**16  # rows x runs evaluated per pass without gradients
+_VALUES_PER_BLOCK = 2**17  # grid points x runs per block of a product grid
 
 
 def _huber(r: np.ndarray, delta: float) -> tuple[np.ndarray, np.ndarray]:
@@ -497,18 +499,59 @@ def grid_search(
 ) -> pd.DataFrame:
     """The objective of ``fit_scaling_law`` at every combination of parameter values in ``grid``.
 
-    Evaluated in vectorised batches. Returns one row per grid point (the
-    parameters and ``objective``), sorted from the best; pass the best rows as
-    ``starts`` to :func:`fit_scaling_law` to refine them.
+    Evaluated in vectorised batches; for a :class:`CustomLaw` by broadcasting
+    over the product grid, so each part of the law is computed once per
+    combination of the parameters it uses. Returns one row per grid point (the
+    parameters and ``objective``; inf outside the law's bounds), sorted from
+    the best; pass the best rows as ``starts`` to :func:`fit_scaling_law` to
+    refine them.
     """
     law = get_law(law)
     loss = check_choice(loss, "loss", LOSSES)
     _, log_x, log_y = _prepare(data, law, x, y)
-    theta = _as_starts(law, grid)
-    values = _Objective(law, log_x, log_y, loss, delta, quantile).values(theta)
-    table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in law.natural(theta).items()})
+    with np.errstate(invalid="ignore", divide="ignore"):  # points outside the bounds: NaN here, inf below
+        theta = _as_starts(law, grid)
+    if isinstance(law, CustomLaw) and loss != "huber_mle":
+        values = np.where(np.isfinite(theta).all(axis=1), _product_grid_values(law, grid, log_x, log_y, loss, delta,
+                                                                                quantile), np.inf)
+        mesh = np.meshgrid(*[np.atleast_1d(grid[name]).astype(float) for name in law.param_names], indexing="ij")
+        table = pd.DataFrame({name: m.ravel() for name, m in zip(law.param_names, mesh)})
+    else:
+        values = _Objective(law, log_x, log_y, loss, delta, quantile).values(theta)
+        table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in law.natural(theta).items()})
     table["objective"] = values
     return table.sort_values("objective", kind="stable", ignore_index=True)
+
+
+def _product_grid_values(law: CustomLaw, grid: dict, log_x, log_y, loss: str, delta: float, quantile: float):
+    """Objective at every point of a product grid, flattened in ``meshgrid(indexing="ij")`` order.
+
+    Each parameter gets an axis of its own (the runs the last), so numpy
+    broadcasting evaluates every sub-expression of the law once per
+    combination of the parameters it uses (``x^-c0`` once per ``c0``). Blocks
+    of the leading axes keep the full-size arrays in cache.
+    """
+    values = [np.atleast_1d(np.asarray(grid[name], dtype=float)) for name in law.param_names]
+    p, sizes = len(values), [len(v) for v in values]
+    axes = {name: v.reshape([-1 if k == j else 1 for k in range(p)] + [1])
+            for j, (name, v) in enumerate(zip(law.param_names, values))}
+    inputs = {name: np.exp(log_x[:, j]).reshape([1] * p + [-1]) for j, name in enumerate(law.inputs)}
+    split = 0  # parameters before `split` are looped over
+    while split < p and int(np.prod(sizes[split:])) * len(log_y) > _VALUES_PER_BLOCK:
+        split += 1
+    out = np.empty(sizes)
+    for index in itertools.product(*[range(k) for k in sizes[:split]]):
+        params = {name: axes[name][(*([0] * j), index[j])] if j < split else axes[name]
+                  for j, name in enumerate(law.param_names)}
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            r = np.log(law.func(**inputs, **params))
+            r -= log_y
+            if loss == "squared":  # one pass, no temporary
+                block = 0.5 * np.einsum("...i,...i->...", r, r)
+            else:
+                block = _rho_psi(r, loss, delta, quantile)[0].sum(axis=-1)
+        out[index] = np.broadcast_to(block, (*[1] * split, *sizes[split:])).reshape(sizes[split:])
+    return np.where(np.isfinite(out), out, np.inf).ravel()
 
 
 def _minimize_annealed(objective: _Objective, starts: np.ndarray):

@@ -105,3 +105,25 @@ def test_custom_law_input_errors():
         CustomLaw(kaplan, ("N", "D"), {"Nc": (2, 1), "Dc": (1, 2), "aN": (0, 1), "aD": (0, 1)})
     with pytest.raises(AnalysisInputError, match="none for"):
         fit_scaling_law(pd.DataFrame({"N": [1.0] * 9, "D": [1.0] * 9, "loss": [1.0] * 9}), KAPLAN, starts={"Nc": [1]})
+
+
+@pytest.mark.parametrize("loss", ["huber", "asymmetric", "absolute"])
+def test_grid_search_product_path_equals_each_point(loss):
+    """Every grid point against the objective summed directly; a point outside the bounds scores inf."""
+    law = broken_power_law(1)
+    rng = np.random.default_rng(0)
+    x = np.geomspace(1e3, 1e6, 25)
+    y = law({"a": 0.5, "b": 20.0, "c0": 0.2, "c1": 0.4, "d1": 1e5, "f1": 0.5}, x=x) * np.exp(rng.normal(0, 0.01, 25))
+    runs = pd.DataFrame({"x": x, "loss": y})
+    grid = {"a": [0.3, 0.5], "b": [10.0, 20.0, 30.0], "c0": [0.2], "c1": [0.2, 0.5], "d1": [5e4, 1e5],
+            "f1": [-0.5, 0.5]}
+    table = grid_search(runs, law, grid, x="x", loss=loss, delta=0.01, quantile=0.2)
+    assert len(table) == 48 and np.isinf(table.loc[table["f1"] < 0, "objective"]).all()
+    for _, row in table[table["f1"] > 0].iterrows():
+        r = np.log(law(row.drop("objective").to_dict(), x=x)) - np.log(y)
+        if loss == "huber":
+            expected = np.where(np.abs(r) <= 0.01, 0.5 * r**2, 0.01 * (np.abs(r) - 0.005)).sum()
+        else:
+            weight = 1.0 if loss == "absolute" else np.where(r > 0, 0.8, 0.2)
+            expected = np.sum(weight * np.abs(r))
+        assert row["objective"] == pytest.approx(expected, rel=1e-12)
