@@ -130,6 +130,18 @@ alloc_grid = compute_optimal(grid_fit, grid_c)
 chinchilla_c = 6 * 70e9 * 1.4e12
 compute_optimal(mle_fit, [chinchilla_c]).T.rename(columns={0: "at 5.88e23 FLOP"})
 
+# %% [markdown]
+# Any other function of the parameters gets the same treatment: evaluated at
+# the estimate and at every bootstrap fit. The exponents of `N_opt ~ C^a` and
+# `D_opt ~ C^b`, and the loss the law predicts for Chinchilla itself:
+
+# %%
+mle_fit.derived({
+    "a = beta / (alpha + beta)": lambda p: p["beta"] / (p["alpha"] + p["beta"]),
+    "b = alpha / (alpha + beta)": lambda p: p["alpha"] / (p["alpha"] + p["beta"]),
+    "loss at N = 70e9, D = 1.4e12": lambda p: p["E"] + p["A"] / 70e9 ** p["alpha"] + p["B"] / 1.4e12 ** p["beta"],
+}).round(4)
+
 # %%
 with style.paper_figure(figure_dir / "allocation", venue="icml", width="column", aspect=0.8) as (fig, ax):
     for table, label, color in ((alloc, "Huber MLE", style.PALETTE[0]), (alloc_grid, "Huber grid", style.PALETTE[1])):

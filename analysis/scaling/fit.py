@@ -259,6 +259,31 @@ class ScalingLawFit(Result):
         q = self.boot_params.quantile([a, 1 - a])
         return {name: ConfidenceInterval(q[name].iloc[0], q[name].iloc[1], self.ci) for name in q.columns}
 
+    def derived(self, quantities: dict) -> pd.DataFrame:
+        """Functions of the parameters with bootstrap standard errors and percentile intervals.
+
+        ``quantities``: name -> ``f(p)``, where ``p`` maps parameter names to
+        floats (the estimate) or to arrays with one value per replicate (the
+        bootstrap, so ``f`` must work elementwise, as ``p["beta"] / (p["alpha"]
+        + p["beta"])`` does). Returns one row per quantity: ``estimate``, ``se``,
+        ``low``, ``high`` (NaN without a bootstrap) and ``n_finite``, the
+        replicates giving a finite value.
+        """
+        rows = {}
+        for name, func in quantities.items():
+            row = {"estimate": float(func(self.params)), "se": np.nan, "low": np.nan, "high": np.nan, "n_finite": 0}
+            if self.boot_params is not None:
+                replicates = np.broadcast_to(np.asarray(func({k: v.to_numpy() for k, v in self.boot_params.items()}),
+                                                        dtype=float), (len(self.boot_params),))
+                finite = replicates[np.isfinite(replicates)]
+                a = (1 - self.ci) / 2
+                row |= {"se": float(np.std(finite, ddof=1)) if len(finite) > 1 else np.nan,
+                        "low": float(np.quantile(finite, a)) if len(finite) else np.nan,
+                        "high": float(np.quantile(finite, 1 - a)) if len(finite) else np.nan,
+                        "n_finite": len(finite)}
+            rows[name] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
+
     @property
     def notes(self) -> tuple[str, ...]:
         notes = [f"objective: {self.loss}" + (f" (delta = {self.delta:g})" if "huber" in self.loss else "")

@@ -131,6 +131,14 @@ def test_recovers_a_known_law_from_noisy_runs():
     assert fit.params["E"] == pytest.approx(1.8, abs=0.02)
     np.testing.assert_allclose(fit.predict(runs), chinchilla(fit.params, N=N, D=D))
     np.testing.assert_allclose(fit.predict(N=N, D=D), fit.fitted, rtol=1e-12)
+    derived = fit.derived({"alpha": lambda p: p["alpha"], "a": lambda p: p["beta"] / (p["alpha"] + p["beta"])})
+    assert derived.loc["alpha", "se"] == pytest.approx(fit.standard_errors["alpha"])
+    assert derived.loc["alpha", "low"] == pytest.approx(fit.intervals["alpha"].low)
+    a = fit.boot_params["beta"] / (fit.boot_params["alpha"] + fit.boot_params["beta"])
+    point = fit.params["beta"] / (fit.params["alpha"] + fit.params["beta"])
+    assert derived.loc["a", "estimate"] == pytest.approx(point)
+    assert derived.loc["a", "se"] == pytest.approx(a.std()) and derived.loc["a", "n_finite"] == 200
+    assert derived.loc["a", "low"] <= 0.37 / 0.71 <= derived.loc["a", "high"]  # the true exponent of N_opt ~ C^a
 
 
 def test_bootstrap_is_reproducible_with_a_seed():
