@@ -136,6 +136,18 @@ comparison = cod.predict(compute[fitted_models:]).assign(
 comparison.assign(error_points=lambda t: 100 * (t["full_score"] - t["observed_full"]))
 
 # %% [markdown]
+# Xu et al. cluster with MeanShift instead, and leave out items far from every
+# cluster's centre and clusters that are too small. With the kernel width
+# estimated from the data:
+
+# %%
+cod_meanshift = cluster_on_difficulty(pass_rates[:fitted_models], compute[:fitted_models], clustering="meanshift",
+                                      min_cluster_size=20, rng=seed)
+print(cod_meanshift.title, f"({(cod_meanshift.labels < 0).sum()} outlier items)")
+cod_meanshift.predict(compute[fitted_models:]).assign(
+    error_points=lambda t: 100 * (t["full_score"] - comparison["observed_full"].to_numpy()))
+
+# %% [markdown]
 # Read the table with care: the filter keeps the clusters whose mean pass rate
 # follows an S-curve in log compute, and the map from subset to full score is a
 # line fitted on the small models only. When the kept clusters are a small share

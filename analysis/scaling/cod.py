@@ -4,7 +4,9 @@ After Xu et al. (2025), "Unveiling Downstream Performance Scaling of LLMs: A
 Clustering-Based Perspective":
 
 1. describe every evaluation item by its pass rates across small models (one
-   column per model, ordered by compute) and cluster the items (k-means);
+   column per model, ordered by compute) and cluster the items: k-means, or
+   MeanShift with the paper's filters (items beyond a radius of their cluster's
+   centre and clusters below a minimum size are outliers);
 2. keep the clusters whose mean pass rate both rises with compute by at least
    ``min_gain`` (emergent) and is fitted well by a saturating law in compute
    (scalable, ``R^2 >= min_r2``);
@@ -26,7 +28,14 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._results import Result
-from .._validation import check_consistent_length, check_integer, check_positive, check_probabilities, check_rng
+from .._validation import (
+    check_choice,
+    check_consistent_length,
+    check_integer,
+    check_positive,
+    check_probabilities,
+    check_rng,
+)
 from ..errors import AnalysisInputError
 
 __all__ = ["CODResult", "cluster_on_difficulty"]
@@ -61,7 +70,7 @@ class CODResult(Result):
         One row per cluster: ``size``, ``gain`` (rise of the mean pass rate from
         the smallest to the largest model), ``slope``, ``midpoint``, ``r2``, ``kept``.
     labels : array of int, shape (n_items,)
-        Cluster of each item.
+        Cluster of each item; -1 for outliers (MeanShift), never predictable.
     mapping : tuple of float
         Slope and intercept of full-set score against subset score.
     compute_ref : float
@@ -83,7 +92,7 @@ class CODResult(Result):
     @property
     def subset_share(self) -> float:
         """Share of items in the predictable clusters."""
-        return float(self.clusters.loc[self.clusters["kept"], "size"].sum() / self.clusters["size"].sum())
+        return float(self.clusters.loc[self.clusters["kept"], "size"].sum() / len(self.labels))
 
     def to_frame(self) -> pd.DataFrame:
         return self.clusters
@@ -105,9 +114,26 @@ class CODResult(Result):
         return pd.DataFrame({"compute": compute, "subset_score": subset, "full_score": slope * subset + intercept})
 
 
+def _meanshift_labels(items: np.ndarray, radius, min_size: int, seed: int) -> np.ndarray:
+    """MeanShift clusters of the rows of ``items``; far items and small clusters become -1."""
+    from sklearn.cluster import MeanShift, estimate_bandwidth
+
+    if radius is None:
+        radius = estimate_bandwidth(items, quantile=0.2, random_state=seed)
+    radius = float(check_positive(radius, "radius"))
+    model = MeanShift(bandwidth=radius, cluster_all=False).fit(items)
+    labels = model.labels_.copy()
+    inside = labels >= 0
+    far = np.linalg.norm(items[inside] - model.cluster_centers_[labels[inside]], axis=1) > radius
+    labels[np.flatnonzero(inside)[far]] = -1
+    sizes = np.bincount(labels[labels >= 0], minlength=len(model.cluster_centers_))
+    labels[(labels >= 0) & (sizes[np.maximum(labels, 0)] < min_size)] = -1
+    return labels
+
+
 def cluster_on_difficulty(
-    pass_rates, compute, *, n_clusters: int = 8, guess: float = 0.0, min_gain: float = 0.05,
-    min_r2: float = 0.9, rng=None,
+    pass_rates, compute, *, clustering: str = "kmeans", n_clusters: int = 8, radius: float | None = None,
+    min_cluster_size: int = 10, guess: float = 0.0, min_gain: float = 0.05, min_r2: float = 0.9, rng=None,
 ) -> CODResult:
     """Cluster items by difficulty across small models and fit the predictable clusters.
 
@@ -117,8 +143,16 @@ def cluster_on_difficulty(
         Pass rate (or 0/1 correctness) of each small model on each item.
     compute : array, shape (n_models,)
         Training compute of each model (FLOP).
+    clustering : {'kmeans', 'meanshift'}
+        k-means with ``n_clusters`` clusters, or MeanShift (Xu et al.'s choice)
+        with a flat kernel of width ``radius`` (Euclidean distance between
+        pass-rate vectors; None estimates it from the data); there items farther
+        than ``radius`` from their cluster's centre and clusters of fewer than
+        ``min_cluster_size`` items are outliers (label -1).
     n_clusters : int
         Number of k-means clusters.
+    radius : float, optional
+    min_cluster_size : int
     guess : float
         Pass rate of a random guess (1 / number of choices for multiple choice).
     min_gain, min_r2 : float
@@ -132,7 +166,9 @@ def cluster_on_difficulty(
     rates = check_probabilities(pass_rates, "pass_rates", ndim=2)
     compute = check_positive(compute, "compute", ndim=1)
     check_consistent_length(pass_rates=rates, compute=compute)
+    check_choice(clustering, "clustering", ("kmeans", "meanshift"))
     n_clusters = check_integer(n_clusters, "n_clusters", minimum=1)
+    min_cluster_size = check_integer(min_cluster_size, "min_cluster_size", minimum=1)
     if rates.shape[1] < n_clusters or len(compute) < 3:
         raise AnalysisInputError.about(
             "pass_rates", f"at least 3 models and {n_clusters} items", f"shape {rates.shape}",
@@ -141,12 +177,15 @@ def cluster_on_difficulty(
     order = np.argsort(compute)
     rates, compute = rates[order], compute[order]
     seed = int(check_rng(rng).integers(2**31 - 1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # fewer distinct items than clusters
-        labels = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(rates.T)
+    if clustering == "kmeans":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # fewer distinct items than clusters
+            labels = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(rates.T)
+    else:
+        labels = _meanshift_labels(rates.T, radius, min_cluster_size, seed)
     log_c = np.log(compute / compute[0])
     rows = []
-    for k in np.unique(labels):  # k-means may find fewer distinct clusters than asked for
+    for k in np.unique(labels[labels >= 0]):  # k-means may find fewer distinct clusters than asked for
         score = rates[:, labels == k].mean(axis=1)
         slope, midpoint, r2 = _fit_cluster(log_c, score, guess)
         gain = score[-1] - score[0]

@@ -42,3 +42,20 @@ def test_bad_input():
         cluster_on_difficulty(np.full((4, 10), 50.0), compute)
     with pytest.raises(AnalysisInputError, match="at least one cluster"):
         cluster_on_difficulty(np.full((4, 10), 0.3), compute, n_clusters=2)
+
+
+def test_meanshift_clusters_and_leaves_out_stray_items():
+    rng = np.random.default_rng(2)
+    compute = np.geomspace(1e19, 1e23, 9)
+    rates = simulate(compute, rng)
+    stray = rng.uniform(0, 1, (len(compute), 12))  # items with no scaling pattern
+    rates = np.hstack([rates, stray])
+    result = cluster_on_difficulty(rates[:6], compute[:6], clustering="meanshift", radius=0.15, min_cluster_size=20,
+                                   guess=0.25)
+    assert (result.labels[220:] == -1).all()  # every stray item is an outlier
+    assert result.clusters["kept"].sum() == 3 and result.subset_share == pytest.approx(180 / 232)
+    assert len(np.unique(result.labels[:180])) == 3
+    truth = rates[6:].mean(axis=1)
+    np.testing.assert_allclose(result.predict(compute[6:])["full_score"], truth, atol=0.03)
+    with pytest.raises(AnalysisInputError, match="clustering"):
+        cluster_on_difficulty(rates[:6], compute[:6], clustering="dbscan")
