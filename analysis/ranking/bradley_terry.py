@@ -182,9 +182,7 @@ def _check_ford(w: np.ndarray) -> None:
     beats = w > 0
     if _reaches_all(beats) and _reaches_all(beats.T):  # item 0 reaches every item and every item reaches it
         return
-    n_components, labels = csgraph.connected_components(w > 0, directed=True, connection="strong")
-    if n_components == 1:
-        return
+    n_components, _ = csgraph.connected_components(beats, directed=True, connection="strong")
     wins_, losses = w.sum(axis=1), w.sum(axis=0)
     unbeaten = np.flatnonzero((losses == 0) & (wins_ > 0))
     winless = np.flatnonzero((wins_ == 0) & (losses > 0))

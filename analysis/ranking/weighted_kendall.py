@@ -90,18 +90,21 @@ def _check_rank(rank, n: int) -> np.ndarray:
     arr = check_array(rank, "rank", ndim=1)
     check_consistent_length(x=np.empty(n), rank=arr)
     if np.any(arr < 0) or np.any(arr != np.round(arr)):
-        raise AnalysisInputError("`rank` must hold nonnegative integers (0 = most important item).")
+        raise AnalysisInputError.about("rank", "nonnegative integers (0 = the most important item)",
+                                       f"values from {arr.min():g} to {arr.max():g}",
+                                       "Pass integer ranks, or rank=True for scipy's default.")
     return arr.astype(np.int64)
 
 
 def _check_weights(weights, n: int) -> np.ndarray:
     arr = np.asarray(weights, dtype=float)
     if arr.shape != (n,):
-        raise AnalysisInputError(
-            f"`weigher` must map an int array of {n} ranks to {n} weights (a vectorised function); "
-            f"it returned shape {arr.shape}.")
+        raise AnalysisInputError.about("weigher", f"a map from an int array of {n} ranks to {n} weights",
+                                       f"an output of shape {arr.shape}",
+                                       "Write it with numpy operations, e.g. lambda r: 1 / (r + 1).")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise AnalysisInputError("`weigher` must return finite nonnegative weights.")
+        raise AnalysisInputError.about("weigher", "finite nonnegative weights", "negative or non-finite ones",
+                                       "Map every rank to a weight >= 0.")
     return arr
 
 
@@ -207,7 +210,7 @@ def _less_than(ranks: np.ndarray, n_groups: int, v: np.ndarray | None) -> np.nda
 
 
 def _within_group(groups: np.ndarray, values: np.ndarray, v: np.ndarray, order: np.ndarray):
-    """Per item, shape (n,): weight of its group's items with a smaller value, and of those with an equal one.
+    """Per item, shape (n,): weight of its group's items with a smaller value, and with an equal one (itself too).
 
     ``order`` lists the items sorted by group, then value.
     """

@@ -158,7 +158,7 @@ def cluster_on_difficulty(
     min_gain, min_r2 : float
         Filters for emergent and scalable clusters.
     rng : None, int or Generator
-        Seeds k-means.
+        Seeds k-means and MeanShift's estimate of ``radius``.
     """
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
