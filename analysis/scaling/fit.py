@@ -566,6 +566,7 @@ def _product_grid_values(law: CustomLaw, grid: dict, log_x, log_y, loss: str, de
         split += 1
     out = np.empty(sizes)
     for index in itertools.product(*[range(k) for k in sizes[:split]]):
+        # a looped parameter at its value index[j]; its leading axes drop out and broadcast back
         params = {name: axes[name][(*([0] * j), index[j])] if j < split else axes[name]
                   for j, name in enumerate(law.param_names)}
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
