@@ -66,8 +66,8 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
 def uniform_binner(n_bins: int, convention: str = "analysis"):
     """The map from scores in [0, 1] to equal-width bin indices under ``convention``, its tables built once.
 
-    Truncates ``p * B``, then corrects the index against the convention's own
-    edges (``k / B`` or ``np.linspace``), bins closed on the left
+    Truncates ``p * B`` (rounded to one side), then corrects the index against
+    the convention's own edges (``k / B`` or ``np.linspace``), bins closed on the left
     (``"analysis"``, ``"netcal"``) or on the right (``"sklearn"``,
     ``"uncertainty-calibration"``); 0 and 1 fall in the first and last bin.
     ``"relplot"`` truncates only. For loops over chunks of scores.
@@ -79,21 +79,26 @@ def uniform_binner(n_bins: int, convention: str = "analysis"):
         return lambda scores: (scores / width).astype(np.intp)
     exact = convention in ("analysis", "uncertainty-calibration")
     edges = np.arange(n_bins + 1) / n_bins if exact else np.linspace(0.0, 1.0, n_bins + 1)
+    # p * B rounded with a bias of 8 to 16 ulps, so truncation errs to one side only and one check against the
+    # edges corrects it: above for bins closed on the left (at most one too high), below for bins closed on the right
     right_closed = convention in ("sklearn", "uncertainty-calibration")
-    lower = np.append(edges[:n_bins], np.inf)  # a score of 1 (index B) falls back into the last bin
-    upper = np.append(edges[1:n_bins], [np.inf, np.inf])
+    scale = float(n_bins)
+    for _ in range(8):
+        scale = np.nextafter(scale, -np.inf if right_closed else np.inf)
     if right_closed:
-        lower[0] = -np.inf
+        upper = np.append(edges[1:n_bins], [np.inf, np.inf])
 
-    def binner(scores: np.ndarray) -> np.ndarray:
-        idx = (scores * n_bins).astype(np.intp)  # truncation is floor for scores >= 0
-        if right_closed:
-            idx -= scores <= lower[idx]
+        def binner(scores: np.ndarray) -> np.ndarray:
+            idx = (scores * scale).astype(np.intp)
             idx += scores > upper[idx]
-        else:
-            idx -= scores < lower[idx]  # p * B rounded up past an edge
-            idx += scores >= upper[idx]  # p * B rounded down below an edge
-        return idx
+            return idx
+    else:
+        lower = np.append(edges[:n_bins], np.inf)  # a score of 1 (index B) falls back into the last bin
+
+        def binner(scores: np.ndarray) -> np.ndarray:
+            idx = (scores * scale).astype(np.intp)
+            idx -= scores < lower[idx]
+            return idx
 
     return binner
 

@@ -43,37 +43,32 @@ NORMS = ("l1", "l2", "max")
 _CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
 
 
-def _bin_sums(scores, values: list[np.ndarray], n_bins: int, strategy: str, convention: str = "analysis",
-              binary=None):
-    """Row 0: count per bin; row j: per-bin sum of ``values[j - 1]``; a last row sums ``binary`` (0/1 outcomes),
-    counted together with the bin sizes in one pass."""
-    extra = [] if binary is None else [np.asarray(binary)]
+def _bin_sums(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
+    """Per-bin count, sum of scores and sum of 0/1 outcomes, shape (3, bins).
+
+    Both counts run over the (bin, outcome) cells ``2 * bin + outcome``: their
+    sizes give the bin sizes and outcome sums, their score sums the bins'.
+    """
     if strategy == "quantile":  # ranks need all scores at once
-        chunks = [(bin_indices(scores, n_bins, strategy, convention), values + extra)]
+        chunks = [(bin_indices(scores, n_bins, strategy, convention), scores, outcomes)]
     else:  # chunks keep the temporaries in cache
         binner = uniform_binner(n_bins, convention)
-        chunks = ((binner(scores[i : i + _CHUNK]), [v[i : i + _CHUNK] for v in values + extra])
+        chunks = ((binner(scores[i : i + _CHUNK]), scores[i : i + _CHUNK], outcomes[i : i + _CHUNK])
                   for i in range(0, len(scores), _CHUNK))
     slots = n_slots(n_bins, convention)
-    sums = np.zeros((1 + len(values) + len(extra), slots))
-    for idx, parts in chunks:
-        if binary is None:
-            sums[0] += np.bincount(idx, minlength=slots)
-        else:  # bin x outcome cells: sizes and outcome sums from one count
-            idx = idx << 1
-            idx += parts[-1].astype(np.intp, copy=False)
-            cells = np.bincount(idx, minlength=2 * slots).reshape(slots, 2)
-            idx >>= 1
-            sums[0] += cells.sum(axis=1)
-            sums[-1] += cells[:, 1]
-        for j, part in enumerate(parts[:len(values)], start=1):
-            sums[j] += np.bincount(idx, weights=part, minlength=slots)
-    return sums
+    cells, score_sums = np.zeros(2 * slots), np.zeros(2 * slots)
+    for idx, part, outcome in chunks:
+        idx <<= 1
+        idx += outcome.astype(np.intp, copy=False)
+        cells += np.bincount(idx, minlength=2 * slots)
+        score_sums += np.bincount(idx, weights=part, minlength=2 * slots)
+    cells = cells.reshape(slots, 2)
+    return np.stack([cells.sum(axis=1), score_sums.reshape(slots, 2).sum(axis=1), cells[:, 1]])
 
 
 def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
     """Per-bin count, mean score and mean outcome (0/1; NaN for empty bins)."""
-    count, score_sum, outcome_sum = _bin_sums(scores, [scores], n_bins, strategy, convention, binary=outcomes)
+    count, score_sum, outcome_sum = _bin_sums(scores, outcomes, n_bins, strategy, convention)
     with np.errstate(invalid="ignore", divide="ignore"):
         return count, score_sum / count, outcome_sum / count
 
@@ -127,7 +122,7 @@ def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased, convention="ana
             part = scores[i : i + _CHUNK]
             gap = gap + np.bincount(binner(part), weights=outcomes[i : i + _CHUNK] - part, minlength=slots)
         return float(np.abs(gap).sum() / len(scores))
-    count, score_sum, outcome_sum = _bin_sums(scores, [scores], n_bins, strategy, convention, binary=outcomes)
+    count, score_sum, outcome_sum = _bin_sums(scores, outcomes, n_bins, strategy, convention)
     return float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, norm, debiased))
 
 

@@ -125,12 +125,14 @@ def test_mapie_num_bins_b_is_b_minus_one_bins():
         assert expected_calibration_error(y, p, num_bins=b) != pytest.approx(ece(y, p, n_bins=b, mode="positive"))
 
 
-@pytest.mark.parametrize("n_bins", [3, 7, 10, 15, 49])
+@pytest.mark.parametrize("n_bins", [1, 3, 7, 10, 15, 49, 100, 1000, 12345])
 def test_uniform_conventions_equal_a_search_over_their_edges(n_bins):
     """The truncate-and-correct path against a binary search over each library's own edges."""
     rng = np.random.default_rng(n_bins)
     grid = np.arange(n_bins + 1) / n_bins
-    near = np.concatenate([grid, np.linspace(0, 1, n_bins + 1), np.nextafter(grid, 0), np.nextafter(grid, 1)])
+    steps = [np.nextafter(grid, 0), np.nextafter(grid, 1), np.nextafter(np.nextafter(grid, 0), 0),
+             np.nextafter(np.nextafter(grid, 1), 1)]
+    near = np.concatenate([grid, np.linspace(0, 1, n_bins + 1), *steps])
     p = np.clip(np.concatenate([near, rng.uniform(size=2000)]), 0, 1)
     linspace = np.linspace(0, 1, n_bins + 1)
     expected = {
