@@ -136,6 +136,14 @@ comparison = cod.predict(compute[fitted_models:]).assign(
 comparison.assign(error_points=lambda t: 100 * (t["full_score"] - t["observed_full"]))
 
 # %% [markdown]
+# Read the table with care: the filter keeps the clusters whose mean pass rate
+# follows an S-curve in log compute, and the map from subset to full score is a
+# line fitted on the small models only. When the kept clusters are a small share
+# of the items, that line is extrapolated far, and the error grows with the
+# distance from the fitted models. Compare with the two-step route above, whose
+# link from loss to accuracy was fitted across the whole range of losses.
+
+# %% [markdown]
 # Xu et al. cluster with MeanShift instead, and leave out items far from every
 # cluster's centre and clusters that are too small. With the kernel width
 # estimated from the data:
@@ -146,14 +154,6 @@ cod_meanshift = cluster_on_difficulty(pass_rates[:fitted_models], compute[:fitte
 print(cod_meanshift.title, f"({(cod_meanshift.labels < 0).sum()} outlier items)")
 cod_meanshift.predict(compute[fitted_models:]).assign(
     error_points=lambda t: 100 * (t["full_score"] - comparison["observed_full"].to_numpy()))
-
-# %% [markdown]
-# Read the table with care: the filter keeps the clusters whose mean pass rate
-# follows an S-curve in log compute, and the map from subset to full score is a
-# line fitted on the small models only. When the kept clusters are a small share
-# of the items, that line is extrapolated far, and the error grows with the
-# distance from the fitted models. Compare with the two-step route above, whose
-# link from loss to accuracy was fitted across the whole range of losses.
 
 # %%
 plt.close("all")
