@@ -68,8 +68,8 @@ def weighted_tau(x, y, *, rank=True, weigher: Callable | None = None, additive: 
     if pairs.x_starts.size == 1 or pairs.y_starts.size == 1:
         return np.nan
     if additive:
-        u = pairs.signed_sums(None)
-        taus = [_ratio(w @ u, w @ (n - pairs.tied_x(None)), w @ (n - pairs.tied_y(None))) for w in weights]
+        u, untied_x, untied_y = pairs.signed_sums(None), n - pairs.tied_x(None), n - pairs.tied_y(None)
+        taus = [_ratio(w @ u, w @ untied_x, w @ untied_y) for w in weights]
     else:
         total = [w.sum() for w in weights]
         taus = [_ratio(w @ pairs.signed_sums(w), w @ (t - pairs.tied_x(w)), w @ (t - pairs.tied_y(w)))
@@ -164,7 +164,7 @@ class _PairStructure:
         both_less = np.empty(self.n)
         both_less[self.seq] = _smaller_before(code[self.seq], None if v is None else v[self.code_order])
         if self.x_ties:  # EL: same x, smaller y (sequence order sorts by x, then y)
-            same_x_less_y, same_xy = _within_group(self.rx, self.ry, ones, self.seq)
+            same_x_less_y, _ = _within_group(self.rx, self.ry, ones, self.seq)
             both_less -= same_x_less_y
             u += 2 * same_x_less_y
         if self.y_ties:  # GE: same y, larger x (code order sorts by y, then decreasing x); LE from the rest
