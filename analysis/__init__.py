@@ -14,7 +14,7 @@ from ._resample import (
     percentile_interval,
 )
 from ._results import ConfidenceInterval, Result
-from .errors import AnalysisInputError, ConvergenceWarning, FitError
+from .errors import AnalysisInputError, ConvergenceWarning, FigureStyleWarning, FitError, LeastAbsoluteDeviationWarning
 
 __version__ = "0.1.0"
 
@@ -23,7 +23,9 @@ __all__ = [
     "BootstrapResult",
     "ConfidenceInterval",
     "ConvergenceWarning",
+    "FigureStyleWarning",
     "FitError",
+    "LeastAbsoluteDeviationWarning",
     "Result",
     "bca_interval",
     "bootstrap",

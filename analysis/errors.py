@@ -6,7 +6,9 @@ to do about it, so that a user can fix the call without reading the source.
 
 from __future__ import annotations
 
-__all__ = ["AnalysisInputError", "ConvergenceWarning", "FitError"]
+__all__ = [
+    "AnalysisInputError", "ConvergenceWarning", "FigureStyleWarning", "FitError", "LeastAbsoluteDeviationWarning",
+]
 
 
 class AnalysisInputError(ValueError):
@@ -27,3 +29,11 @@ class FitError(RuntimeError):
 
 class ConvergenceWarning(UserWarning):
     """A fit returned an estimate, but its optimiser did not report convergence."""
+
+
+class FigureStyleWarning(UserWarning):
+    """A saved figure breaks a rule of the paper style, such as text too small to read in print."""
+
+
+class LeastAbsoluteDeviationWarning(UserWarning):
+    """A Huber fit whose residuals mostly exceed delta: in effect a least-absolute-deviation fit."""

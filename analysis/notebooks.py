@@ -7,12 +7,15 @@ defaults; :func:`execute_notebook` inserts a cell after it that overrides them
 
 ``python -m analysis.notebooks [--output build] [names...]`` executes the
 notebooks and writes ``build/notebooks/*.ipynb``, ``build/html/*.html`` and the
-figures each notebook saves under ``build/figures/<notebook>/``.
+figures each notebook saves under ``build/figures/<notebook>/``. Executed pages
+are for reading: the kernel runs without progress bars, and paths injected into
+the parameters cell are relative to the notebook's folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -73,7 +76,7 @@ def execute_notebook(
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}
     )
-    client.execute()
+    client.execute(env={**os.environ, "TQDM_DISABLE": "1"})
     return notebook
 
 
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in notebooks:
         print(f"executing {path.name}", flush=True)
         figure_dir = output / "figures" / path.stem
-        notebook = execute_notebook(path, {"figure_dir": str(figure_dir)})
+        notebook = execute_notebook(path, {"figure_dir": os.path.relpath(figure_dir, path.parent)})
         nbformat.write(notebook, output / "notebooks" / f"{path.stem}.ipynb")
         _write_html(notebook, output / "html" / f"{path.stem}.html")
         figures = sorted(figure_dir.glob("*")) if figure_dir.is_dir() else []

@@ -12,26 +12,33 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from cycler import cycler
+from matplotlib.text import Text
 
 from ._validation import check_choice
-from .errors import AnalysisInputError
+from .errors import AnalysisInputError, FigureStyleWarning
 
 __all__ = [
+    "MIN_FONT_SIZE",
     "PALETTE",
     "VENUES",
     "Venue",
     "figsize",
+    "panel_labels",
     "paper_figure",
     "paper_style",
     "rc_params",
     "savefig",
+    "sci",
     "set_style",
+    "small_text",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered for line plots.
@@ -46,7 +53,10 @@ PALETTE = (
     "#000000",  # black
 )
 
-GOLDEN = (5**0.5 - 1) / 2  # height / width of a golden-ratio panel
+GOLDEN = (5**0.5 - 1) / 2
+
+#: Smallest legible text in print, in points.
+MIN_FONT_SIZE = 6.0  # height / width of a golden-ratio panel
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,8 +119,7 @@ def rc_params(venue: str = "neurips") -> dict:
         "figure.dpi": 150,
         "figure.constrained_layout.use": True,
         "savefig.dpi": 300,
-        "savefig.bbox": "tight",
-        "savefig.pad_inches": 0.02,
+        "savefig.bbox": None,
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
         "text.usetex": False,
@@ -137,9 +146,20 @@ def rc_params(venue: str = "neurips") -> dict:
     }
 
 
-def paper_style(venue: str = "neurips") -> contextlib.AbstractContextManager:
-    """Context manager applying the paper style for ``venue``; restores rcParams on exit."""
-    return mpl.rc_context(rc_params(venue))
+@contextlib.contextmanager
+def paper_style(venue: str = "neurips") -> Iterator[None]:
+    """Context manager applying the paper style for ``venue``; restores rcParams on exit.
+
+    Interactive mode is the one exception: a notebook's inline backend, loaded by
+    the first figure drawn inside the context, switches it on, and restoring it
+    would stop every later figure from being shown.
+    """
+    with mpl.rc_context(rc_params(venue)):
+        try:
+            yield
+        finally:
+            interactive = mpl.is_interactive()
+    mpl.interactive(interactive)
 
 
 def set_style(venue: str = "neurips") -> None:
@@ -150,8 +170,14 @@ def set_style(venue: str = "neurips") -> None:
 def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, dpi: int = 300) -> list[Path]:
     """Save ``fig`` as ``path.pdf`` and ``path.png`` (creating folders); return the paths.
 
-    Any suffix on ``path`` is replaced. Fonts are embedded as TrueType and the
-    PDF carries no creation date, so the same figure gives the same bytes.
+    Any suffix on ``path`` is replaced. The page is the figure's own size (no
+    tight bounding box), so a figure made at a venue's width drops into it
+    exactly; constrained layout keeps the labels inside. Fonts are embedded as
+    TrueType and the PDF carries no creation date, so the same figure gives the
+    same bytes.
+
+    The figure's visible text is checked once it is drawn: text below
+    :data:`MIN_FONT_SIZE` gives a :class:`~analysis.errors.FigureStyleWarning`.
     """
     for fmt in formats:
         check_choice(fmt, "formats", ("pdf", "png", "svg", "eps"))
@@ -162,9 +188,38 @@ def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, d
     with mpl.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.hashsalt": "analysis"}):
         for fmt in formats:
             target = base.with_suffix(f".{fmt}")
-            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.02)
+            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata[fmt])
             written.append(target)
+    small = small_text(fig)
+    if small:
+        warnings.warn(f"{base.name}: text below {MIN_FONT_SIZE:g} pt in print: {', '.join(small)}",
+                      FigureStyleWarning, stacklevel=2)
     return written
+
+
+def panel_labels(axes, titles: Sequence[str] | None = None) -> None:
+    """Title the panels of a multi-panel figure (a), (b), ... at their top left, after any ``titles``."""
+    axes = np.ravel(axes)
+    titles = [""] * len(axes) if titles is None else list(titles)
+    for ax, letter, title in zip(axes, "abcdefghijklmnopqrstuvwxyz", titles):
+        ax.set_title(f"({letter}) {title}".rstrip(), loc="left")
+
+
+def sci(value: float, symbol: str | None = None, digits: int = 1) -> str:
+    r"""``value`` in mathtext scientific notation: ``sci(3e6, "N")`` is ``'$N = 3 \times 10^{6}$'``."""
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    power = f"10^{{{int(exponent)}}}"
+    number = power if mantissa.rstrip("0").rstrip(".") == "1" else rf"{mantissa} \times {power}"
+    return f"${symbol} = {number}$" if symbol else f"${number}$"
+
+
+def small_text(fig, min_size: float = MIN_FONT_SIZE) -> list[str]:
+    """The visible texts of a drawn ``fig`` set below ``min_size`` points, as ``'text' at N pt``."""
+    return [
+        f"{t.get_text()!r} at {t.get_fontsize():g} pt"
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_fontsize() < min_size
+    ]
 
 
 @contextlib.contextmanager

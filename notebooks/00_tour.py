@@ -29,7 +29,6 @@ figure_dir = "../build/figures/00_tour"  # where figures are saved (PDF and PNG)
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -114,7 +113,3 @@ pd.DataFrame(
 # %%
 explorer = IntervalExplorer(largest, label="mean loss", n_boot=n_boot, rng=seed)
 explorer
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

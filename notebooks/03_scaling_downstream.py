@@ -38,7 +38,6 @@ figure_dir = "../build/figures/03_scaling_downstream"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -83,13 +82,14 @@ with style.paper_figure(figure_dir / "two_step", venue="neurips", width="text", 
     ax1.scatter(small["C"], small["task_loss"], s=8, label="fitted")
     ax1.scatter(large["C"], large["task_loss"], s=8, label="held out")
     ax1.scatter(large["C"], two_step.loss_fit.predict(large), s=12, marker="x", color="k", label="predicted")
-    ax1.set(xscale="log", xlabel="compute (FLOP)", ylabel="task loss")
+    ax1.set(xscale="log", xlabel="training compute (FLOP)", ylabel="task loss (nats/token)")
     ax1.legend()
     grid = np.linspace(family["task_loss"].min(), family["task_loss"].max(), 100)
     ax2.scatter(small["task_loss"], small["accuracy"], s=8)
     ax2.scatter(large["task_loss"], large["accuracy"], s=8)
     ax2.plot(grid, two_step.accuracy_curve.predict(grid), color="k", lw=1)
-    ax2.set(xlabel="task loss", ylabel="accuracy")
+    ax2.set(xlabel="task loss (nats/token)", ylabel="task accuracy")
+    style.panel_labels(axes)
 
 # %% [markdown]
 # ## 2. The multiple-choice chain
@@ -110,7 +110,6 @@ predictability
 # %%
 with style.paper_figure(figure_dir / "chain", venue="icml", width="column", aspect=0.75) as (fig, ax):
     predictability.plot(ax=ax)
-    ax.tick_params(axis="x", labelsize=6)
 
 # %% [markdown]
 # ## 3. Clustering-On-Difficulty
@@ -154,7 +153,3 @@ cod_meanshift = cluster_on_difficulty(pass_rates[:fitted_models], compute[:fitte
 print(cod_meanshift.title, f"({(cod_meanshift.labels < 0).sum()} outlier items)")
 cod_meanshift.predict(compute[fitted_models:]).assign(
     error_points=lambda t: 100 * (t["full_score"] - comparison["observed_full"].to_numpy()))
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

@@ -27,7 +27,6 @@ figure_dir = "../build/figures/04_scaling_learning_curves"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
@@ -85,9 +84,7 @@ with style.paper_figure(figure_dir / "learning_curves", venue="neurips", width="
         ax.plot(grid, fits[name].predict(x=grid), color=color, lw=1)
         ax.plot(grid, backtests[name].fits[1].predict(x=grid), color=color, lw=0.8, ls=":")
     ax.axvline(300, color="0.5", lw=0.6)
-    ax.set(xscale="log", yscale="log", xlabel="training examples", ylabel="test error")
-    ax.legend(title="solid: all sizes; dotted: fitted up to 300", title_fontsize=6)
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())
+    ax.annotate("backtest cut-off", (300, 1), xycoords=("data", "axes fraction"), xytext=(3, 0),
+                textcoords="offset points", va="top", color="0.3")
+    ax.set(xscale="log", yscale="log", xlabel="training examples $n$", ylabel="test error rate")
+    ax.legend(title="solid: fit on all sizes\ndotted: fit up to $n$ = 300", loc="lower left")

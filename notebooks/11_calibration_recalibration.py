@@ -28,7 +28,6 @@ figure_dir = "../build/figures/11_calibration_recalibration"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
@@ -46,7 +45,7 @@ from analysis.calibration import (
     PlattScaling,
     TemperatureScaling,
     ece,
-    plot_reliability,
+    reliability_diagram,
     risk_coverage,
     smooth_ece,
 )
@@ -85,11 +84,22 @@ pd.DataFrame({
 }).T.round(4)
 
 # %%
-with style.paper_figure(figure_dir / "binary_reliability", venue="neurips", width="text", aspect=0.33,
-                        ncols=3) as (fig, axes):
-    for ax, name in zip(axes, ["uncalibrated sigmoid", "Platt", "isotonic"]):
-        plot_reliability(y_test, calibrated[name], n_bins=8, mode="positive", n_boot=n_boot, rng=seed, ax=ax)
-        ax.set_title(name, fontsize=7)
+shown = ["uncalibrated sigmoid", "Platt", "isotonic"]
+with style.paper_figure(figure_dir / "binary_reliability", venue="neurips", width="text", aspect=0.42,
+                        ncols=3, sharey=True) as (fig, axes):
+    for ax, name in zip(axes, shown):
+        reliability_diagram(y_test, calibrated[name], n_bins=10, strategy="quantile", mode="positive", ci=0.9,
+                            n_boot=n_boot, rng=seed).plot(ax=ax)
+        ax.set(ylabel="")
+    axes[0].set(ylabel="observed frequency")
+    style.panel_labels(axes, shown)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+
+# %% [markdown]
+# Ten equal-mass bins of the test scores (equal-width bins would leave some
+# nearly empty, and their noise would hide the point). The raw sigmoid bends
+# away from the diagonal at both ends; after Platt scaling or isotonic
+# regression every bin lies on the diagonal within its band.
 
 # %% [markdown]
 # ## Ten classes: temperature scaling of a random forest
@@ -135,7 +145,3 @@ with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="colum
         rows[name] = {"AURC": curve.aurc, "E-AURC": curve.e_aurc}
     ax.legend()
 pd.DataFrame(rows).T.round(5)
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

@@ -36,7 +36,6 @@ figure_dir = "../build/figures/12_calibration_relative"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -106,7 +105,3 @@ with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="colum
         if "isotonic" not in name:
             risk_coverage(correct[test], p).plot(ax=ax, color=color, label=name)
     ax.legend()
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

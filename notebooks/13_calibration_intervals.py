@@ -26,7 +26,6 @@ figure_dir = "../build/figures/13_calibration_intervals"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import GradientBoostingRegressor
@@ -149,7 +148,3 @@ with style.paper_figure(figure_dir / "intervals", venue="neurips", width="column
 
 # %%
 pd.Series(pinball_loss(y_test, combined_global, levels), index=levels, name="pinball loss of the aggregate").round(2)
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

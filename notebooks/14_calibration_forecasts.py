@@ -29,7 +29,6 @@ figure_dir = "../build/figures/14_calibration_forecasts"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -45,7 +44,7 @@ from analysis.calibration import (
     ece_ci,
     interval_coverage,
     metric_ci,
-    plot_reliability,
+    reliability_diagram,
     repair_crossing,
     smooth_ece,
     weighted_interval_score,
@@ -104,11 +103,16 @@ pd.DataFrame(rows).T
 # monotone maps of the same 12 values.
 
 # %%
-with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width="text", aspect=0.45,
-                        ncols=2) as (fig, axes):
-    for ax, name in zip(axes, ["ensemble share", "isotonic"]):
-        plot_reliability(y_test, forecasts[name], n_bins=12, mode="positive", n_boot=n_boot, rng=seed, ax=ax)
-        ax.set_title(f"{name}, 2009-2013", fontsize=7)
+shown = ["ensemble share", "isotonic"]
+with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width="text", aspect=0.5,
+                        ncols=2, sharey=True) as (fig, axes):
+    for ax, name in zip(axes, shown):
+        reliability_diagram(y_test, forecasts[name], n_bins=12, mode="positive", ci=0.9, n_boot=n_boot,
+                            rng=seed).plot(ax=ax)
+        ax.set(ylabel="", xlabel="forecast probability of > 10 mm in 3 days")
+    axes[0].set(ylabel="observed frequency")
+    style.panel_labels(axes, [f"{name}, 2009-2013" for name in shown])
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 
 # %% [markdown]
 # ## The quantile forecast
@@ -157,6 +161,3 @@ pd.Series({
     "ensemble": weighted_interval_score(observed[test], members[test], levels),
     "CQR per interval": weighted_interval_score(observed[test], repair_crossing(repaired[test], levels), levels),
 }, name="WIS (mm)").round(3)
-
-# %%
-plt.close("all")

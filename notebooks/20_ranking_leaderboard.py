@@ -31,7 +31,6 @@ figure_dir = "../build/figures/20_ranking_leaderboard"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import datasets, style
@@ -202,14 +201,9 @@ pd.DataFrame(rows).set_index("pair")
 
 # %%
 helm_intervals = bootstrap_ranks(helm, "borda", n_boot=n_boot, k=3, rng=seed)
-top15 = helm_intervals.table.head(15)
-with style.paper_figure(figure_dir / "helm_rank_intervals", venue="icml", width="column", aspect=1.0) as (fig, ax):
-    ax.errorbar(top15["rank"], range(15), xerr=[top15["rank"] - top15["low"], top15["high"] - top15["rank"]],
-                fmt="o", ms=3, capsize=2)
-    ax.set_yticks(range(15), top15.index, fontsize=5)
-    ax.invert_yaxis()
-    ax.set(xlabel="Borda rank (95% bootstrap interval over scenarios)")
-top15.round(2)
+with style.paper_figure(figure_dir / "helm_rank_intervals", venue="icml", width="column", aspect=1.1) as (fig, ax):
+    helm_intervals.plot(ax=ax, top=15)
+helm_intervals.table.head(15).round(2)
 
 # %% [markdown]
 # How diverse are the scenarios, and how sensitive is each aggregation to
@@ -235,7 +229,3 @@ pd.DataFrame({method: {"cardinal": cardinal_sensitivity(complete, method=method,
 
 # %%
 LeaderboardExplorer(helm, method="borda")
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from analysis import style
 from analysis.ranking import (
@@ -101,11 +102,20 @@ pd.DataFrame({a: {b: kendall_tau(scales[a].to_numpy(), scales[b].to_numpy()) for
 fractions = [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99]
 curves = {method: missing_data_stability(items, fractions, method=method, n_draws=n_draws, rng=seed)
           for method in ("mean", "borda", "bradley_terry", "plackett_luce")}
-with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="column", aspect=0.7) as (fig, ax):
-    for method, curve in curves.items():
-        curve.plot(ax=ax, label=method.replace("_", "-"))
-    ax.set(xlabel="share of measurements dropped")
-    ax.legend(fontsize=6)
+names = {"mean": "mean", "borda": "Borda", "bradley_terry": "Bradley-Terry", "plackett_luce": "Plackett-Luce"}
+with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="column", aspect=0.62, nrows=2,
+                        ncols=2, sharex=True, sharey=True) as (fig, axes):
+    for ax, curve, color in zip(axes.flat, curves.values(), style.PALETTE):
+        for other in curves.values():
+            other.plot(ax=ax, band=False, color="0.8", lw=0.8, marker=None)
+        curve.plot(ax=ax, ci=0.9, color=color)
+        ax.set(xscale="logit", xlabel="", ylabel="")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    for ax in axes[1]:
+        ax.set(xlabel="share of measurements dropped")
+    for ax in axes[:, 0]:
+        ax.set(ylabel=r"Kendall $\tau$")
+    style.panel_labels(axes, names.values())
 pd.DataFrame({m: c.taus.groupby("fraction_missing").n_ranked.mean() for m, c in curves.items()}).round(1)
 
 # %% [markdown]
@@ -129,10 +139,13 @@ for n_battles in (500, 5000):
     winner, loser = np.where(first, a, b), np.where(first, b, a)
     arenas[n_battles] = arena_ranking(winner, loser, len(items), ties=tie, names=items.index, n_boot=n_boot,
                                       prior=1.0, rng=seed)
-with style.paper_figure(figure_dir / "arena", venue="neurips", width="text", ncols=2, aspect=0.45) as (fig, axes):
-    for ax, (n_battles, arena) in zip(axes, arenas.items()):
+with style.paper_figure(figure_dir / "arena", venue="neurips", width="text", ncols=2, aspect=0.42,
+                        sharey=True) as (fig, axes):
+    for ax, arena in zip(axes, arenas.values()):
         arena.plot(ax=ax)
-        ax.set_title(f"{n_battles} battles", fontsize=8)
+    style.panel_labels(axes, [f"{n} battles" for n in arenas])
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               title=f"bars: {arenas[500].ci:.0%} interval over resampled battles")
 arenas[500].to_frame().round(3)
 
 # %% [markdown]

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
@@ -81,12 +82,14 @@ for name in ("iris", "wine", "breast_cancer", "digits"):
 curves = pd.DataFrame(curves)
 with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text", ncols=4, aspect=0.3,
                         sharey=True) as (fig, axes):
-    for ax, (task, part) in zip(axes, curves.groupby("task", sort=False)):
+    tasks = curves.groupby("task", sort=False)
+    for ax, (_, part) in zip(axes, tasks):
         for model, line in part.groupby("model", sort=False):
             ax.plot(line.epoch, line.accuracy, label=model)
-        ax.set(title=task, xlabel="epoch")
+        ax.set(xlabel="epoch")
     axes[0].set(ylabel="held-out accuracy")
-    axes[0].legend(fontsize=6)
+    style.panel_labels(axes, [task.replace("_", " ") for task in curves["task"].unique()])
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center")
 
 # %% [markdown]
 # Kendall's tau between checkpoint order and score, per task and model (1:
@@ -113,9 +116,9 @@ scores = classifier_benchmark(n_splits=n_splits, rng=seed).pivot(index="model", 
 diagrams = {"Nemenyi": friedman_nemenyi(scores), "Wilcoxon-Holm": wilcoxon_holm(scores)}
 with style.paper_figure(figure_dir / "critical_difference", venue="neurips", width="text", nrows=2,
                         aspect=0.55) as (fig, axes):
-    for ax, (name, diagram) in zip(axes, diagrams.items()):
+    for ax, diagram in zip(axes, diagrams.values()):
         diagram.plot(ax=ax)
-        ax.set_title(name, fontsize=8)
+    style.panel_labels(axes, diagrams)
 diagrams["Wilcoxon-Holm"].p_values.round(3)
 
 # %% [markdown]
@@ -146,8 +149,9 @@ shortlists = pd.DataFrame(rows)
 with style.paper_figure(figure_dir / "fair_shortlist", venue="neurips", width="column", aspect=0.6) as (fig, ax):
     for rule, part in shortlists.groupby("rule", sort=False):
         ax.plot(part.beta, part["group 1 members"], marker="o", ms=3, label=rule)
-    ax.axhline(sum(groups[list(truth)] == 1), color="0.6", lw=0.6, ls="--")
+    ax.axhline(sum(groups[list(truth)] == 1), color="0.6", lw=0.8, ls="--", label="in the true top 6")
     ax.invert_xaxis()
-    ax.set(xlabel="beta (bias against group 1)", ylabel="group-1 members of 6")
-    ax.legend(fontsize=6)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel=r"voters' bias $\beta$ (1: none)", ylabel="group-1 members of the 6")
+    ax.legend(loc="lower left")
 shortlists.pivot(index="beta", columns="rule", values="true utility kept").round(3)

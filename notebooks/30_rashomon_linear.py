@@ -28,7 +28,6 @@ figure_dir = "../build/figures/30_rashomon_linear"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -94,7 +93,3 @@ for eps, rs in sets.items():
         "discrepancy (sampled, lower bound)": discrepancy(flags, reference),
     }
 pd.DataFrame(rows).T.round(3)
-
-# %%
-plt.close("all")
-sorted(p.name for p in figure_dir.iterdir())

@@ -1,9 +1,11 @@
-"""Execute every notebook in a fresh kernel on small settings."""
+"""Execute every notebook in a fresh kernel on small settings and read it as its reader would."""
 
 import re
+import zlib
 
 import pytest
 
+from analysis import FigureStyleWarning, style
 from analysis.notebooks import NOTEBOOK_DIR, execute_notebook, find_notebooks, inject_parameters
 
 NOTEBOOKS = find_notebooks()
@@ -27,14 +29,57 @@ def test_parameters_are_injected_after_the_tagged_cell():
     assert tags[i + 1] == ["injected-parameters"] and nb.cells[i + 1].source == "n_boot = 7"
 
 
+# widths a paper figure may have: a column or the text block of a venue, in points
+PAGE_WIDTHS = sorted({72 * w for v in style.VENUES.values() for w in (v.column_width, v.text_width)})
+MIN_FONT_PT = 6
+
+
+def pdf_page_and_fonts(path):
+    """Width of the PDF's page and every font size its text is set in (points)."""
+    data = path.read_bytes()
+    width = float(re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) [\d.]+\s*\]", data).group(1))
+    sizes = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        sizes += [float(s) for s in re.findall(rb"/F\d+ ([\d.]+) Tf", content)]
+    return width, sizes
+
+
+def test_pdf_reader_sees_page_width_and_font_sizes(tmp_path):
+    with pytest.warns(FigureStyleWarning), style.paper_figure(tmp_path / "fig", venue="icml") as (fig, ax):
+        ax.set(xlabel=r"compute $C$ (FLOP)")
+        ax.text(0.5, 0.5, "note", fontsize=5.5, rotation=30)
+    width, sizes = pdf_page_and_fonts(tmp_path / "fig.pdf")
+    assert width == pytest.approx(72 * 3.25)
+    assert min(sizes) == 5.5 and 8 in sizes
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_saves_figures(path, tmp_path):
+def test_notebook_runs_and_reads_cleanly(path, tmp_path):
     figure_dir = tmp_path / "figures"
     nb = execute_notebook(path, {**SMALL, "figure_dir": str(figure_dir)})
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    errors = [o for o in outputs if o.output_type == "error"]
     assert not errors
+    stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"{path.name} writes to stderr (warnings, progress bars): {stderr}"
+
     saved = sorted(p.name for p in figure_dir.iterdir())
     assert saved, f"{path.name} saved no figure"
     stems = {re.sub(r"\.(pdf|png)$", "", name) for name in saved}
     assert saved == sorted(f"{s}.{ext}" for s in stems for ext in ("pdf", "png"))
+    shown = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert shown == len(stems), f"{path.name} saved {len(stems)} figures but shows {shown}"
+
+    for stem in sorted(stems):
+        width, sizes = pdf_page_and_fonts(figure_dir / f"{stem}.pdf")
+        assert any(width == pytest.approx(w, abs=0.01) for w in PAGE_WIDTHS), (
+            f"{stem}: {width / 72:.2f} in wide, not a column or text width"
+        )
+        # mathtext sets super- and subscripts at 70% of their text's size, as TeX does
+        small = [s for s in sizes if s < MIN_FONT_PT and not any(s == pytest.approx(0.7 * b) for b in sizes)]
+        assert not small, f"{stem}: text at {min(small)} pt, below {MIN_FONT_PT} pt at print size"

@@ -84,3 +84,32 @@ def test_savefig_rejects_unknown_format(tmp_path):
     with pytest.raises(AnalysisInputError, match="formats"):
         style.savefig(_figure(), tmp_path / "x", formats=("jpg",))
     plt.close("all")
+
+
+def test_leaving_the_style_keeps_interactive_mode_switched_on_inside_it():
+    # a notebook's inline backend switches interactive mode on when the first figure loads it
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(False)
+        with style.paper_style("icml"):
+            mpl.interactive(True)
+        assert mpl.is_interactive()
+        with style.paper_style("icml"):
+            pass
+        assert mpl.is_interactive()
+    finally:
+        mpl.interactive(was)
+
+
+def test_saved_figures_keep_their_venue_width_and_flag_small_text(tmp_path):
+    from analysis.errors import FigureStyleWarning
+
+    with style.paper_figure(tmp_path / "ok", venue="icml", width="text") as (fig, ax):
+        ax.set(xlabel="a label long enough to spill out of a tight box " * 2)
+    assert plt.imread(tmp_path / "ok.png").shape[1] == round(6.75 * 300)
+    with pytest.warns(FigureStyleWarning, match=r"'tiny' at 5 pt"):
+        with style.paper_figure(tmp_path / "small", venue="icml") as (fig, ax):
+            ax.text(0.5, 0.5, "tiny", fontsize=5)
+            ax.text(0.5, 0.2, "hidden", fontsize=5, visible=False)
+    assert style.small_text(fig) == ["'tiny' at 5 pt"]
+    plt.close("all")

@@ -27,7 +27,7 @@ from .metrics import (
     metric_ci,
     reliability,
 )
-from .plots import consistency_bands, plot_reliability, plot_smooth_reliability, smooth_reliability_band
+from .plots import ReliabilityDiagram, SmoothReliability, consistency_bands, reliability_diagram, smooth_reliability
 from .recalibration import (
     BetaCalibration,
     HistogramBinning,
@@ -49,8 +49,10 @@ __all__ = [
     "TemperatureScaling",
     "BrierDecomposition",
     "CORPDecomposition",
+    "ReliabilityDiagram",
     "RiskCoverage",
     "ScalingBinning",
+    "SmoothReliability",
     "adaptive_calibration_error",
     "aggregate_quantiles",
     "balance_report",
@@ -68,17 +70,16 @@ __all__ = [
     "interval_score",
     "metric_ci",
     "pinball_loss",
-    "plot_reliability",
-    "plot_smooth_reliability",
     "relative_confidence",
     "reliability",
+    "reliability_diagram",
     "repair_crossing",
     "risk_coverage",
     "selective_auc",
     "simulate_confidence_preferences",
     "smooth_ece",
     "smooth_ece_sigma",
-    "smooth_reliability_band",
+    "smooth_reliability",
     "split_conformal_interval",
     "weighted_interval_score",
 ]

@@ -1,17 +1,25 @@
-"""Reliability diagrams with consistency bands, and a smooth diagram.
+"""Reliability diagrams with consistency bands, and a smooth diagram, as results that draw themselves.
 
 Consistency bands (Broecker & Smith 2007) show how far each bin's accuracy
 would stray from its mean confidence if the model were perfectly calibrated:
 outcomes are redrawn as Bernoulli(score) for every score, and the band is the
-central ``level`` share of the resampled bin accuracies. Points outside their
-band are miscalibration that sampling noise alone does not explain.
+central ``ci`` share of the resampled bin accuracies. Points outside their band
+are miscalibration that sampling noise alone does not explain. Each bin's
+accuracy also gets a Wilson interval (statsmodels' ``proportion_confint``): the
+uncertainty of the observed accuracy itself, which the band does not show.
+
+The functions compute everything once; ``.plot(ax=...)`` only draws.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
 
+from .._results import Result
 from .._validation import check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
@@ -19,7 +27,7 @@ from .binning import bin_indices
 from .metrics import reliability
 from .smooth import _Smoother
 
-__all__ = ["consistency_bands", "plot_reliability", "plot_smooth_reliability", "smooth_reliability_band"]
+__all__ = ["ReliabilityDiagram", "SmoothReliability", "consistency_bands", "reliability_diagram", "smooth_reliability"]
 
 _DRAWS_PER_BATCH = 2**22
 
@@ -32,7 +40,7 @@ def _single_pair(y_true, y_prob, mode):
 
 
 def consistency_bands(
-    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", level: float = 0.9,
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", ci: float = 0.9,
     n_boot: int = 1000, rng=None,
 ) -> pd.DataFrame:
     """Per-bin band of accuracies a calibrated model would show: ``bin``, ``low``, ``high``.
@@ -40,8 +48,8 @@ def consistency_bands(
     Bins without scores get NaN.
     """
     scores, _ = _single_pair(y_true, y_prob, mode)
-    level = check_level(level, "level")
-    n_boot = check_integer(n_boot, "n_boot")
+    ci = check_level(ci, "ci")
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
     rng = check_rng(rng)
     idx = bin_indices(scores, n_bins, strategy)
     onehot = np.zeros((len(scores), n_bins))
@@ -54,95 +62,169 @@ def consistency_bands(
         outcomes = (rng.uniform(size=(size, len(scores))) < scores).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             accuracies.append(outcomes @ onehot / count)
-    low, high = np.quantile(np.concatenate(accuracies), [(1 - level) / 2, (1 + level) / 2], axis=0)
+    low, high = np.quantile(np.concatenate(accuracies), [(1 - ci) / 2, (1 + ci) / 2], axis=0)
     return pd.DataFrame({"bin": np.arange(n_bins), "low": low, "high": high})
 
 
-def plot_reliability(
-    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", band: float | None = 0.9,
-    n_boot: int = 1000, rng=None, ax=None,
-):
-    """Reliability diagram: accuracy against mean confidence per bin, with consistency bands and counts.
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ReliabilityDiagram(Result):
+    """Per-bin accuracy against confidence, with Wilson intervals and consistency bands.
 
-    Each bin is a point at (mean confidence, accuracy); the vertical bars are
-    the consistency band at level ``band`` (None: no band); grey bars at the
-    bottom show the share of scores per bin. Empty bins are not drawn.
-    Returns the Axes.
+    Attributes
+    ----------
+    table : DataFrame
+        One row per bin: ``bin``, ``count``, ``mean_confidence``, ``accuracy``,
+        ``accuracy_low`` and ``accuracy_high`` (Wilson interval at ``ci``),
+        ``band_low`` and ``band_high`` (consistency band at ``ci``; absent when
+        ``n_boot=0``). Empty bins have count 0 and NaN elsewhere.
+    ci : float
+    mode, strategy : str
+    n_classes : int
     """
-    import matplotlib.pyplot as plt
 
-    ax = ax if ax is not None else plt.gca()
+    table: pd.DataFrame
+    ci: float
+    mode: str
+    strategy: str
+    n_classes: int
+
+    @property
+    def title(self) -> str:
+        return f"Reliability diagram ({self.mode}, {len(self.table)} {self.strategy} bins)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def plot(self, *, ax=None, color=None, label: str | None = None, show_counts: bool = True):
+        """Draw the diagram; returns the Axes.
+
+        Points are bin accuracies at their mean confidence with Wilson
+        intervals; grey bars are the consistency bands; the grey histogram at
+        the bottom is the share of scores per bin (equal-width bins only). The
+        x axis starts at 1 / n_classes for top-label confidence, its least value.
+        """
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        t = self.table[self.table["count"] > 0]
+        x_min = 1 / self.n_classes if self.mode == "top-label" else 0.0
+        ax.plot([x_min, 1], [x_min, 1], color="0.5", lw=0.8, ls="--", zorder=1)
+        if show_counts and self.strategy == "uniform":
+            share = self.table["count"] / self.table["count"].sum()
+            edges = np.arange(len(share) + 1) / len(share)
+            ax.bar(edges[:-1], 0.2 * share / share.max(), width=np.diff(edges), align="edge", color="0.88",
+                   zorder=0)
+        if "band_low" in t:
+            ax.vlines(t["mean_confidence"], t["band_low"], t["band_high"], color="0.75", lw=3.5, zorder=2,
+                      label=f"{self.ci:.0%} band of a calibrated model")
+        errors = [t["accuracy"] - t["accuracy_low"], t["accuracy_high"] - t["accuracy"]]
+        ax.errorbar(t["mean_confidence"], t["accuracy"], yerr=errors, fmt="o", ms=3, elinewidth=0.8, zorder=3,
+                    color=color, label=label or f"bin accuracy, {self.ci:.0%} Wilson interval")
+        top_label = self.mode == "top-label"
+        ax.set(xlim=(x_min, 1), ylim=(0, 1.02), xlabel="confidence" if top_label else "predicted probability",
+               ylabel="accuracy" if top_label else "observed frequency")
+        return ax
+
+
+def reliability_diagram(
+    y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", ci: float = 0.9,
+    n_boot: int = 1000, rng=None,
+) -> ReliabilityDiagram:
+    """Reliability-diagram data with Wilson intervals and, for ``n_boot > 0``, consistency bands.
+
+    ``mode`` is ``"top-label"`` (confidence of the predicted class),
+    ``"positive"`` (binary scores of class 1) or ``"marginal"``; draw one
+    diagram per class for class-wise calibration.
+    """
+    ci = check_level(ci, "ci")
+    scores, outcomes = _single_pair(y_true, y_prob, mode)
     table = reliability(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode)
-    full = table["count"] > 0
-    edges = np.arange(n_bins + 1) / n_bins
-    if strategy == "uniform":
-        share = table["count"] / table["count"].sum()
-        ax.bar(edges[:-1], 0.25 * share / share.max(), width=1 / n_bins, align="edge", color="0.85", zorder=0)
-    ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--", zorder=1)
-    if band is not None:
-        bands = consistency_bands(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode, level=band,
-                                  n_boot=n_boot, rng=rng)
-        x = table.loc[full, "mean_confidence"]
-        ax.vlines(x, bands.loc[full, "low"], bands.loc[full, "high"], color="0.6", lw=2.5, zorder=2,
-                  label=f"{band:.0%} consistency band")
-    ax.plot(table.loc[full, "mean_confidence"], table.loc[full, "accuracy"], "o-", ms=3, zorder=3,
-            label="bins")
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
-    return ax
+    count = table["count"].to_numpy()
+    successes = np.rint(np.nan_to_num(table["accuracy"].to_numpy()) * count)
+    full = count > 0
+    low, high = np.full(len(count), np.nan), np.full(len(count), np.nan)
+    low[full], high[full] = proportion_confint(successes[full], count[full], alpha=1 - ci, method="wilson")
+    table = table.drop(columns="gap").assign(accuracy_low=low, accuracy_high=high)
+    if n_boot:
+        bands = consistency_bands(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode, ci=ci, n_boot=n_boot,
+                                  rng=rng)
+        table = table.assign(band_low=bands["low"].to_numpy(), band_high=bands["high"].to_numpy())
+    y_prob = np.asarray(y_prob)
+    n_classes = 2 if y_prob.ndim == 1 else y_prob.shape[1]
+    return ReliabilityDiagram(table=table, ci=ci, mode=mode, strategy=strategy, n_classes=n_classes)
 
 
-def smooth_reliability_band(
-    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, level: float = 0.9, n_boot: int = 200,
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class SmoothReliability(Result):
+    """The kernel-smoothed reliability curve (Blasiok & Nakkiran 2023), with a bootstrap band.
+
+    Attributes
+    ----------
+    curve : DataFrame
+        On the evaluation grid: ``confidence``, ``accuracy``, ``density`` (of the
+        scores) and, for a bootstrap, ``low`` and ``high`` at level ``ci``.
+    sigma : float
+        The bandwidth (the smooth-ECE fixed point unless given).
+    ci : float or None
+    mode : str
+    """
+
+    curve: pd.DataFrame
+    sigma: float
+    ci: float | None
+    mode: str
+
+    @property
+    def title(self) -> str:
+        return f"Smoothed reliability curve ({self.mode}, sigma = {self.sigma:.3g})"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.curve
+
+    def plot(self, *, ax=None, show_density: bool = True, **line_kw):
+        """Draw the curve where the score density is at least 1% of its peak; returns the Axes.
+
+        Elsewhere the curve is extrapolation and is left out. The band (if any)
+        is shaded in the curve's colour; ``show_density`` shades the density at
+        the bottom. ``line_kw`` goes to the curve (``label``, ``color``).
+        """
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        c = self.curve
+        supported = c["density"] >= 0.01 * c["density"].max()
+        ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
+        (line,) = ax.plot(c["confidence"], c["accuracy"].where(supported), **line_kw)
+        if "low" in c:
+            ax.fill_between(c["confidence"], c["low"].where(supported), c["high"].where(supported),
+                            color=line.get_color(), alpha=0.25, lw=0)
+        if show_density:
+            ax.fill_between(c["confidence"], 0, 0.2 * c["density"] / c["density"].max(), color="0.88", lw=0,
+                            zorder=0)
+        top_label = self.mode == "top-label"
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence" if top_label else "predicted probability",
+               ylabel="accuracy" if top_label else "observed frequency")
+        return ax
+
+
+def smooth_reliability(
+    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, n_boot: int = 0, ci: float = 0.9,
     rng=None,
-) -> pd.DataFrame:
-    """The smoothed reliability curve with a bootstrap band, at a fixed bandwidth.
+) -> SmoothReliability:
+    """The smoothed reliability curve at the smooth-ECE bandwidth, with a bootstrap band for ``n_boot > 0``.
 
-    The bandwidth is the smooth-ECE fixed point of the full sample (or
-    ``sigma``); each resample of the predictions is smoothed at that bandwidth.
-    Returns ``confidence``, ``accuracy``, ``low``, ``high`` and ``density`` on the
-    evaluation grid.
+    Each resample of the predictions is smoothed at the bandwidth of the full
+    sample, so the band shows the spread of the curve, not of the bandwidth.
     """
     scores, outcomes = _single_pair(y_true, y_prob, mode)
-    level = check_level(level, "level")
     smoother = _Smoother(scores, outcomes)
     sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
     points, residual, density = smoother.curve(sigma)
-    rows = check_rng(rng).integers(0, len(scores), (check_integer(n_boot, "n_boot"), len(scores)))
+    curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density})
+    if not n_boot:
+        return SmoothReliability(curve=curve, sigma=float(sigma), ci=None, mode=mode)
+    ci = check_level(ci, "ci")
+    rows = check_rng(rng).integers(0, len(scores), (check_integer(n_boot, "n_boot", minimum=2), len(scores)))
     curves = np.array([points - _Smoother(scores[r], outcomes[r]).curve(sigma)[1] for r in rows])
-    low, high = np.quantile(curves, [(1 - level) / 2, (1 + level) / 2], axis=0)
-    return pd.DataFrame({"confidence": points, "accuracy": points - residual, "low": low, "high": high,
-                         "density": density})
-
-
-def plot_smooth_reliability(
-    y_true, y_prob, *, mode: str = "top-label", sigma: float | None = None, band: float | None = None,
-    n_boot: int = 200, rng=None, show_density: bool = True, ax=None, **line_kw,
-):
-    """Kernel-smoothed reliability curve (Blasiok & Nakkiran 2023) at the smooth-ECE bandwidth.
-
-    The curve is drawn where the smoothed density of scores is at least 1% of
-    its peak (elsewhere it is extrapolation); ``band`` adds a bootstrap band at
-    that level (:func:`smooth_reliability_band`); ``show_density`` shades the
-    density at the bottom. ``line_kw`` goes to the curve (``label``, ``color``).
-    Returns the Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    if band:
-        curve = smooth_reliability_band(y_true, y_prob, mode=mode, sigma=sigma, level=band, n_boot=n_boot, rng=rng)
-    else:  # the curve alone: no resampling
-        smoother = _Smoother(*_single_pair(y_true, y_prob, mode))
-        points, residual, density = smoother.curve(smoother.fixed_point(1e-3) if sigma is None else sigma)
-        curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density})
-    supported = curve["density"] >= 0.01 * curve["density"].max()
-    ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
-    (line,) = ax.plot(curve["confidence"], curve["accuracy"].where(supported), **line_kw)
-    if band:
-        ax.fill_between(curve["confidence"], curve["low"].where(supported), curve["high"].where(supported),
-                        color=line.get_color(), alpha=0.25, lw=0)
-    if show_density:
-        ax.fill_between(curve["confidence"], 0, 0.25 * curve["density"] / curve["density"].max(), color="0.85",
-                        lw=0, zorder=0)
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", aspect="equal")
-    return ax
+    low, high = np.quantile(curves, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+    return SmoothReliability(curve=curve.assign(low=low, high=high), sigma=float(sigma), ci=ci, mode=mode)

@@ -53,20 +53,25 @@ class ArenaRanking(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index(names="system")
 
-    def plot(self, ax=None):
-        """Scores with their intervals, best at the top; systems tied with the best in a second colour."""
+    def plot(self, *, ax=None):
+        """Scores with their intervals, best at the top; systems tied with the best in a second colour.
+
+        Returns the Axes.
+        """
         import matplotlib.pyplot as plt
 
         ax = ax if ax is not None else plt.gca()
         t = self.table
         y = np.arange(len(t))
-        colour = np.where(t["tied_with_best"], "C1", "C0")
-        for yy, (_, row), c in zip(y, t.iterrows(), colour):
-            ax.errorbar(row["score"], yy, xerr=[[row["score"] - row["low"]], [row["high"] - row["score"]]],
-                        fmt="o", ms=3, capsize=2, color=c)
+        for tied, colour, label in ((True, "C1", "tied with the best"), (False, "C0", "below the best")):
+            part = t[t["tied_with_best"].to_numpy() == tied]
+            if len(part):
+                ax.errorbar(part["score"], y[t["tied_with_best"].to_numpy() == tied],
+                            xerr=[part["score"] - part["low"], part["high"] - part["score"]],
+                            fmt="o", ms=3, capsize=2, color=colour, label=label)
         ax.set_yticks(y, [str(s) for s in t.index])
-        ax.invert_yaxis()
-        ax.set(xlabel=f"Bradley-Terry score ({self.ci:.0%} bootstrap interval)")
+        ax.set_ylim(len(t) - 0.5, -0.5)
+        ax.set(xlabel="Bradley-Terry score")
         return ax
 
 

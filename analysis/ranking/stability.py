@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_choice, check_integer, check_rng
+from .._validation import check_choice, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import METHODS, _check_scores, aggregate
 from .bradley_terry import battles_from_scores, bradley_terry, win_matrix
@@ -83,22 +83,32 @@ class StabilityCurve(Result):
     def title(self) -> str:
         return f"Stability of the {self.method} ranking against {self.x_name.replace('_', ' ')}"
 
-    def to_frame(self) -> pd.DataFrame:
-        """Median and 5-95% range of tau per value of the varied quantity."""
+    def to_frame(self, *, ci: float = 0.9) -> pd.DataFrame:
+        """Median tau and the central ``ci`` range of the draws (``low``, ``high``) per value of the varied quantity."""
+        ci = check_level(ci, "ci")
         grouped = self.taus.groupby(self.x_name)["tau"]
-        return pd.DataFrame({"median": grouped.median(), "q05": grouped.quantile(0.05),
-                             "q95": grouped.quantile(0.95)}).reset_index()
+        return pd.DataFrame({"median": grouped.median(), "low": grouped.quantile((1 - ci) / 2),
+                             "high": grouped.quantile((1 + ci) / 2)}).reset_index()
 
-    def plot(self, ax=None, **kw):
-        """Median tau with its 5-95% band; returns the Axes."""
+    def plot(self, *, ax=None, ci: float = 0.9, band: bool = True, **line_kw):
+        """Median tau against the varied quantity, with the central ``ci`` range of the draws shaded.
+
+        ``band=False`` draws the median alone (e.g. other methods for
+        reference); ``line_kw`` goes to the line. Returns the Axes.
+        """
         import matplotlib.pyplot as plt
 
         ax = ax if ax is not None else plt.gca()
-        t = self.to_frame()
-        line = ax.plot(t[self.x_name], t["median"], marker="o", ms=3, **kw)[0]
-        ax.fill_between(t[self.x_name], t["q05"], t["q95"], alpha=0.25, lw=0, color=line.get_color())
-        ax.set(xlabel=self.x_name.replace("_", " "), ylabel="Kendall tau to the full ranking")
+        t = self.to_frame(ci=ci)
+        line = ax.plot(t[self.x_name], t["median"], **({"marker": "o", "ms": 3} | line_kw))[0]
+        if band:
+            ax.fill_between(t[self.x_name], t["low"], t["high"], alpha=0.25, lw=0, color=line.get_color())
+        ax.set(xlabel=_AXIS_LABELS.get(self.x_name, self.x_name), ylabel=r"Kendall $\tau$ to full ranking")
         return ax
+
+
+_AXIS_LABELS = {"fraction_missing": "share of measurements dropped", "n_systems": "systems kept",
+                "n_tasks": "tasks kept"}
 
 
 def missing_data_stability(scores, fractions=(0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99), *, method: str = "borda",

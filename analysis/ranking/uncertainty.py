@@ -54,17 +54,26 @@ class RankIntervals(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index(names="system")
 
-    def plot(self, ax=None):
-        """Each system's rank with its interval, best at the top; returns the Axes."""
+    def plot(self, *, ax=None, top: int | None = None):
+        """Each system's rank with its interval, best at the top; the ``top`` best only, if given.
+
+        Returns the Axes.
+        """
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
 
         ax = ax if ax is not None else plt.gca()
-        y = np.arange(len(self.table))
-        t = self.table
+        n = len(self.table)
+        t = self.table.head(n if top is None else check_integer(top, "top"))
+        y = np.arange(len(t))
         ax.errorbar(t["rank"], y, xerr=[t["rank"] - t["low"], t["high"] - t["rank"]], fmt="o", ms=3, capsize=2)
         ax.set_yticks(y, [str(s) for s in t.index])
-        ax.invert_yaxis()
-        ax.set(xlabel=f"rank ({self.ci:.0%} bootstrap interval)")
+        ax.set_ylim(len(t) - 0.5, -0.5)
+        ax.set_xlim(left=0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(xlabel=f"{self.method} rank ({self.ci:.0%} interval over resampled {self.unit})")
+        if len(t) < n:
+            ax.set_title(f"top {len(t)} of {n} systems", loc="left")
         return ax
 
 

@@ -226,10 +226,20 @@ class ChainPredictability(Result):
         ax = ax if ax is not None else plt.gca()
         c = self.correlations
         ax.violinplot([c[col].dropna() for col in c.columns], showmedians=True)
-        ax.set_xticks(range(1, len(c.columns) + 1), c.columns)
+        ax.set_xticks(range(1, len(c.columns) + 1), [CHAIN_LABELS.get(col, col) for col in c.columns])
         ax.axhline(0, color="0.5", lw=0.6)
-        ax.set(ylabel=f"{self.method} correlation with log compute", ylim=(-1.05, 1.05))
+        ax.set(ylabel=f"per-item {self.method.capitalize()} correlation\nwith log compute", ylim=(-1.05, 1.05))
         return ax
+
+
+#: Axis labels of the quantities of :func:`choice_chain`.
+CHAIN_LABELS = {
+    "nll": "NLL of\nanswer",
+    "p_correct": "$p$(answer)",
+    "p_choice": "$p$(answer)\namong choices",
+    "accuracy": "accuracy",
+    "brier": "Brier\nscore",
+}
 
 
 def chain_predictability(chain: dict, compute, *, method: str = "spearman") -> ChainPredictability:

@@ -39,7 +39,7 @@ from scipy import optimize, special
 from .._resample import bootstrap_counts, map_batches
 from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
-from ..errors import AnalysisInputError, ConvergenceWarning, FitError
+from ..errors import AnalysisInputError, ConvergenceWarning, FitError, LeastAbsoluteDeviationWarning
 from ._optimize import minimize_batched
 from .laws import CustomLaw, ScalingLaw, get_law
 
@@ -492,7 +492,7 @@ def fit_scaling_law(
         warnings.warn(
             f"{fit.share_beyond_delta:.0%} of residuals exceed delta = {delta:g}: the Huber fit is close to "
             "least absolute deviation; pass a larger delta for a robust least-squares fit",
-            UserWarning,
+            LeastAbsoluteDeviationWarning,
             stacklevel=2,
         )
     return fit

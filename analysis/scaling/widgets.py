@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisInputError
+from ..errors import AnalysisInputError, LeastAbsoluteDeviationWarning
 from .allocation import compute_optimal
 from .backtest import backtest
 from .fit import fit_scaling_law
@@ -38,7 +38,7 @@ def extrapolation_summary(runs: pd.DataFrame, max_compute: float, delta: float, 
         )
     options = {"law": chinchilla, "loss": "huber", "delta": delta, "starts": starts}
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the LAD note is part of the fit's summary
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)  # the note is in the fit's summary
         if n_train < len(runs):
             result = backtest(runs, max_compute, by="C", **options)
             fit, held_out = result.fits[0], result.errors.iloc[0]

@@ -2,9 +2,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from analysis import AnalysisInputError
-from analysis.calibration import consistency_bands, plot_reliability, plot_smooth_reliability, reliability
+from analysis.calibration import consistency_bands, reliability, reliability_diagram, smooth_reliability
+from analysis.calibration.smooth import _Smoother
 
 
 @pytest.fixture
@@ -16,7 +18,7 @@ def data():
 
 def test_bands_match_the_binomial_spread_of_a_calibrated_model(data):
     y, p = data
-    bands = consistency_bands(y, p, n_bins=10, mode="positive", level=0.9, n_boot=4000, rng=1)
+    bands = consistency_bands(y, p, n_bins=10, mode="positive", ci=0.9, n_boot=4000, rng=1)
     table = reliability(y, p, n_bins=10, mode="positive")
     # normal approximation of the Poisson-binomial mean of each bin
     for b in (1, 5, 8):
@@ -26,16 +28,35 @@ def test_bands_match_the_binomial_spread_of_a_calibrated_model(data):
         assert bands.loc[b, "high"] == pytest.approx(mean + stats.norm.ppf(0.95) * sd, abs=0.01)
     inside_band = (table["accuracy"] >= bands["low"]) & (table["accuracy"] <= bands["high"])
     assert inside_band.mean() >= 0.7  # calibrated data mostly fall inside their bands
-    again = consistency_bands(y, p, n_bins=10, mode="positive", level=0.9, n_boot=4000, rng=1)
+    again = consistency_bands(y, p, n_bins=10, mode="positive", ci=0.9, n_boot=4000, rng=1)
     assert again.equals(bands)
 
 
-def test_plots_return_their_axes(data):
+def test_diagram_holds_wilson_intervals_and_the_bands(data):
     y, p = data
+    diagram = reliability_diagram(y, p, n_bins=10, mode="positive", ci=0.9, n_boot=500, rng=1)
+    t = diagram.table
+    # Wilson's closed form, bin 3
+    n, k = t.loc[3, "count"], round(t.loc[3, "accuracy"] * t.loc[3, "count"])
+    z, phat = stats.norm.ppf(0.95), k / n
+    centre = (phat + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(phat * (1 - phat) / n + z**2 / (4 * n**2))
+    assert (t.loc[3, "accuracy_low"], t.loc[3, "accuracy_high"]) == pytest.approx((centre - half, centre + half))
+    bands = consistency_bands(y, p, n_bins=10, mode="positive", ci=0.9, n_boot=500, rng=1)
+    np.testing.assert_array_equal(t["band_low"], bands["low"])
+    assert "band_low" not in reliability_diagram(y, p, n_boot=0).table
+
+
+def test_plots_draw_the_computed_numbers(data):
+    y, p = data
+    diagram = reliability_diagram(y, p, n_boot=100, rng=0)
     fig, (a, b) = plt.subplots(1, 2)
-    assert plot_reliability(y, p, n_boot=100, rng=0, ax=a) is a
-    assert len(a.lines) == 2 and len(a.collections) == 1  # diagonal, bins; bands
-    assert plot_smooth_reliability(y, p, ax=b) is b
+    assert diagram.plot(ax=a) is a
+    assert a.get_xlim() == (0.5, 1)  # top-label confidence of a binary model is at least 0.5
+    labels = a.get_legend_handles_labels()[1]
+    assert labels == ["90% band of a calibrated model", "bin accuracy, 90% Wilson interval"]
+    smooth = smooth_reliability(y, p)
+    assert smooth.plot(ax=b) is b
     plt.close(fig)
 
 
@@ -45,17 +66,28 @@ def test_classwise_diagram_is_refused():
 
 
 def test_smooth_band_brackets_the_curve_and_resamples_reproducibly(data):
-    from analysis.calibration import smooth_reliability_band
-    from analysis.calibration.smooth import _Smoother
-
     y, p = data
-    band = smooth_reliability_band(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0)
+    smooth = smooth_reliability(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0)
+    band = smooth.curve
     inside = (band["low"] <= band["accuracy"] + 1e-9) & (band["accuracy"] <= band["high"] + 1e-9)
     assert inside.mean() > 0.95
     points, residual, _ = _Smoother(p, y.astype(float)).curve(0.05)
     np.testing.assert_allclose(band["accuracy"], points - residual)
-    assert smooth_reliability_band(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0).equals(band)
+    assert smooth_reliability(y, p, mode="positive", sigma=0.05, n_boot=100, rng=0).curve.equals(band)
     fig, ax = plt.subplots()
-    plot_smooth_reliability(y, p, mode="positive", band=0.9, n_boot=50, rng=0, ax=ax)
+    smooth.plot(ax=ax)
     assert len(ax.collections) == 2  # the band and the density
     plt.close(fig)
+
+
+def test_smooth_curve_agrees_with_lowess_on_a_miscalibrated_model():
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.05, 0.95, size=20000)
+    y = (rng.uniform(size=p.size) < p**2).astype(float)  # overconfident: true frequency p^2
+    curve = smooth_reliability(y, p, mode="positive", sigma=0.05).curve
+    fitted = lowess(y, p, frac=0.1, it=0)  # no robustness steps: they would treat 0/1 outcomes as outliers
+    inner = (curve["confidence"] > 0.2) & (curve["confidence"] < 0.8)
+    ours = curve.loc[inner, "accuracy"].to_numpy()
+    theirs = np.interp(curve.loc[inner, "confidence"], fitted[:, 0], fitted[:, 1])
+    np.testing.assert_allclose(ours, theirs, atol=0.02)
+    np.testing.assert_allclose(ours, curve.loc[inner, "confidence"] ** 2, atol=0.03)

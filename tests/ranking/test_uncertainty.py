@@ -31,7 +31,10 @@ def test_intervals_separate_clear_from_tied_systems(board):
     t = result.table
     assert t.index[0] == "E" and t.loc["E", "p_top_k"] > 0.99 and t.loc["E", "high"] == 1
     assert t.loc["A", "high"] - t.loc["A", "low"] >= 1  # A and B swap places across resamples
-    assert result.plot().get_xlabel().startswith("rank")
+    ax = result.plot(top=2)
+    assert ax.get_xlabel() == "mean rank (95% interval over resampled tasks)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(t.index[:2])
+    assert ax.get_title(loc="left") == f"top 2 of {len(t)} systems" and ax.get_xlim()[0] == 0.5
     plt.close("all")
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis import AnalysisInputError, datasets
+from analysis import AnalysisInputError, LeastAbsoluteDeviationWarning, datasets
 from analysis.scaling import chinchilla, compute_optimal, fit_scaling_law
 
 
@@ -20,14 +20,14 @@ def epoch_runs():
 @pytest.fixture(scope="module")
 def grid_fit(epoch_runs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
         return fit_scaling_law(epoch_runs, "chinchilla", loss="huber", delta=1e-3)
 
 
 @pytest.fixture(scope="module")
 def mle_fit(epoch_runs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
         return fit_scaling_law(epoch_runs, "chinchilla", loss="huber_mle", n_boot=1000, rng=0)
 
 
@@ -84,7 +84,7 @@ def test_optimum_minimises_loss_along_the_budget(grid_fit):
 
 
 def test_lad_warning_and_note(epoch_runs):
-    with pytest.warns(UserWarning, match="close to least absolute deviation"):
+    with pytest.warns(LeastAbsoluteDeviationWarning, match="close to least absolute deviation"):
         fit = fit_scaling_law(epoch_runs.iloc[::4], loss="huber", delta=1e-3, starts=chinchilla.start_grid()[::45])
     assert any("least absolute deviation" in note for note in fit.notes)
 
@@ -188,7 +188,7 @@ def test_bad_options(epoch_runs):
 
 def test_confidence_and_prediction_intervals(epoch_runs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
         fit = fit_scaling_law(epoch_runs, starts=chinchilla.start_grid()[::9], n_boot=300, rng=0)
     conf = fit.predict_interval(epoch_runs)
     pred = fit.predict_interval(epoch_runs, kind="prediction", rng=0)
