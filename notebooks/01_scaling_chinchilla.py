@@ -162,8 +162,9 @@ mle_fit.derived({
 with style.paper_figure(figure_dir / "allocation", venue="icml", width="column", aspect=0.8) as (fig, ax):
     ax.fill_between(alloc["C"], alloc["tokens_per_param_low"], alloc["tokens_per_param_high"],
                     color=style.PALETTE[0], alpha=0.2, lw=0)
-    ax.plot(alloc["C"], alloc["tokens_per_param"], color=style.PALETTE[0], label="Huber MLE, 95% band")
-    ax.plot(alloc_grid["C"], alloc_grid["tokens_per_param"], color=style.PALETTE[1], label="Huber grid, 95% band")
+    ax.plot(alloc["C"], alloc["tokens_per_param"], color=style.PALETTE[0], label="Huber MLE (shaded: 95% band)")
+    ax.plot(alloc_grid["C"], alloc_grid["tokens_per_param"], color=style.PALETTE[1],
+            label="Huber grid (dotted: 95% band)")
     for edge in ("low", "high"):
         ax.plot(alloc_grid["C"], alloc_grid[f"tokens_per_param_{edge}"], color=style.PALETTE[1], lw=0.6, ls=":")
     hoffmann = compute_optimal(published.loc["hoffmann_unrounded", names].to_dict(), grid_c)

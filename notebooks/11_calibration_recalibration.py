@@ -97,9 +97,11 @@ with style.paper_figure(figure_dir / "binary_reliability", venue="neurips", widt
 
 # %% [markdown]
 # Ten equal-mass bins of the test scores (equal-width bins would leave some
-# nearly empty, and their noise would hide the point). The raw sigmoid bends
-# away from the diagonal at both ends; after Platt scaling or isotonic
-# regression every bin lies on the diagonal within its band.
+# nearly empty, and their noise would hide the point). The raw sigmoid is
+# underconfident: below 0.3 none of its cases is positive and above 0.75 all
+# are, outside the bands. After Platt scaling every bin lies within its band.
+# Isotonic regression maps the scores to a few steps, and equal-mass bins never
+# split tied scores, so its cases fill two bins, both on the diagonal.
 
 # %% [markdown]
 # ## Ten classes: temperature scaling of a random forest

@@ -101,7 +101,13 @@ pd.DataFrame(table).T.round(4)
 
 # %%
 with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="column") as (fig, ax):
-    for (name, p), color in zip(candidates.items(), style.PALETTE):
-        if "isotonic" not in name:
-            risk_coverage(correct[test], p).plot(ax=ax, color=color, label=name)
+    shown = [name for name in candidates if "isotonic" not in name]
+    for name, color, dashes in zip(shown, style.PALETTE, ([], [], [3, 2])):
+        risk_coverage(correct[test], candidates[name]).plot(ax=ax, color=color, dashes=dashes, label=name)
     ax.legend()
+
+# %% [markdown]
+# Bradley-Terry and Elo order the held-out questions alike, so their curves
+# coincide (dashed over solid): only the order of the confidences matters
+# here. Both keep the error rate lower than verbal confidence at every
+# coverage above 10%; below that the curves rest on a handful of questions.

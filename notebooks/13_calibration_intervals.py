@@ -106,7 +106,7 @@ global_w = aggregate_quantiles(y_cal, stack_cal, levels)
 level_w = aggregate_quantiles(y_cal, stack_cal, levels, per_level=True)
 combined_global = np.einsum("k,knm->nm", global_w, stack_test)
 combined_level = np.einsum("mk,knm->nm", level_w, stack_test)
-display_weights = pd.DataFrame(level_w, index=[f"tau = {t}" for t in levels], columns=list(predictions))
+display_weights = pd.DataFrame(level_w, index=[f"level {t}" for t in levels], columns=list(predictions))
 display_weights.loc["all levels"] = global_w
 display_weights.round(3)
 
@@ -143,8 +143,8 @@ with style.paper_figure(figure_dir / "intervals", venue="neurips", width="column
     ax.fill_between(x, cqr_lo[order], cqr_hi[order], color=style.PALETTE[4], alpha=0.5, lw=0, label="CQR 90%")
     ax.plot(x, combined_global[order, 2], color=style.PALETTE[0], lw=1, label="aggregated median")
     ax.scatter(x, y_test[order], s=4, color="k", label="observed")
-    ax.set(xlabel="test patients, by predicted median", ylabel="disease progression")
-    ax.legend(fontsize=6)
+    ax.set(xlabel="test patients, ordered by predicted median", ylabel="disease progression after a year")
+    ax.legend(loc="upper left")
 
 # %%
 pd.Series(pinball_loss(y_test, combined_global, levels), index=levels, name="pinball loss of the aggregate").round(2)

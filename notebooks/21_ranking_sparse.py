@@ -110,6 +110,7 @@ with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="col
             other.plot(ax=ax, band=False, color="0.8", lw=0.8, marker=None)
         curve.plot(ax=ax, ci=0.9, color=color)
         ax.set(xscale="logit", xlabel="", ylabel="")
+        ax.set_xticks([0.1, 0.5, 0.9, 0.99], ["10%", "50%", "90%", "99%"])
         ax.xaxis.set_minor_formatter(NullFormatter())
     for ax in axes[1]:
         ax.set(xlabel="share of measurements dropped")

@@ -80,16 +80,17 @@ for name in ("iris", "wine", "breast_cancer", "digits"):
                 net.partial_fit(X_train, y_train, classes=np.unique(y))
                 curves.append({"task": name, "model": model, "epoch": epoch, "accuracy": net.score(X_test, y_test)})
 curves = pd.DataFrame(curves)
-with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text", ncols=4, aspect=0.3,
-                        sharey=True) as (fig, axes):
-    tasks = curves.groupby("task", sort=False)
-    for ax, (_, part) in zip(axes, tasks):
+with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text", nrows=2, ncols=2, aspect=0.55,
+                        sharex=True, sharey=True) as (fig, axes):
+    for ax, (_, part) in zip(axes.flat, curves.groupby("task", sort=False)):
         for model, line in part.groupby("model", sort=False):
             ax.plot(line.epoch, line.accuracy, label=model)
+    for ax in axes[1]:
         ax.set(xlabel="epoch")
-    axes[0].set(ylabel="held-out accuracy")
+    for ax in axes[:, 0]:
+        ax.set(ylabel="held-out accuracy")
     style.panel_labels(axes, [task.replace("_", " ") for task in curves["task"].unique()])
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center")
 
 # %% [markdown]
 # Kendall's tau between checkpoint order and score, per task and model (1:

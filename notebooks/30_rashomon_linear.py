@@ -54,11 +54,11 @@ with style.paper_figure(figure_dir / "coefficient_ranges", venue="neurips", widt
         r = rs.coefficient_ranges().to_frame()
         position = np.arange(len(names)) + offset
         ax.errorbar(position, r["optimum"], yerr=[r["optimum"] - r["low"], r["high"] - r["optimum"]], fmt="o",
-                    ms=2, capsize=2, label=f"epsilon = {eps:.0%}")
+                    ms=2, capsize=2, label=rf"$\varepsilon$ = {eps:.0%}")
     ax.axhline(0, color="0.6", lw=0.6)
-    ax.set_xticks(range(len(names)), names, rotation=45, fontsize=6)
+    ax.set_xticks(range(len(names)), names)
     ax.set(ylabel="coefficient (standardised target)")
-    ax.legend()
+    ax.legend(loc="lower left")
 
 # %% [markdown]
 # ## Which features do good models rely on?

@@ -32,6 +32,7 @@ epsilon = 0.1
 figure_dir = "../build/figures/31_rashomon_trees"
 
 # %%
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,7 @@ curves = {depth: SparseTreeRashomonSet(depth, regularization, epsilon, enumerate
 with style.paper_figure(figure_dir / "rashomon_curve", venue="neurips", width="column", aspect=0.7) as (fig, ax):
     for depth, curve in curves.items():
         ax.step(curve.epsilon, curve.n_trees, where="post", label=str(depth))
-    ax.xaxis.set_major_formatter(PercentFormatter(1))
+    ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     ax.set(yscale="log", xlabel=r"$\varepsilon$ (objective above the optimum, relative)", ylabel="trees in the set")
     ax.legend(title="max depth (splits per path)", ncols=2)
 
@@ -98,11 +99,11 @@ patterns = rset.prediction_patterns()
 n_within = [rset.summary(e) for e in grid[1:]]
 with style.paper_figure(figure_dir / "patterns", venue="neurips", width="text", ncols=2, aspect=0.4) as (fig, axes):
     axes[0].loglog(np.arange(1, len(patterns) + 1), np.sort(patterns.trees.to_numpy())[::-1], ".", ms=2)
-    axes[0].set(xlabel="prediction pattern, by number of trees (rank)", ylabel="trees giving the pattern")
+    axes[0].set(xlabel="patterns, most common first", ylabel="trees giving the pattern")
     axes[1].plot(grid[1:], [s.ambiguity for s in n_within], label="ambiguity")
     axes[1].plot(grid[1:], [s.discrepancy for s in n_within], label="discrepancy")
-    axes[1].xaxis.set_major_formatter(PercentFormatter(1))
-    axes[1].yaxis.set_major_formatter(PercentFormatter(1))
+    axes[1].xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
+    axes[1].yaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     axes[1].set(xlabel=r"$\varepsilon$ (relative)", ylabel="share of people")
     axes[1].legend()
     style.panel_labels(axes)
@@ -121,7 +122,7 @@ with style.paper_figure(figure_dir / "patterns", venue="neurips", width="text", 
 person = rset.disagreement(X)
 with style.paper_figure(figure_dir / "disagreement", venue="neurips", width="column", aspect=0.5) as (fig, ax):
     ax.hist(person, bins=40)
-    ax.xaxis.set_major_formatter(PercentFormatter(1))
+    ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     ax.set(xlabel="trees disagreeing with the optimal tree on a person", ylabel="people", yscale="log")
 print(f"people on whom some tree disagrees: {(person > 0).mean():.1%}; on whom most do: {(person > 0.5).mean():.1%}")
 
@@ -162,15 +163,14 @@ with style.paper_figure(figure_dir / "model_class_reliance", venue="neurips", wi
 leading = [X.columns.get_loc(f) for f in mcr.sort_values("MCR+", ascending=False).index[:4]]
 pairs = [(a, b) for i, a in enumerate(leading) for b in leading[i + 1:]]
 fis = rset.interaction_scores(pairs)
-names = [c.replace(":", " ").replace(" x ", " × ") for c in fis.columns]
+names = [re.sub(r":([=<>])", r" \1 ", c).replace(" x ", " × ") for c in fis.columns]
 nonzero = (fis != 0).mean()
 with style.paper_figure(figure_dir / "fis_trees", venue="neurips", width="column", aspect=0.6) as (fig, ax):
     ax.boxplot([fis.loc[fis[c] != 0, c] for c in fis.columns], orientation="horizontal", whis=(5, 95),
                showfliers=False, medianprops={"color": style.PALETTE[1]})
     ax.set_yticks(range(1, len(fis.columns) + 1), [f"{n} ({share:.0%})" for n, share in zip(names, nonzero)])
     ax.axvline(0, color="0.6", lw=0.6)
-    ax.set(xlabel="interaction score where not 0 (box: quartiles, whiskers: 5-95%)",
-           ylabel="pair (share of trees with a score)")
+    ax.set(xlabel="interaction score where not 0 (error rate)", ylabel="pair (share of trees with a score)")
 fis.describe().T[["min", "50%", "max"]].round(4)
 
 # %% [markdown]

@@ -49,9 +49,7 @@ from analysis.rashomon import (
     LogisticRashomonSet,
     binarize,
     interaction_cloud,
-    plot_halo,
-    plot_importance_cloud,
-    plot_swarm,
+    interaction_halo,
     rashomon_importance_distribution,
 )
 
@@ -109,8 +107,8 @@ print(f"members inside: {cloud.inside.mean():.0%}; box candidates inside: {candi
 # %%
 top = cloud.main.iloc[cloud.reference].sort_values(ascending=False).index[:2]
 with style.paper_figure(figure_dir / "importance_cloud", venue="neurips", width="column", aspect=0.8) as (fig, ax):
-    plot_importance_cloud(cloud, top[0], top[1], ax=ax)
-    ax.legend(fontsize=6)
+    cloud.plot_importance(top[0], top[1], ax=ax)
+    ax.legend()
 cloud.main.describe().T[["min", "50%", "max"]].round(4)
 
 # %% [markdown]
@@ -121,7 +119,8 @@ cloud.main.describe().T[["min", "50%", "max"]].round(4)
 
 # %%
 with style.paper_figure(figure_dir / "fis_swarm", venue="neurips", width="column", aspect=1.0) as (fig, ax):
-    plot_swarm(cloud, ax=ax)
+    cloud.plot_swarm(ax=ax, rng=seed)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
 cloud.to_frame().sort_values("high", key=abs, ascending=False).head(6).round(5)
 
 # %% [markdown]
@@ -132,9 +131,11 @@ cloud.to_frame().sort_values("high", key=abs, ascending=False).head(6).round(5)
 # %%
 widest = cloud.to_frame().assign(width=lambda t: t.high - t.low).sort_values("width").subset.iloc[-1]
 i, j = (names.index(part) for part in widest.split(" x "))
-with style.paper_figure(figure_dir / "fis_halo", venue="neurips", width="column", aspect=0.9) as (fig, ax):
-    _, halo = plot_halo(rset, X.to_numpy(float), y, i, j, feature_names=names, ax=ax)
-halo[["m_i", "m_j", "fis"]].describe().round(4)
+halo = interaction_halo(rset, X.to_numpy(float), y, i, j, feature_names=names)
+with style.paper_figure(figure_dir / "fis_halo", venue="neurips", width="column", aspect=0.6) as (fig, ax):
+    halo.plot(ax=ax)
+    ax.legend(loc="lower left")
+halo.table[["m_i", "m_j", "fis"]].describe().round(4)
 
 # %% [markdown]
 # ## Rashomon importance distribution over trees

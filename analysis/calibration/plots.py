@@ -25,7 +25,7 @@ from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
 from .binning import bin_indices
 from .metrics import reliability
-from .smooth import _Smoother
+from .smooth import _DENSITY_FLOOR, _Smoother
 
 __all__ = ["ReliabilityDiagram", "SmoothReliability", "consistency_bands", "reliability_diagram", "smooth_reliability"]
 
@@ -117,11 +117,12 @@ class ReliabilityDiagram(Result):
         if "band_low" in t:
             ax.vlines(t["mean_confidence"], t["band_low"], t["band_high"], color="0.75", lw=3.5, zorder=2,
                       label=f"{self.ci:.0%} band of a calibrated model")
-        errors = [t["accuracy"] - t["accuracy_low"], t["accuracy_high"] - t["accuracy"]]
+        # Wilson's bounds can miss an accuracy of exactly 0 or 1 by round-off
+        errors = np.maximum([t["accuracy"] - t["accuracy_low"], t["accuracy_high"] - t["accuracy"]], 0)
         ax.errorbar(t["mean_confidence"], t["accuracy"], yerr=errors, fmt="o", ms=3, elinewidth=0.8, zorder=3,
                     color=color, label=label or f"bin accuracy, {self.ci:.0%} Wilson interval")
         top_label = self.mode == "top-label"
-        ax.set(xlim=(x_min, 1), ylim=(0, 1.02), xlabel="confidence" if top_label else "predicted probability",
+        ax.set(xlim=(x_min - 0.01, 1.01), ylim=(0, 1.02), xlabel="confidence" if top_label else "predicted probability",
                ylabel="accuracy" if top_label else "observed frequency")
         return ax
 
@@ -162,7 +163,9 @@ class SmoothReliability(Result):
     ----------
     curve : DataFrame
         On the evaluation grid: ``confidence``, ``accuracy``, ``density`` (of the
-        scores) and, for a bootstrap, ``low`` and ``high`` at level ``ci``.
+        scores), ``nearby`` (the Gaussian-weighted number of scores around each
+        point, about those within one bandwidth) and, for a bootstrap, ``low``
+        and ``high`` at level ``ci``.
     sigma : float
         The bandwidth (the smooth-ECE fixed point unless given).
     ci : float or None
@@ -181,8 +184,8 @@ class SmoothReliability(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.curve
 
-    def plot(self, *, ax=None, show_density: bool = True, **line_kw):
-        """Draw the curve where the score density is at least 1% of its peak; returns the Axes.
+    def plot(self, *, ax=None, show_density: bool = True, min_nearby: float = 2.0, **line_kw):
+        """Draw the curve where at least ``min_nearby`` scores lie within about a bandwidth; returns the Axes.
 
         Elsewhere the curve is extrapolation and is left out. The band (if any)
         is shaded in the curve's colour; ``show_density`` shades the density at
@@ -192,7 +195,7 @@ class SmoothReliability(Result):
 
         ax = ax if ax is not None else plt.gca()
         c = self.curve
-        supported = c["density"] >= 0.01 * c["density"].max()
+        supported = c["nearby"] >= min_nearby
         ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
         (line,) = ax.plot(c["confidence"], c["accuracy"].where(supported), **line_kw)
         if "low" in c:
@@ -220,7 +223,8 @@ def smooth_reliability(
     smoother = _Smoother(scores, outcomes)
     sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
     points, residual, density = smoother.curve(sigma)
-    curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density})
+    curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density,
+                          "nearby": (density - _DENSITY_FLOOR) * np.sqrt(2 * np.pi) * sigma})
     if not n_boot:
         return SmoothReliability(curve=curve, sigma=float(sigma), ci=None, mode=mode)
     ci = check_level(ci, "ci")

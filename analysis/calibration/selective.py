@@ -59,7 +59,7 @@ class RiskCoverage(Result):
         return pd.DataFrame({"quantity": ["aurc", "e_aurc", "optimal_aurc"],
                              "value": [self.aurc, self.e_aurc, self.optimal_aurc]})
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, *, ax=None, **kwargs):
         """Risk against coverage; returns the Axes."""
         import matplotlib.pyplot as plt
 

@@ -69,9 +69,11 @@ class RankIntervals(Result):
         ax.errorbar(t["rank"], y, xerr=[t["rank"] - t["low"], t["high"] - t["rank"]], fmt="o", ms=3, capsize=2)
         ax.set_yticks(y, [str(s) for s in t.index])
         ax.set_ylim(len(t) - 0.5, -0.5)
-        ax.set_xlim(left=0.5)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set(xlabel=f"{self.method} rank ({self.ci:.0%} interval over resampled {self.unit})")
+        ax.set_xlim(0.5, t["high"].max() + 0.5)
+        ticks = [k for k in MaxNLocator(integer=True, steps=[1, 2, 5, 10]).tick_values(1, t["high"].max()) if k >= 1]
+        ax.set_xticks(ticks if ticks[0] == 1 else [1, *ticks])
+        name = {"borda": "Borda", "copeland": "Copeland", "mean_rank": "mean-rank"}.get(self.method, self.method)
+        ax.set(xlabel=f"{name} rank ({self.ci:.0%} interval)")
         if len(t) < n:
             ax.set_title(f"top {len(t)} of {n} systems", loc="left")
         return ax

@@ -3,7 +3,7 @@
 from .empirical import EmpiricalRashomonSet
 from .epsilon import convert_epsilon, rashomon_threshold
 from .importance import ImportanceDistribution, rashomon_importance_distribution
-from .interactions import InteractionCloud, interaction_cloud, plot_halo, plot_importance_cloud, plot_swarm
+from .interactions import Halo, InteractionCloud, interaction_cloud, interaction_halo
 from .linear import LinearRashomonSet, RashomonRatio
 from .logistic import LogisticRashomonSet
 from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
@@ -14,6 +14,7 @@ from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 __all__ = [
     "EmpiricalRashomonSet",
     "ImportanceDistribution",
+    "Halo",
     "InteractionCloud",
     "LinearRashomonSet",
     "LogisticRashomonSet",
@@ -26,12 +27,10 @@ __all__ = [
     "ambiguity",
     "disagreement",
     "interaction_cloud",
+    "interaction_halo",
     "discrepancy",
     "model_class_reliance",
     "model_reliance",
-    "plot_halo",
-    "plot_importance_cloud",
-    "plot_swarm",
     "rashomon_capacity",
     "rashomon_importance_distribution",
     "rashomon_threshold",

@@ -81,16 +81,16 @@ class ImportanceDistribution(Result):
         table["P(> 0)"] = [self.weights[f][self.values[f] > 0].sum() for f in self.values]
         return table.rename_axis("variable").reset_index()
 
-    def plot(self, ax=None):
-        """Box plot from the weighted quantiles (whiskers at 5% and 95%), variables by median."""
-        ax = ax or plt.gca()
+    def plot(self, *, ax=None):
+        """Box plot from the weighted quantiles (whiskers at 5% and 95%), variables by median; returns the Axes."""
+        ax = ax if ax is not None else plt.gca()
         table = self.to_frame().sort_values("median")
         stats = [dict(label=row.variable, whislo=row.q05, q1=row.q25, med=row.median, q3=row.q75, whishi=row.q95,
                       fliers=[]) for row in table.itertuples()]
         ax.bxp(stats, orientation="horizontal", showfliers=False)
         ax.axvline(0 if self.kind == "difference" else 1, color="0.6", lw=0.6)
-        ax.set(xlabel="model reliance (e_switch - e_orig)" if self.kind == "difference"
-               else "model reliance (e_switch / e_orig)")
+        ax.set(xlabel="model reliance (error increase when switched)" if self.kind == "difference"
+               else "model reliance (error ratio when switched)")
         return ax
 
 

@@ -20,16 +20,15 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_array, check_choice, check_consistent_length, check_integer
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError
 from .logistic import LogisticRashomonSet
 
-__all__ = ["InteractionCloud", "interaction_cloud", "plot_halo", "plot_importance_cloud", "plot_swarm"]
+__all__ = ["Halo", "InteractionCloud", "interaction_cloud", "interaction_halo"]
 
 
 def _log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -103,6 +102,39 @@ class InteractionCloud(Result):
         return pd.DataFrame({"subset": self.fis.columns, "reference": self.fis.iloc[self.reference].to_numpy(),
                              "low": inside.min().to_numpy(), "high": inside.max().to_numpy()})
 
+    def plot_importance(self, a: str, b: str, *, ax=None):
+        """The variable importance cloud (Dong & Rudin 2020) projected on features ``a`` and ``b``; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        inside = self.inside
+        ax.scatter(self.main[a][inside], self.main[b][inside], s=3, alpha=0.4, lw=0, label="members of the set")
+        ax.plot(self.main[a].iloc[self.reference], self.main[b].iloc[self.reference], "k*", ms=7, label="optimum")
+        ax.set(xlabel=f"reliance on {a} (log-loss increase)", ylabel=f"reliance on {b} (log-loss increase)")
+        return ax
+
+    def plot_swarm(self, *, ax=None, max_points: int = 400, rng=0):
+        """The FIS of every member inside the set, one jittered strip per subset; a tick marks the optimum.
+
+        The jitter is drawn from ``rng`` rather than by seaborn's ``stripplot``,
+        which jitters with numpy's global random state. Returns the Axes.
+        """
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        fis = self.fis[self.inside]
+        order = fis.abs().max().sort_values().index
+        rng = check_rng(rng)
+        for k, column in enumerate(order):
+            values = fis[column].to_numpy()[:check_integer(max_points, "max_points")]
+            ax.scatter(values, k + rng.uniform(-0.3, 0.3, len(values)), s=2, alpha=0.5, lw=0, color="C0",
+                       label="members of the set" if k == 0 else None)
+            ax.plot(self.fis[column].iloc[self.reference], k, "k|", ms=8, label="optimum" if k == 0 else None)
+        ax.axvline(0, color="0.6", lw=0.6)
+        ax.set_yticks(range(len(order)), [name.replace(" x ", " × ") for name in order])
+        ax.set(xlabel="interaction score (log-loss)")
+        return ax
+
 
 def interaction_cloud(rset: LogisticRashomonSet, weights, X, y, *, subsets=None, feature_names=None,
                       switch: str = "joint", include_self: bool = False, max_values: int = 256) -> InteractionCloud:
@@ -143,47 +175,51 @@ def interaction_cloud(rset: LogisticRashomonSet, weights, X, y, *, subsets=None,
     return InteractionCloud(main_all, pd.DataFrame(fis), objective <= rset.threshold_ * (1 + 1e-12), reference)
 
 
-def plot_importance_cloud(cloud: InteractionCloud, a: str, b: str, ax=None):
-    """The variable importance cloud projected on features ``a`` and ``b`` (Dong & Rudin 2020)."""
-    ax = ax or plt.gca()
-    inside = cloud.inside
-    ax.scatter(cloud.main[a][inside], cloud.main[b][inside], s=3, alpha=0.4, lw=0, label="members")
-    ref = cloud.reference
-    ax.plot(cloud.main[a].iloc[ref], cloud.main[b].iloc[ref], "k*", ms=7, label="optimum")
-    ax.set(xlabel=f"importance of {a}", ylabel=f"importance of {b}")
-    return ax
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class Halo(Result):
+    """Interaction scores on the boundary of a logistic set, in the plane of two coefficient masks.
 
-
-def plot_swarm(cloud: InteractionCloud, ax=None, max_points: int = 400):
-    """FIS of every subset over the members inside the set: one jittered strip per subset."""
-    ax = ax or plt.gca()
-    fis = cloud.fis[cloud.inside]
-    order = fis.abs().max().sort_values().index
-    rng = np.random.default_rng(0)  # jitter only, for the picture
-    for k, column in enumerate(order):
-        values = fis[column].to_numpy()[:max_points]
-        ax.scatter(values, k + rng.uniform(-0.3, 0.3, len(values)), s=2, alpha=0.5, lw=0, color="C0")
-        ax.plot(cloud.fis[column].iloc[cloud.reference], k, "k|", ms=8)
-    ax.axvline(0, color="0.6", lw=0.6)
-    ax.set_yticks(range(len(order)), order, fontsize=6)
-    ax.set(xlabel="feature interaction score")
-    return ax
-
-
-def plot_halo(rset: LogisticRashomonSet, X, y, i: int, j: int, *, n_angles: int = 120, feature_names=None,
-              ax=None):
-    """The halo of features ``i`` and ``j``: boundary masks of the set, coloured by their FIS.
-
-    Returns the axes and the halo table (``m_i``, ``m_j``, ``fis``).
+    Attributes
+    ----------
+    table : DataFrame
+        One row per boundary point: ``angle``, ``m_i`` and ``m_j`` (the masks
+        scaling the two coefficients; the optimum is ``(1, 1)``) and ``fis``.
+    features : tuple of str
+        The two features.
     """
-    ax = ax or plt.gca()
+
+    table: pd.DataFrame
+    features: tuple[str, str]
+
+    @property
+    def title(self) -> str:
+        return f"Halo of {self.features[0]} × {self.features[1]}"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def plot(self, *, ax=None):
+        """The boundary coloured by FIS on a diverging map centred on 0, and the optimum; returns the Axes."""
+        import matplotlib.pyplot as plt
+        from matplotlib.colors import TwoSlopeNorm
+
+        ax = ax if ax is not None else plt.gca()
+        t = self.table
+        reach = max(abs(t["fis"].min()), abs(t["fis"].max()), np.finfo(float).tiny)
+        points = ax.scatter(t["m_i"], t["m_j"], c=t["fis"], s=8, cmap="RdBu_r",
+                            norm=TwoSlopeNorm(0.0, -reach, reach), label="boundary of the set")
+        ax.plot(1, 1, "k+", ms=8, label="optimum (masks 1, 1)")
+        ax.figure.colorbar(points, ax=ax, label="feature interaction score (log-loss)")
+        ax.set(xlabel=f"mask on the coefficient of {self.features[0]}",
+               ylabel=f"mask on the coefficient of {self.features[1]}")
+        return ax
+
+
+def interaction_halo(rset: LogisticRashomonSet, X, y, i: int, j: int, *, n_angles: int = 120,
+                     feature_names=None) -> Halo:
+    """The halo of features ``i`` and ``j``: boundary masks of the set and the FIS of the model at each."""
     n_angles = check_integer(n_angles, "n_angles", minimum=3)
-    halo = rset.mask_boundary(i, j, n_angles)
-    cloud = interaction_cloud(rset, np.stack(halo.weights), X, y, subsets=[(i, j)], feature_names=feature_names)
-    halo = halo.drop(columns="weights").assign(fis=cloud.fis.iloc[:, 0].to_numpy())
-    points = ax.scatter(halo.m_i, halo.m_j, c=halo.fis, s=8, cmap="coolwarm")
-    ax.plot(1, 1, "k+", ms=8)
-    plt.colorbar(points, ax=ax, label=f"FIS {cloud.fis.columns[0]}")
-    names = cloud.main.columns
-    ax.set(xlabel=f"mask on {names[0]}", ylabel=f"mask on {names[1]}", aspect="equal")
-    return ax, halo
+    boundary = rset.mask_boundary(i, j, n_angles)
+    cloud = interaction_cloud(rset, np.stack(boundary.weights), X, y, subsets=[(i, j)], feature_names=feature_names)
+    table = boundary.drop(columns="weights").assign(fis=cloud.fis.iloc[:, 0].to_numpy())
+    return Halo(table=table, features=tuple(cloud.main.columns))

@@ -235,8 +235,8 @@ class ChainPredictability(Result):
 #: Axis labels of the quantities of :func:`choice_chain`.
 CHAIN_LABELS = {
     "nll": "NLL of\nanswer",
-    "p_correct": "$p$(answer)",
-    "p_choice": "$p$(answer)\namong choices",
+    "p_correct": "$p$ of\nanswer",
+    "p_choice": "$p$ among\nchoices",
     "accuracy": "accuracy",
     "brier": "Brier\nscore",
 }

@@ -52,7 +52,7 @@ def test_plots_draw_the_computed_numbers(data):
     diagram = reliability_diagram(y, p, n_boot=100, rng=0)
     fig, (a, b) = plt.subplots(1, 2)
     assert diagram.plot(ax=a) is a
-    assert a.get_xlim() == (0.5, 1)  # top-label confidence of a binary model is at least 0.5
+    assert a.get_xlim() == (0.49, 1.01)  # top-label confidence of a binary model is at least 0.5
     labels = a.get_legend_handles_labels()[1]
     assert labels == ["90% band of a calibrated model", "bin accuracy, 90% Wilson interval"]
     smooth = smooth_reliability(y, p)
@@ -91,3 +91,13 @@ def test_smooth_curve_agrees_with_lowess_on_a_miscalibrated_model():
     theirs = np.interp(curve.loc[inner, "confidence"], fitted[:, 0], fitted[:, 1])
     np.testing.assert_allclose(ours, theirs, atol=0.02)
     np.testing.assert_allclose(ours, curve.loc[inner, "confidence"] ** 2, atol=0.03)
+
+
+def test_nearby_counts_the_scores_within_a_bandwidth():
+    p = np.r_[np.full(50, 0.3), np.full(5, 0.8)]
+    y = (np.arange(p.size) % 2).astype(float)
+    curve = smooth_reliability(y, p, mode="positive", sigma=0.02).curve
+    nearest = lambda x: np.interp(x, curve["confidence"], curve["nearby"])
+    assert nearest(0.3) == pytest.approx(50, rel=0.02) and nearest(0.8) == pytest.approx(5, rel=0.02)
+    assert nearest(0.3 + 0.02) == pytest.approx(50 * np.exp(-0.5), rel=0.03)  # one bandwidth away
+    assert nearest(0.55) < 1e-6

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from analysis import AnalysisInputError
-from analysis.rashomon import LogisticRashomonSet, interaction_cloud, plot_halo, plot_swarm
+from analysis.rashomon import LogisticRashomonSet, interaction_cloud, interaction_halo
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +61,19 @@ def test_candidates_outside_are_flagged_and_plots_draw(data):
     far = rset._w * 3
     cloud = interaction_cloud(rset, np.vstack([rset._w, far]), X, y)
     np.testing.assert_array_equal(cloud.inside, [True, False])
+    halo = interaction_halo(rset, X, y, 0, 1, n_angles=12)
+    t = halo.table
+    assert len(t) == 12 and np.isfinite(t.fis).all()
+    # each boundary point is the model with those masks: its own FIS from the cloud equals the halo's
+    masked = rset._w.copy()
+    masked[[0, 1]] *= [t.m_i[3], t.m_j[3]]
+    direct = interaction_cloud(rset, masked[None], X, y, subsets=[(0, 1)])
+    assert direct.fis.iloc[0, 0] == pytest.approx(t.fis[3], rel=1e-9)
     fig, axes = plt.subplots(1, 2)
-    plot_swarm(cloud, ax=axes[0])
-    _, halo = plot_halo(rset, X, y, 0, 1, n_angles=12, ax=axes[1])
-    assert len(halo) == 12 and np.isfinite(halo.fis).all()
+    assert cloud.plot_swarm(ax=axes[0]) is axes[0]
+    assert halo.plot(ax=axes[1]) is axes[1]
+    norm = axes[1].collections[0].norm
+    assert norm.vcenter == 0 and norm.vmin == -norm.vmax  # diverging map centred on no interaction
     plt.close(fig)
     with pytest.raises(AnalysisInputError, match="columns"):
         interaction_cloud(rset, np.ones((2, 3)), X, y)
