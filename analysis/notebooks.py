@@ -10,14 +10,23 @@ notebooks and writes ``build/notebooks/*.ipynb``, ``build/html/*.html`` and the
 figures each notebook saves under ``build/figures/<notebook>/``. Executed pages
 are for reading: the kernel runs without progress bars, and paths injected into
 the parameters cell are relative to the notebook's folder.
+
+Widgets in the HTML pages render without a network: the pages embed the pinned
+widget manager of ``@jupyter-widgets/html-manager`` (its stand-alone
+``embed.js``), which ``npm pack`` fetches once into a cache folder. Without npm,
+the pages load the manager from nbconvert's default CDN instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import jupytext
@@ -26,10 +35,23 @@ from nbclient import NotebookClient
 
 from .errors import AnalysisInputError
 
-__all__ = ["NOTEBOOK_DIR", "execute_notebook", "find_notebooks", "inject_parameters", "main", "read_notebook"]
+__all__ = [
+    "NOTEBOOK_DIR",
+    "WIDGET_MANAGER",
+    "execute_notebook",
+    "find_notebooks",
+    "inject_parameters",
+    "main",
+    "read_notebook",
+    "widget_manager_script",
+    "write_html",
+]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
+#: The npm package and version whose stand-alone ``dist/embed.js`` renders widgets in the pages.
+WIDGET_MANAGER = ("@jupyter-widgets/html-manager", "1.0.15")
+_WIDGET_LOADER = re.compile(r"<script>\s*\(function\(\) \{\s*function addWidgetsRenderer\(\).*?</script>", re.S)
 
 
 def find_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -80,11 +102,46 @@ def execute_notebook(
     return notebook
 
 
-def _write_html(notebook: nbformat.NotebookNode, target: Path) -> None:
+def widget_manager_script(cache: Path) -> str | None:
+    """The pinned widget manager's ``embed.js``, from ``cache`` or fetched there by ``npm pack``.
+
+    Returns None when npm is not installed.
+    """
+    name, version = WIDGET_MANAGER
+    script = Path(cache) / f"html-manager-{version}-embed.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            return None
+        script.parent.mkdir(parents=True, exist_ok=True)
+        packed = subprocess.run([npm, "pack", f"{name}@{version}", "--pack-destination", str(script.parent)],
+                                check=True, capture_output=True, text=True).stdout.split()[-1]
+        with tarfile.open(script.parent / packed) as archive:
+            script.write_bytes(archive.extractfile("package/dist/embed.js").read())
+        (script.parent / packed).unlink()
+    return script.read_text(encoding="utf-8")
+
+
+def write_html(notebook: nbformat.NotebookNode, target: Path, *, widget_script: str | None = None) -> None:
+    """Write the executed ``notebook`` as an HTML page, with ``widget_script`` inlined if given.
+
+    The inlined manager replaces nbconvert's loader (which fetches one from a
+    CDN) and the require.js it would need. It is a ``data:`` URL rather than an
+    inline script, because its webpack bundle derives its base path from its
+    own script's ``src``.
+    """
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(notebook)
-    target.write_text(body, encoding="utf-8")
+    exporter = HTMLExporter()
+    body, _ = exporter.from_notebook_node(notebook)
+    if widget_script is not None:
+        body = body.replace(f'<script src="{exporter.require_js_url}"></script>', "")
+        encoded = base64.b64encode(widget_script.encode("utf-8")).decode("ascii")
+        inline = f'<script src="data:text/javascript;base64,{encoded}"></script>'
+        body, found = _WIDGET_LOADER.subn(lambda _: inline, body)
+        if found != 1:
+            raise RuntimeError("nbconvert's widget loader was not found in its HTML template; update write_html")
+    Path(target).write_text(body, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,12 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output.resolve()
     for sub in ("notebooks", "html"):
         (output / sub).mkdir(parents=True, exist_ok=True)
+    widget_script = widget_manager_script(output / ".cache")
+    if widget_script is None:
+        print("npm not found: the pages will load the widget manager from a CDN", file=sys.stderr)
     for path in notebooks:
         print(f"executing {path.name}", flush=True)
         figure_dir = output / "figures" / path.stem
         notebook = execute_notebook(path, {"figure_dir": os.path.relpath(figure_dir, path.parent)})
         nbformat.write(notebook, output / "notebooks" / f"{path.stem}.ipynb")
-        _write_html(notebook, output / "html" / f"{path.stem}.html")
+        write_html(notebook, output / "html" / f"{path.stem}.html", widget_script=widget_script)
         figures = sorted(figure_dir.glob("*")) if figure_dir.is_dir() else []
         print(f"  wrote {path.stem}.ipynb, {path.stem}.html and {len(figures)} figure files", flush=True)
     return 0

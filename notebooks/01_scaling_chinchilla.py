@@ -46,7 +46,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, LogNorm
 
 from analysis import LeastAbsoluteDeviationWarning, datasets, style
-from analysis.scaling import chinchilla, compute_optimal, fit_scaling_law
+from analysis.scaling import chinchilla, compute_optimal, extrapolation_check, fit_scaling_law
 from analysis.scaling.widgets import ExtrapolationExplorer
 
 figure_dir = Path(figure_dir)
@@ -193,3 +193,13 @@ with style.paper_figure(figure_dir / "allocation", venue="icml", width="column",
 
 # %%
 ExtrapolationExplorer(runs=kept, starts=chinchilla.start_grid()[::9], max_compute=1e21)
+
+# %% [markdown]
+# The same check at four settings of the sliders, for a page read without a
+# kernel:
+
+# %%
+settings = [(1e20, 1e-3), (3e20, 1e-3), (1e21, 1e-3), (1e21, 1e-1)]
+pd.DataFrame([{"fitted up to (FLOP)": f"{c:.0e}", "delta": d,
+               **extrapolation_check(kept, c, delta=d, starts=chinchilla.start_grid()[::9])} for c, d in settings]
+             ).set_index(["fitted up to (FLOP)", "delta"]).round(3)

@@ -124,6 +124,14 @@ with style.paper_figure(figure_dir / "ece_vs_bins", venue="neurips", width="text
 ECEExplorer(y, probs["naive Bayes"])
 
 # %% [markdown]
+# Without a kernel, the same numbers for naive Bayes at four bin counts:
+
+# %%
+pd.DataFrame([{"bins": b, "strategy": s, "ECE": ece(y, probs["naive Bayes"], n_bins=b, strategy=s),
+               "debiased L2 ECE": ece(y, probs["naive Bayes"], n_bins=b, strategy=s, norm="l2", debiased=True)}
+              for b in (5, 15, 30, 60) for s in ("uniform", "quantile")]).set_index(["bins", "strategy"]).round(4)
+
+# %% [markdown]
 # ## Reliability diagrams with consistency bands
 #
 # A bin outside its grey band is miscalibration that sampling noise alone
@@ -145,11 +153,11 @@ with style.paper_figure(figure_dir / "reliability", venue="neurips", width="text
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 
 # %% [markdown]
-# Top-label confidence of a binary classifier is at least 0.5, so the axis
-# starts there. Logistic regression, the random forest and the SVM stay within
-# their bands almost everywhere; naive Bayes puts nearly all its predictions in
-# the last bin and is wrong far more often than its confidence says in the few
-# bins below it.
+# Logistic regression stays within its bands everywhere. The random forest is
+# right more often than it claims in its upper bins (0.8 to 0.95), beyond its
+# bands: it is underconfident there. Naive Bayes puts nearly all its
+# predictions in the last bin, and in the few bins below it, it is right less
+# often than it claims.
 
 # %% [markdown]
 # The smoothed reliability curve needs no bins either. The smooth ECE's own
@@ -161,11 +169,22 @@ with style.paper_figure(figure_dir / "reliability", venue="neurips", width="text
 # %%
 smooth = {name: smooth_reliability(y, p, sigma=0.05, n_boot=n_boot // 5, ci=0.9, rng=seed)
           for name, p in probs.items()}
-with style.paper_figure(figure_dir / "smooth_reliability", venue="icml", width="column") as (fig, ax):
-    for (name, curve), color in zip(smooth.items(), style.PALETTE):
-        curve.plot(ax=ax, show_density=False, color=color, label=name)
-    ax.set(xlim=(0.5, 1), ylim=(0.2, 1.02))
-    ax.legend(loc="lower right", title="shaded: 90% bootstrap band")
+with style.paper_figure(figure_dir / "smooth_reliability", venue="neurips", width="text", aspect=0.62, nrows=2,
+                        ncols=2, sharex=True, sharey=True) as (fig, axes):
+    for ax, curve, color in zip(axes.flat, smooth.values(), style.PALETTE):
+        curve.plot(ax=ax, color=color)
+        ax.set(xlim=(0.5, 1), ylim=(0, 1.02), xlabel="", ylabel="")
+    for ax in axes[1]:
+        ax.set(xlabel="confidence")
+    for ax in axes[:, 0]:
+        ax.set(ylabel="accuracy")
+    style.panel_labels(axes, smooth)
+
+# %% [markdown]
+# Shaded: the 90% bootstrap band of each curve; grey at the bottom: the
+# density of the predictions. Three models lie on or above the diagonal; naive
+# Bayes falls far below it between 0.6 and 0.85, where it has few predictions
+# and a wide band.
 
 # %% [markdown]
 # ## The Balance score: signed, so it can cancel

@@ -109,9 +109,8 @@ with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width
     for ax, name in zip(axes, shown):
         reliability_diagram(y_test, forecasts[name], n_bins=12, mode="positive", ci=0.9, n_boot=n_boot,
                             rng=seed).plot(ax=ax)
-        ax.set(ylabel="", xlabel="")
+        ax.set(ylabel="", xlabel="forecast probability")
     axes[0].set(ylabel="observed frequency")
-    fig.supxlabel("forecast probability of more than 10 mm in 3 days", fontsize="medium")
     style.panel_labels(axes, [f"{name}, 2009-2013" for name in shown])
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 

@@ -52,7 +52,7 @@ from analysis.ranking import (
     weighted_tau,
     win_matrix,
 )
-from analysis.ranking.widgets import LeaderboardExplorer
+from analysis.ranking.widgets import LeaderboardExplorer, leaderboard_change
 
 figure_dir = Path(figure_dir)
 results = classifier_benchmark(n_splits=n_splits, rng=seed)
@@ -229,3 +229,11 @@ pd.DataFrame({method: {"cardinal": cardinal_sensitivity(complete, method=method,
 
 # %%
 LeaderboardExplorer(helm, method="borda")
+
+# %% [markdown]
+# Without a kernel: the top five after leaving out each of three scenarios,
+# and Kendall's tau of the whole leaderboard to the one on all ten.
+
+# %%
+dropped = {task: leaderboard_change(helm, drop_tasks=[task], method="borda", top=5) for task in helm.columns[:3]}
+pd.concat({f"without {task} (tau {tau:.3f})": table for task, (table, tau) in dropped.items()})

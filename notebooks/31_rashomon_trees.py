@@ -196,3 +196,10 @@ scores.to_frame().head(5).loc[:, lambda t: (t != 0).any()]
 
 # %%
 TreeSetExplorer(rset, epsilon=epsilon / 2)
+
+# %% [markdown]
+# Without a kernel, the same summary at four values of epsilon:
+
+# %%
+pd.DataFrame({f"{e:.3f}": vars(rset.summary(e)) for e in np.linspace(0, epsilon, 5)[1:]}).T.drop(
+    columns="convention").rename_axis("epsilon")

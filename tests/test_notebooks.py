@@ -1,12 +1,21 @@
 """Execute every notebook in a fresh kernel on small settings and read it as its reader would."""
 
+import os
 import re
 import zlib
+from pathlib import Path
 
 import pytest
 
 from analysis import FigureStyleWarning, style
-from analysis.notebooks import NOTEBOOK_DIR, execute_notebook, find_notebooks, inject_parameters
+from analysis.notebooks import (
+    NOTEBOOK_DIR,
+    execute_notebook,
+    find_notebooks,
+    inject_parameters,
+    widget_manager_script,
+    write_html,
+)
 
 NOTEBOOKS = find_notebooks()
 # small settings for the parameters cells; a name a notebook lacks is harmless
@@ -29,6 +38,8 @@ def test_parameters_are_injected_after_the_tagged_cell():
     assert tags[i + 1] == ["injected-parameters"] and nb.cells[i + 1].source == "n_boot = 7"
 
 
+BUILD = Path(__file__).resolve().parent.parent / "build"
+CHROMIUM = "/usr/bin/chromium"
 # widths a paper figure may have: a column or the text block of a venue, in points
 PAGE_WIDTHS = sorted({72 * w for v in style.VENUES.values() for w in (v.column_width, v.text_width)})
 MIN_FONT_PT = 6
@@ -81,5 +92,82 @@ def test_notebook_runs_and_reads_cleanly(path, tmp_path):
             f"{stem}: {width / 72:.2f} in wide, not a column or text width"
         )
         # mathtext sets super- and subscripts at 70% of their text's size, as TeX does
-        small = [s for s in sizes if s < MIN_FONT_PT and not any(s == pytest.approx(0.7 * b) for b in sizes)]
+        small = [s for s in sizes if s < MIN_FONT_PT
+                 and not any(s == pytest.approx(0.7 * b) for b in sizes if b >= MIN_FONT_PT)]
         assert not small, f"{stem}: text at {min(small)} pt, below {MIN_FONT_PT} pt at print size"
+
+    page = tmp_path / f"{path.stem}.html"
+    write_html(nb, page, widget_script=_widget_script())
+    problems = page_problems(page, BUILD / "pages" / f"{path.stem}.png")
+    assert not problems, f"{path.stem}.html, offline in Chromium: {problems}"
+
+
+def _widget_script():
+    script = widget_manager_script(BUILD / ".cache")
+    if script is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs npm to fetch the widget manager the pages embed")
+        pytest.skip("npm is not installed: the pages cannot embed the widget manager")
+    return script
+
+
+def page_problems(page: Path, screenshot: Path, *, widget_timeout_ms: int = 20_000) -> list[str]:
+    """Open ``page`` in headless Chromium with the network off; list broken images and empty widgets."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install Debian's chromium ({CHROMIUM}); see .ci/run")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        try:
+            page_view = browser.new_context(offline=True, viewport={"width": 1200, "height": 900}).new_page()
+            page_view.goto(page.as_uri())
+            page_view.wait_for_load_state("load")
+            views = page_view.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+            try:
+                page_view.wait_for_function(
+                    f"() => document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= {views}",
+                    timeout=widget_timeout_ms)
+            except PlaywrightTimeout:
+                pass  # the check below names the widgets left empty
+            problems = page_view.evaluate("""() => {
+                const broken = [...document.images].filter(i => !i.complete || i.naturalWidth === 0)
+                    .map((i, k) => `image ${k} is broken`);
+                const empty = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+                    .filter(s => { const area = s.previousElementSibling;
+                                   return !area || !area.classList.contains('widget-subarea')
+                                          || area.getBoundingClientRect().height < 10; })
+                    .map((s, k) => `widget ${k} renders empty`);
+                return [...broken, ...empty];
+            }""")
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page_view.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    return problems
+
+
+def test_page_check_finds_a_widget_left_empty_and_a_broken_image(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(3)")])
+    nb = execute_notebook_node(nb, tmp_path)
+    page = tmp_path / "page.html"
+    write_html(nb, page, widget_script=_widget_script())
+    assert page_problems(page, tmp_path / "ok.png") == []
+    write_html(nb, page)  # the manager from a CDN, which an offline reader cannot reach
+    text = page.read_text().replace("</body>", '<img src="missing.png"></body>')
+    page.write_text(text)
+    problems = page_problems(page, tmp_path / "bad.png", widget_timeout_ms=2000)
+    assert problems == ["image 0 is broken", "widget 0 renders empty"]
+
+
+def execute_notebook_node(nb, folder):
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return nb

@@ -2,7 +2,7 @@
 allocation, backtests and downstream prediction."""
 
 from .allocation import compute_optimal
-from .backtest import BacktestResult, backtest
+from .backtest import BacktestResult, backtest, extrapolation_check
 from .cod import CODResult, cluster_on_difficulty
 from .downstream import (
     AccuracyCurve,
@@ -39,6 +39,7 @@ __all__ = [
     "ScalingLaw",
     "ScalingLawFit",
     "backtest",
+    "extrapolation_check",
     "broken_power_law",
     "chinchilla",
     "cluster_on_difficulty",

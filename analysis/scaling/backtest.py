@@ -9,16 +9,21 @@ absolute percentage error.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .._results import Result
 from .._validation import check_columns, check_positive
-from ..errors import AnalysisInputError
+from ..errors import AnalysisInputError, LeastAbsoluteDeviationWarning
+from .allocation import compute_optimal
 from .fit import fit_scaling_law
+from .laws import chinchilla
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["CHINCHILLA_COMPUTE", "BacktestResult", "backtest", "extrapolation_check"]
+
+CHINCHILLA_COMPUTE = 6 * 70e9 * 1.4e12  # FLOP of Chinchilla itself (70B parameters, 1.4T tokens)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -100,3 +105,32 @@ def backtest(data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", **
                                          "predicted": predicted}))
         fits.append(fit)
     return BacktestResult(pd.DataFrame(rows), pd.concat(predictions, ignore_index=True), by, tuple(fits))
+
+
+def extrapolation_check(runs: pd.DataFrame, max_compute: float, *, delta: float = 1e-3, starts=None) -> dict:
+    """Fit the Chinchilla law (Huber loss) on the runs with ``C <= max_compute`` and check its extrapolation.
+
+    Returns a dict: ``n_train``; the fitted ``E``, ``alpha`` and ``beta``;
+    ``n_held_out`` and ``mape`` (percent) on the larger runs (0 and NaN when
+    none is held out); ``tokens_per_param``, the compute-optimal ``D / N`` at
+    Chinchilla's compute. The least-absolute-deviation note of a small delta is
+    the fit's own and is not repeated as a warning.
+    """
+    n_train = int((runs["C"] <= max_compute).sum())
+    if n_train < 10:
+        raise AnalysisInputError.about(
+            "max_compute", "a cut-off that keeps at least 10 runs for the fit", f"{n_train} runs",
+            "Raise the cut-off.",
+        )
+    options = {"law": chinchilla, "loss": "huber", "delta": delta, "starts": starts}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
+        if n_train < len(runs):
+            result = backtest(runs, max_compute, by="C", **options)
+            fit, n_held_out, mape = result.fits[0], int(result.errors.loc[0, "n_test"]), result.errors.loc[0, "mape"]
+        else:
+            fit, n_held_out, mape = fit_scaling_law(runs, **options), 0, np.nan
+    p = fit.params
+    ratio = compute_optimal(fit, CHINCHILLA_COMPUTE).loc[0, "tokens_per_param"]
+    return {"n_train": n_train, "E": p["E"], "alpha": p["alpha"], "beta": p["beta"], "n_held_out": n_held_out,
+            "mape": float(mape), "tokens_per_param": float(ratio)}

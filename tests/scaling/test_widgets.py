@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from analysis import AnalysisInputError, datasets
-from analysis.scaling import chinchilla, compute_optimal, fit_scaling_law
-from analysis.scaling.widgets import CHINCHILLA_COMPUTE, ExtrapolationExplorer, extrapolation_summary
+from analysis.scaling import chinchilla, compute_optimal, extrapolation_check, fit_scaling_law
+from analysis.scaling.backtest import CHINCHILLA_COMPUTE
+from analysis.scaling.widgets import ExtrapolationExplorer, extrapolation_summary
 
 STARTS = chinchilla.start_grid()[::45]  # 100 starts keep the test quick
 
@@ -24,6 +25,11 @@ def test_summary_reports_the_fit_and_its_held_out_error(runs):
         f"beta = {fit.params['beta']:.3f}; {len(test)} held-out runs: MAPE {mape:.2f}%; "
         f"tokens per parameter at 5.9e23 FLOP: {ratio:.1f}"
     )
+    check = extrapolation_check(runs, 1e21, delta=1e-2, starts=STARTS)
+    assert (check["n_train"], check["n_held_out"]) == (len(train), len(test))
+    assert check["mape"] == pytest.approx(mape, rel=1e-12) and check["tokens_per_param"] == pytest.approx(ratio)
+    everything = extrapolation_check(runs, runs["C"].max(), delta=1e-2, starts=STARTS)
+    assert everything["n_held_out"] == 0 and np.isnan(everything["mape"])
 
 
 def test_sliders_drive_the_readout(runs):
