@@ -6,8 +6,10 @@ defaults; :func:`execute_notebook` inserts a cell after it that overrides them
 (papermill's convention), so tests can run a notebook on small settings.
 
 ``python -m analysis.notebooks [--output build] [names...]`` executes the
-notebooks and writes ``build/notebooks/*.ipynb``, ``build/html/*.html`` and the
-figures each notebook saves under ``build/figures/<notebook>/``. Executed pages
+notebooks and writes ``build/notebooks/*.ipynb``, ``build/html/*.html``, the
+figures each notebook saves under ``build/figures/<notebook>/``, and a student
+version of each notebook, without the cells tagged ``solution``, to
+``build/student/*.ipynb``. Executed pages
 are for reading: the kernel runs without progress bars, and paths injected into
 the parameters cell are relative to the notebook's folder.
 
@@ -43,6 +45,7 @@ __all__ = [
     "inject_parameters",
     "main",
     "read_notebook",
+    "student_version",
     "widget_manager_script",
     "write_html",
 ]
@@ -102,6 +105,16 @@ def execute_notebook(
     return notebook
 
 
+def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` without its cells tagged ``solution`` and without outputs."""
+    student = nbformat.from_dict(notebook)
+    student.cells = [c for c in student.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return student
+
+
 def widget_manager_script(cache: Path) -> str | None:
     """The pinned widget manager's ``embed.js``, from ``cache`` or fetched there by ``npm pack``.
 
@@ -139,8 +152,10 @@ def write_html(notebook: nbformat.NotebookNode, target: Path, *, widget_script: 
         encoded = base64.b64encode(widget_script.encode("utf-8")).decode("ascii")
         inline = f'<script src="data:text/javascript;base64,{encoded}"></script>'
         body, found = _WIDGET_LOADER.subn(lambda _: inline, body)
-        if found != 1:
-            raise RuntimeError("nbconvert's widget loader was not found in its HTML template; update write_html")
+        has_widgets = "application/vnd.jupyter.widget-state+json" in notebook.metadata.get("widgets", {})
+        if found != int(has_widgets):
+            raise RuntimeError(f"nbconvert's widget loader was found {found} times in a page "
+                               f"{'with' if has_widgets else 'without'} widgets; update write_html")
     Path(target).write_text(body, encoding="utf-8")
 
 
@@ -155,12 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no notebook matches {args.names} in {NOTEBOOK_DIR}", file=sys.stderr)
         return 1
     output = args.output.resolve()
-    for sub in ("notebooks", "html"):
+    for sub in ("notebooks", "html", "student"):
         (output / sub).mkdir(parents=True, exist_ok=True)
     widget_script = widget_manager_script(output / ".cache")
     if widget_script is None:
         print("npm not found: the pages will load the widget manager from a CDN", file=sys.stderr)
     for path in notebooks:
+        nbformat.write(student_version(read_notebook(path)), output / "student" / f"{path.stem}.ipynb")
         print(f"executing {path.name}", flush=True)
         figure_dir = output / "figures" / path.stem
         notebook = execute_notebook(path, {"figure_dir": os.path.relpath(figure_dir, path.parent)})

@@ -24,10 +24,15 @@
 #
 # This notebook repeats both fits on the same 240 runs, bootstraps them, and
 # turns the fit into a compute-optimal allocation with bands.
+
+# %% [markdown]
+# ## Learning goals
 #
-# **You will learn** to fit a scaling law robustly from many starts, to read a
-# bootstrap interval of its parameters, and to see why the allocation it
-# implies is far less certain than a single line suggests.
+# - Fit a Chinchilla law robustly: Huber loss in log space, thousands of starts.
+# - Read what delta does to a Huber fit, and what a bootstrap interval of the
+#   parameters says.
+# - Turn a fit into a compute-optimal allocation, and see how fast its
+#   uncertainty grows beyond the data.
 
 # %% tags=["parameters"]
 n_boot = 1000  # bootstrap resamples of runs (Besiroglu et al. use 4000)
@@ -144,6 +149,7 @@ grid_c = np.geomspace(1e19, 1e26, 60)
 alloc = compute_optimal(mle_fit, grid_c)
 alloc_grid = compute_optimal(grid_fit, grid_c)
 chinchilla_c = 6 * 70e9 * 1.4e12
+alloc_at_chinchilla = compute_optimal(mle_fit, [chinchilla_c]).loc[0, "tokens_per_param"]
 compute_optimal(mle_fit, [chinchilla_c]).T.rename(columns={0: "at 5.88e23 FLOP"})
 
 # %% [markdown]
@@ -203,3 +209,68 @@ settings = [(1e20, 1e-3), (3e20, 1e-3), (1e21, 1e-3), (1e21, 1e-1)]
 pd.DataFrame([{"fitted up to (FLOP)": f"{c:.0e}", "delta": d,
                **extrapolation_check(kept, c, delta=d, starts=chinchilla.start_grid()[::9])} for c, d in settings]
              ).set_index(["fitted up to (FLOP)", "delta"]).round(3)
+
+# %% [markdown]
+# ## Summary
+#
+# - Both procedures agree on the 240 runs: `E` near 1.82 nats, `alpha` near
+#   0.35, `beta` near 0.37, and about 20 tokens per parameter at Chinchilla's
+#   compute, a third of the published law's 59.
+# - The bootstrap bands of the allocation are narrow inside the data and fan
+#   out beyond it; quote them with any extrapolation.
+# - A law can predict held-out losses to within 1% and still misplace the
+#   optimum (exercise 3).
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** With Hoffmann's delta = 1e-3, most residuals lie in the
+# linear part of the Huber loss. With delta = 0.1, every residual is in the
+# quadratic part (least squares). Does the fitted irreducible loss `E` go up
+# or down?
+
+# %% tags=["solution"]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
+    squares_fit = fit_scaling_law(kept, "chinchilla", loss="huber", delta=0.1, starts=starts)
+assert squares_fit.share_beyond_delta == 0 and squares_fit.params["E"] > grid_fit.params["E"]
+print(f"E: {grid_fit.params['E']:.3f} with delta = 1e-3, {squares_fit.params['E']:.3f} with delta = 0.1")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Up, by about 0.05 nats. Least squares lets the runs far from the
+# law pull the fit, and the irreducible loss absorbs part of that pull.
+
+# %% [markdown]
+# **Exercise 2.** At 1e26 FLOP, which is less certain: the optimal model size
+# `N_opt` or the optimal tokens per parameter? Compare the ratio of the upper
+# to the lower end of their 95% bands.
+
+# %% tags=["solution"]
+far = compute_optimal(mle_fit, [1e26]).iloc[0]
+spread = {q: far[f"{q}_high"] / far[f"{q}_low"] for q in ("N_opt", "tokens_per_param")}
+assert spread["tokens_per_param"] > 2 * spread["N_opt"]
+{q: round(r, 1) for q, r in spread.items()}
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Tokens per parameter, by far: `D/N` compounds the uncertainty of
+# both optima, which move in opposite directions when the exponents change.
+
+# %% [markdown]
+# **Exercise 3.** Fit only the runs up to 1e20 FLOP. Will the law predict the
+# loss of the larger runs to within 2%? And where will it put the optimum at
+# Chinchilla's compute?
+
+# %% tags=["solution"]
+early = extrapolation_check(kept, 1e20, starts=starts)
+assert early["mape"] < 2 and early["tokens_per_param"] < 0.5 * alloc_at_chinchilla
+{k: round(v, 3) for k, v in early.items()}
+
+# %% [markdown] tags=["solution"]
+# *Answer.* The losses of the larger runs are predicted to within about 1%,
+# yet the optimum falls to a few tokens per parameter instead of about 20:
+# small errors in the exponents barely move the loss but move the allocation
+# a lot.

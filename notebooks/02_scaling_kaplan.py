@@ -25,6 +25,14 @@
 # available offline; with them, every cell below runs unchanged. Because the
 # truth is known, the notebook can show how far each prediction lands from it.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Turn runs at several batch sizes into the minimum steps `S_min` and the
+#   critical batch size `B_crit` (Kaplan et al., Eq. 5.4).
+# - Fit Kaplan's laws on small models and predict a model ten times larger.
+# - Read the trade-off between optimisation steps and training tokens.
+
 # %% tags=["parameters"]
 seed = 0
 noise = 0.01  # relative noise on measured steps and losses
@@ -121,3 +129,52 @@ with style.paper_figure(figure_dir / "steps_tokens", venue="icml", width="column
         ax.scatter(fitted.steps(loss, big, knee), fitted.tokens(loss, big, knee), color=color, s=12, zorder=3)
     ax.set(xscale="log", yscale="log", xlabel="optimisation steps $S$", ylabel="training tokens $E$")
     ax.legend(title=r"$N = 10^9$; dots: $B = B_\mathrm{crit}$")
+
+# %% [markdown]
+# Each curve is one target loss: moving left along it buys fewer steps with
+# more tokens. The dots sit at `B_crit`, where both cost twice their minimum.
+
+# %% [markdown]
+# ## Summary
+#
+# - Fitted on models up to 1e8 parameters, the laws predict a 1e9 model's
+#   lowest loss, `S_min` and `B_crit` within a few percent of the truth.
+# - The critical batch size depends on the loss alone and grows as the loss
+#   falls.
+# - Training at `B_crit` costs twice the minimum steps and twice the minimum
+#   tokens: the knee of the hyperbola.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Is the critical batch size larger at a loss of 3.0 or of 3.4
+# nats, and by roughly how much?
+
+# %% tags=["solution"]
+b_low, b_high = fitted.critical_batch_size(3.0), fitted.critical_batch_size(3.4)
+assert b_low > 1.5 * b_high
+print(f"B_crit: {b_low:.3g} tokens at 3.0 nats, {b_high:.3g} at 3.4 nats ({b_low / b_high:.2f}x)")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* At 3.0, about 1.8 times larger: `B_crit = B* / L^(1 / alpha_B)`
+# grows as the loss falls, so batches should grow during training.
+
+# %% [markdown]
+# **Exercise 2.** A 1e9-parameter model trained to 3.2 nats at `B = B_crit`:
+# how many times `S_min` steps does it take, and how many times `E_min`
+# tokens?
+
+# %% tags=["solution"]
+knee = fitted.critical_batch_size(3.2)
+ratios = (fitted.steps(3.2, big, knee) / fitted.min_steps(3.2, big),
+          fitted.tokens(3.2, big, knee) / fitted.min_tokens(3.2, big))
+assert np.allclose(ratios, 2)
+ratios
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Exactly twice each. Eq. 5.4 says `(S / S_min - 1)(E / E_min - 1) = 1`,
+# and `B_crit = E_min / S_min` is the point where both factors equal 1.

@@ -30,6 +30,15 @@
 # docstrings of `simulate_multiple_choice` and in the cells below, so every
 # prediction can be checked against the truth.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Predict a benchmark score in two steps, through the task loss, and know
+#   when that works.
+# - See, item by item, where the link between compute and a score is lost on
+#   the way from log-likelihood to accuracy.
+# - Read a Clustering-On-Difficulty prediction and what its filter kept.
+
 # %% tags=["parameters"]
 seed = 0
 n_items = 1000
@@ -153,3 +162,53 @@ cod_meanshift = cluster_on_difficulty(pass_rates[:fitted_models], compute[:fitte
 print(cod_meanshift.title, f"({(cod_meanshift.labels < 0).sum()} outlier items)")
 cod_meanshift.predict(compute[fitted_models:]).assign(
     error_points=lambda t: 100 * (t["full_score"] - comparison["observed_full"].to_numpy()))
+
+# %% [markdown]
+# ## Summary
+#
+# - Two steps predict the larger runs' accuracy within about a point when the
+#   fitted runs already show the accuracy rising from chance.
+# - Per item, the log-likelihood of the answer tracks log compute almost
+#   perfectly (median Spearman correlation of magnitude 0.98); accuracy keeps
+#   much less of that link (0.66), and on 14% of the items it does not vary at
+#   all across the family.
+# - Clustering-On-Difficulty predicts only what its filter keeps: read the
+#   share of kept items before its error.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Fit the two-step route only on the runs below 1e20 FLOP,
+# where accuracy never rises more than a few points above chance. How large is
+# its error on the same larger runs?
+
+# %% tags=["solution"]
+early = family[family["C"] < 1e20]
+early_error = np.mean(np.abs(fit_two_step(early, floor=0.25, loss="squared", starts=chinchilla.start_grid()[::9])
+                             .predict(large) - large["accuracy"]))
+late_error = np.mean(np.abs(predicted - large["accuracy"]))
+assert early_error > 10 * late_error
+print(f"{100 * early_error:.1f} accuracy points (fitted below 1e20 FLOP) against {100 * late_error:.1f}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Tens of points. Before the rise, the runs pin down the task loss
+# but not where the sigmoid of accuracy turns: the second step is then a
+# guess, however good the first.
+
+# %% [markdown]
+# **Exercise 2.** On what share of the items does the log-likelihood of the
+# answer correlate with log compute beyond 0.9 in magnitude? And accuracy?
+
+# %% tags=["solution"]
+strong = (predictability.correlations.abs() > 0.9).mean()
+assert strong["nll"] > 0.8 and strong["accuracy"] < 0.1
+strong.round(3)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Almost all of them for the log-likelihood, almost none for
+# accuracy: the argmax turns a smooth per-item trend into a step that happens
+# at one model, or never.

@@ -19,6 +19,14 @@
 # power law `error(n) = E + A n^-alpha`; a backtest fits the curve on the small
 # training sets only and predicts the large ones.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Measure a learning curve yourself, with repeated stratified splits.
+# - Fit a saturating power law and read its parameters: the error left with
+#   unlimited data and the rate at which more data helps.
+# - Backtest the law: how well do small training sets predict large ones?
+
 # %% tags=["parameters"]
 n_splits = 5
 seed = 0
@@ -88,3 +96,49 @@ with style.paper_figure(figure_dir / "learning_curves", venue="neurips", width="
                 textcoords="offset points", va="top", color="0.3")
     ax.set(xscale="log", yscale="log", xlabel="training examples $n$", ylabel="test error rate")
     ax.legend(title="solid: fit on all sizes\ndotted: fit up to $n$ = 300", loc="lower left")
+
+# %% [markdown]
+# ## Summary
+#
+# - Every classifier's test error falls as a power law of the training-set
+#   size, towards a floor `E` below anything measured here.
+# - Fitted on up to 300 examples, the laws predict the larger training sets to
+#   within tens of percent of the error, not to a few percent: the curves bend
+#   after the cut-off.
+# - Extrapolated to 5000 examples, the fit on all sizes and the fit on the
+#   small sizes alone differ by up to a factor of four (solid against dotted
+#   lines): the floor `E` is the least certain parameter.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Is each model's fitted floor `E` (its error with unlimited
+# data) below the lowest error it reached here?
+
+# %% tags=["solution"]
+floors = pd.DataFrame({"E": {name: fit.params["E"] for name, fit in fits.items()},
+                       "lowest measured": mean_error.groupby("model")["error"].min()})
+assert (floors["E"] < floors["lowest measured"]).all()
+floors.round(4)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Yes, for all four: the curves are still falling at 890 examples,
+# and the gap between the two columns is what more data could still buy.
+
+# %% [markdown]
+# **Exercise 2.** Doubling the training set: by what factor does the law
+# shrink logistic regression's reducible error `error(n) - E`?
+
+# %% tags=["solution"]
+lr = fits["logistic regression"]
+shrink = (lr.predict(x=[1000])[0] - lr.params["E"]) / (lr.predict(x=[500])[0] - lr.params["E"])
+assert np.isclose(shrink, 2 ** -lr.params["alpha"])
+print(f"x {shrink:.3f} = 2^-alpha with alpha = {lr.params['alpha']:.3f}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* By `2^-alpha`, at any size: a power law shrinks the reducible
+# error by the same factor for every doubling, which is what `alpha` means.

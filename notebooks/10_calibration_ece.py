@@ -20,6 +20,15 @@
 # what each choice does, next to two estimators that need no bins (smooth ECE)
 # or that are signed (the Balance score).
 
+# %% [markdown]
+# ## Learning goals
+#
+# - See how the binned ECE depends on the number of bins and on their edges,
+#   and why it is biased upward.
+# - Read a reliability diagram with consistency bands and Wilson intervals.
+# - Know the estimators that avoid the bins (smooth ECE) or keep the sign
+#   (the Balance score), and what selective prediction adds.
+
 # %% tags=["parameters"]
 seed = 0
 n_boot = 1000
@@ -213,3 +222,50 @@ with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="colum
                          "selective AUC": selective_auc(correct, confidence)}
     ax.legend()
 pd.DataFrame(summary).T.round(4)
+
+# %% [markdown]
+# ## Summary
+#
+# - The plug-in ECE of the same predictions moves with the number of bins;
+#   report the bins, an interval, or a bin-free estimator beside it.
+# - Consistency bands separate miscalibration from noise: the random forest is
+#   underconfident, naive Bayes overconfident.
+# - The signed Balance score tells over- from underconfidence, but opposite
+#   errors cancel in it.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** How does each model's plug-in ECE change with 30 equal-width
+# bins instead of 15, and why?
+
+# %% tags=["solution"]
+by_bins = pd.DataFrame({b: {name: ece(y, p, n_bins=b) for name, p in probs.items()} for b in (15, 30)})
+assert (by_bins[30] > by_bins[15]).all()
+by_bins.round(4)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* It rises for every model. Each bin's gap between accuracy and
+# confidence is estimated from fewer predictions, and the noise of that
+# estimate adds to its absolute value: the plug-in ECE is biased upward, the
+# more so the fewer predictions per bin.
+
+# %% [markdown]
+# **Exercise 2.** Can the magnitude of a model's Balance score ever exceed its
+# ECE on the same bins? Check on the four models, then say why.
+
+# %% tags=["solution"]
+signed = pd.DataFrame({name: {"|Balance|": abs(balance_report(y, p).balance), "ECE": ece(y, p)}
+                       for name, p in probs.items()}).T
+assert (signed["|Balance|"] <= signed["ECE"] + 1e-12).all()
+signed.round(4)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Never. Both average the per-bin gaps `accuracy - confidence` with
+# the bins' shares of predictions as weights; the Balance keeps their signs,
+# the ECE takes absolute values first, and the absolute value of a sum is at
+# most the sum of absolute values. Equality means every bin errs the same way.

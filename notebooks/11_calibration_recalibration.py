@@ -20,6 +20,16 @@
 # split, and shows what calibration does (and does not do) for abstaining on
 # hard inputs.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Fit recalibration maps (Platt, temperature, isotonic, histogram binning,
+#   beta) on a calibration split, with the scikit-learn API, and score them on
+#   a test split.
+# - Read a reliability diagram with consistency bands before and after.
+# - Know what recalibration leaves alone (the predicted class, most of the
+#   ranking) and what it trades (log loss against binned ECE).
+
 # %% tags=["parameters"]
 seed = 0
 n_boot = 500
@@ -147,3 +157,50 @@ with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="colum
         rows[name] = {"AURC": curve.aurc, "E-AURC": curve.e_aurc}
     ax.legend()
 pd.DataFrame(rows).T.round(5)
+
+# %% [markdown]
+# ## Summary
+#
+# - Platt, temperature and beta scaling cut the SVM's log loss from 0.24 to
+#   about 0.10; isotonic and histogram maps win on binned ECE but lose on log
+#   loss, because they output hard 0s and 1s.
+# - One temperature (about 0.3) fixes most of a random forest's
+#   underconfidence on ten classes, without changing a single prediction.
+# - Recalibration changes probabilities, not the ranking within an input, so
+#   selective prediction moves only as far as confidences reorder across inputs.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** The forest's mean top-label confidence on the test digits is
+# far below its accuracy. Is the fitted temperature above or below 1?
+
+# %% tags=["solution"]
+confidence_before, confidence_after = p_before.max(axis=1).mean(), p_after.max(axis=1).mean()
+accuracy = np.mean(p_before.argmax(1) == yd_test)
+assert scaler.temperature_ < 1 and confidence_before < accuracy and confidence_after > confidence_before
+print(f"T = {scaler.temperature_:.2f}; mean confidence {confidence_before:.3f} -> {confidence_after:.3f}; "
+      f"accuracy {accuracy:.3f}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Below 1: dividing the logits by a temperature under 1 sharpens the
+# probabilities. A forest averages many trees' votes, which pulls its
+# probabilities towards the middle: it is underconfident.
+
+# %% [markdown]
+# **Exercise 2.** Which maps give the SVM the worst test log loss, and why,
+# although their binned ECE is among the best?
+
+# %% tags=["solution"]
+losses = pd.Series({name: log_loss(y_test, p) for name, p in calibrated.items()}).sort_values()
+assert set(losses.index[-2:]) == {"isotonic", "histogram (10 bins)"}
+losses.round(3)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Isotonic regression and histogram binning. Both are step functions
+# fitted on a small calibration split: some steps are exactly 0 or 1, and a
+# test case on the wrong side of such a step costs a very large log loss.

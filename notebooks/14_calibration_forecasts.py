@@ -20,6 +20,15 @@
 # and quantiles (the sorted members). We measure how calibrated each is, repair
 # both on 2000-2008, and check the repair on 2009-2013.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Read a real ensemble as two forecasts: an event probability and a set of
+#   quantiles.
+# - Measure both kinds of calibration (ECE with intervals, the CORP
+#   decomposition, the signed Balance score, the rank histogram).
+# - Repair each on past years and check the repair on later ones.
+
 # %% tags=["parameters"]
 threshold = 10.0  # mm in 3 days: the event forecast
 n_boot = 500
@@ -161,3 +170,56 @@ pd.Series({
     "ensemble": weighted_interval_score(observed[test], members[test], levels),
     "CQR per interval": weighted_interval_score(observed[test], repair_crossing(repaired[test], levels), levels),
 }, name="WIS (mm)").round(3)
+
+# %% [markdown]
+# ## Summary
+#
+# - The raw ensemble is too wet: it forecasts more than 10 mm in 3 days about
+#   twice as often as it happens.
+# - Any of the four recalibration maps, fitted on 2000-2008, removes most of
+#   that on 2009-2013 without changing the discrimination.
+# - As quantiles, the members are too narrow and too wet; CQR restores the
+#   coverage of each central interval and lowers the weighted interval score.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Almost half of the test observations fall below every
+# member. How many of those windows were dry (0 mm observed)?
+
+# %% tags=["solution"]
+below_all = test & (slot == 0)
+dry_share = np.mean(observed[below_all] == 0)
+assert 0.4 < dry_share < 0.6
+print(f"{below_all.sum() / test.sum():.0%} of the test windows lie below every member; "
+      f"{dry_share:.0%} of them were dry")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* About half. The members almost never forecast exactly 0 mm, so
+# every dry window lands below them; the other half are wet windows with less
+# rain than any member: the ensemble is too wet as well.
+
+# %% [markdown]
+# **Exercise 2.** Is the raw ensemble share more or less too wet for the event
+# "more than 20 mm" than for "more than 10 mm"? Compare the signed Balance
+# score and the two frequencies.
+
+# %% tags=["solution"]
+wet = {}
+for mm in (10, 20):
+    happened, share = (observed[test] > mm).astype(int), (members[test] > mm).sum(axis=1) / 11
+    wet[f"> {mm} mm"] = {"Balance": balance_report(happened, share, n_bins=12).balance,
+                         "observed frequency": happened.mean(), "mean forecast": share.mean()}
+wet = pd.DataFrame(wet).T
+assert wet["Balance"].abs().is_monotonic_decreasing and (wet["mean forecast"] > 1.8 * wet["observed frequency"]).all()
+wet.round(3)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* The Balance shrinks from about -0.18 to -0.05, yet the ensemble
+# still forecasts the rarer event twice as often as it happens. A signed
+# average in probability units shrinks with the event's base rate; compare the
+# frequencies, not only the score.

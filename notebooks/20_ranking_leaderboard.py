@@ -21,6 +21,16 @@
 # on a published leaderboard, HELM Lite, with a widget to drop scenarios or
 # models.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Aggregate a score table in the standard ways (mean, z-scores, median,
+#   mean rank, Borda, Copeland, Kemeny) and measure how far they agree.
+# - Put bootstrap intervals on ranks, and resample whole clusters of tasks when
+#   tasks are correlated.
+# - Read a leaderboard as battles (Bradley-Terry) and test which differences
+#   are real (critical-difference diagrams).
+
 # %% tags=["parameters"]
 n_splits = 5
 n_boot = 1000
@@ -237,3 +247,48 @@ LeaderboardExplorer(helm, method="borda")
 # %%
 dropped = {task: leaderboard_change(helm, drop_tasks=[task], method="borda", top=5) for task in helm.columns[:3]}
 pd.concat({f"without {task} (tau {tau:.3f})": table for task, (table, tau) in dropped.items()})
+
+# %% [markdown]
+# ## Summary
+#
+# - The aggregations agree on most places of both leaderboards, but not on
+#   all: on HELM Lite their Kendall taus lie between 0.90 and 0.95.
+# - Bootstrap intervals over tasks show which places the data support; with
+#   ten scenarios, several HELM Lite models cannot be told apart from the first.
+# - Correlated tasks (folds of one data set) should be resampled together.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Which two aggregations of HELM Lite agree least (lowest
+# Kendall tau), and why those two?
+
+# %% tags=["solution"]
+helm_agreement = pd.DataFrame([[kendall_tau(helm_ranks[a].to_numpy(float), helm_ranks[b].to_numpy(float))
+                                for b in helm_ranks] for a in helm_ranks], index=helm_ranks.columns,
+                              columns=helm_ranks.columns)
+least = helm_agreement.stack().idxmin()
+assert set(least) == {"mean", "Borda"}
+print(f"{least[0]} and {least[1]}: tau = {helm_agreement.loc[least]:.3f}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* The raw mean and Borda. The raw mean weights each scenario by the
+# spread of its scores (BLEU-4 near 0.2 counts for little); Borda counts only
+# the order within each scenario, so every scenario weighs the same.
+
+# %% [markdown]
+# **Exercise 2.** How many of the 91 HELM Lite models are tied with the best
+# (arena rank 1) when the ten scenarios are resampled?
+
+# %% tags=["solution"]
+tied = helm_intervals.table.index[helm_intervals.table["arena_rank"] == 1]
+assert len(tied) >= 5
+list(tied)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* About nine: each of them has a score interval that overlaps the
+# leader's. Ten scenarios are too few to order the top of the leaderboard.

@@ -29,6 +29,16 @@
 #   statistically tied with the best, and why online Elo depends on the order
 #   of the battles.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Rank systems from item-level orderings (Plackett-Luce) and pairs
+#   (Bradley-Terry), and see where ordinal and cardinal scales part.
+# - Measure how a ranking degrades as measurements go missing, and read how
+#   many systems a method could still rank.
+# - Put intervals on arena-style ratings, and see why online Elo depends on the
+#   order of the battles.
+
 # %% tags=["parameters"]
 n_splits = 5
 n_draws = 20
@@ -162,3 +172,54 @@ averaged = elo_ratings(winner, loser, len(items), ties=tie, n_shuffles=100, rng=
 pd.DataFrame({"one order: min": single.min(axis=0), "one order: max": single.max(axis=0),
               "100 shuffles": averaged, "Bradley-Terry (x 400 / ln 10)": arenas[5000].table.loc[items.index].score
               * 400 / np.log(10) + 1000}, index=items.index).round(1)
+
+# %% [markdown]
+# ## Summary
+#
+# - The three ordinal methods agree with each other exactly and disagree with
+#   the mean probability: whether a near miss counts as a loss decides the
+#   order.
+# - Rankings survive most missing measurements; at 95% and 99% missing they
+#   break down, and some methods rank only the systems still linked.
+# - Battle-bootstrap intervals shrink with the number of battles; online Elo
+#   moves with the order of the battles by as much as the gaps between some
+#   systems.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** With 99% of the measurements dropped, Plackett-Luce keeps
+# the highest median tau. Is it the best method there? Count the systems it
+# ranks.
+
+# %% tags=["solution"]
+ranked = pd.DataFrame({m: c.taus.groupby("fraction_missing").n_ranked.mean() for m, c in curves.items()})
+assert ranked.loc[0.99, "plackett_luce"] < 3 and ranked.loc[0.99, "mean"] == len(items)
+ranked.loc[[0.9, 0.95, 0.99]]
+
+# %% [markdown] tags=["solution"]
+# *Answer.* No. At 99% missing, few systems remain linked to each other by
+# orderings, and Plackett-Luce ranks only those: its tau describes a handful of
+# systems, or none. Read a stability curve together with what it ranked.
+
+# %% [markdown]
+# **Exercise 2.** Elo from a single order of the battles: for how many pairs of
+# neighbouring systems is the spread of a rating over 20 orders larger than the
+# gap between the two systems' averaged ratings?
+
+# %% tags=["solution"]
+order = np.argsort(averaged)
+spread = (single.max(axis=0) - single.min(axis=0))[order]
+gaps = np.diff(averaged[order])
+unsettled = int(np.sum(np.maximum(spread[:-1], spread[1:]) > gaps))
+assert unsettled >= 1
+print(f"{unsettled} of {len(gaps)} neighbouring pairs; spreads {spread.round(0)}, gaps {gaps.round(0)}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Some of them (two here): the order of the battles alone can swap
+# those systems. Average over shuffles, or fit Bradley-Terry, which has no
+# order at all.

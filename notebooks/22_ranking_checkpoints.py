@@ -26,6 +26,16 @@
 # 3. **Which k systems to shortlist** from many rankings, and what happens when
 #    the rankings are biased against one group of candidates.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Measure a benchmark's stability over training checkpoints: does its score
+#   rise steadily, and does it order models early as it does at the end?
+# - Read critical-difference diagrams, and know when Nemenyi's and
+#   Wilcoxon-Holm's verdicts differ.
+# - Choose a shortlist from many rankings, and protect it against rankings
+#   biased against a group.
+
 # %% tags=["parameters"]
 n_epochs = 30
 n_splits = 5
@@ -156,3 +166,48 @@ with style.paper_figure(figure_dir / "fair_shortlist", venue="neurips", width="c
     ax.set(xlabel=r"voters' bias $\beta$ (1: none)", ylabel="group-1 members of the 6")
     ax.legend(loc="lower left")
 shortlists.pivot(index="beta", columns="rule", values="true utility kept").round(3)
+
+# %% [markdown]
+# ## Summary
+#
+# - Most tasks rise steadily over checkpoints, but an early checkpoint can
+#   order the models in reverse of the final order.
+# - The critical-difference diagrams join the classifiers that the data
+#   cannot tell apart; pairwise Wilcoxon tests with Holm's correction use the
+#   size of every difference, not only its rank.
+# - Biased voters push group-1 candidates out of a k-Borda shortlist; group
+#   bounds bring the best of them back, and with them most of the utility.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** On which data set do the three networks, at epoch 3, stand
+# in the reverse of their final order?
+
+# %% tags=["solution"]
+early_vs_final = model_consistency(early, final)
+assert early_vs_final.idxmin() == "iris" and early_vs_final.min() < 0
+early_vs_final.round(2)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Iris: the middle network learns fastest there and finishes last.
+# A benchmark read at an early checkpoint would have picked the wrong model.
+
+# %% [markdown]
+# **Exercise 2.** When the voters' bias is strongest (`beta` = 0.5), how much
+# of the true top six's utility does k-Borda keep, and how much the shortlist
+# with three places per group?
+
+# %% tags=["solution"]
+kept_utility = shortlists[shortlists["beta"] == 0.5].set_index("rule")["true utility kept"]
+assert kept_utility["k-Borda, 3 per group"] > kept_utility["k-Borda"]
+kept_utility.round(3)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* About 91% for k-Borda and 98% with the group bounds: the bias
+# replaces good group-1 candidates with worse group-0 ones, and the bound
+# brings the best group-1 candidates back.

@@ -25,6 +25,16 @@
 # to scikit-learn's bundled breast-cancer data, six features cut at two
 # quantile thresholds each, and says so below.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Enumerate a Rashomon set of sparse trees exactly, and read how fast it
+#   grows with epsilon and depth.
+# - Tell trees from prediction patterns, and measure predictive multiplicity
+#   (ambiguity, discrepancy, per-person disagreement).
+# - Read model class reliance and interaction scores over the whole set, and
+#   compare with another model class.
+
 # %% tags=["parameters"]
 max_depth = 4
 regularization = 0.01
@@ -203,3 +213,50 @@ TreeSetExplorer(rset, epsilon=epsilon / 2)
 # %%
 pd.DataFrame({f"{e:.3f}": vars(rset.summary(e)) for e in np.linspace(0, epsilon, 5)[1:]}).T.drop(
     columns="convention").rename_axis("epsilon")
+
+# %% [markdown]
+# ## Summary
+#
+# - The number of near-optimal trees grows about exponentially with epsilon
+#   and, beyond two splits per path, with depth.
+# - Many trees share a prediction pattern, yet the patterns still disagree on a
+#   large share of the people; most people are classified alike by almost every
+#   tree, a few by almost none.
+# - Whether "the model" relies on a feature is, for most features, a choice
+#   among equally good trees: their model class reliance spans 1.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** Can a set's discrepancy (the most people any one tree
+# classifies differently from the optimal tree) exceed its ambiguity (the
+# people whom at least one tree classifies differently)? Check at every
+# epsilon of the grid.
+
+# %% tags=["solution"]
+assert all(s.discrepancy <= s.ambiguity for s in n_within)
+pd.DataFrame({"ambiguity": [s.ambiguity for s in n_within], "discrepancy": [s.discrepancy for s in n_within]},
+             index=pd.Index(grid[1:], name="epsilon").round(3)).iloc[::4].round(3)
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Never: the people one tree classifies differently are among those
+# whom at least one tree does. Equality would mean one tree carries all the
+# disagreement of the set.
+
+# %% [markdown]
+# **Exercise 2.** The summary at half the epsilon is read off the listed set.
+# Does a new enumeration at that epsilon count the same trees?
+
+# %% tags=["solution"]
+half = SparseTreeRashomonSet(max_depth, regularization, epsilon / 2, enumerate=False).fit(X, y)
+assert half.n_trees_ == rset.summary(epsilon / 2).n_trees
+print(f"{half.n_trees_:,} trees within epsilon / 2, both ways")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Yes. The threshold is relative to the same optimum, so the smaller
+# set is exactly the best-first prefix of the larger one; no refit is needed to
+# move the slider.

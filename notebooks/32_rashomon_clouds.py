@@ -31,6 +31,14 @@
 # both from the shared reference data. Without it, both parts use
 # scikit-learn's breast-cancer data, binarised, and say so.
 
+# %% [markdown]
+# ## Learning goals
+#
+# - Sample a convex Rashomon set uniformly, and see why a box of coefficient
+#   ranges is a poor stand-in for it.
+# - Read variable importance and feature interaction clouds, swarms and halos.
+# - Pool importance over the tree sets of bootstrap data sets (RID).
+
 # %% tags=["parameters"]
 seed = 0
 epsilon = 0.05
@@ -150,3 +158,49 @@ rid = rashomon_importance_distribution(X_trees, y_trees, n_boot=n_rid_boot, max_
 with style.paper_figure(figure_dir / "rid", venue="neurips", width="column", aspect=0.9) as (fig, ax):
     rid.plot(ax=ax)
 rid.to_frame().round(4)
+
+# %% [markdown]
+# ## Summary
+#
+# - The logistic set is a thin, tilted body: most points of its bounding box
+#   lie outside it, so sample the set itself.
+# - Over the set, the models' reliance on each feature, and the interaction
+#   scores of most pairs, spread on both sides of what the optimum says.
+# - On the set's boundary, the interaction of a pair changes along the curve
+#   (the halo); over bootstrap data sets, RID shows which importances survive
+#   resampling.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** The halo's points are models on the boundary of the set.
+# What is their objective?
+
+# %% tags=["solution"]
+boundary = rset.mask_boundary(i, j, 24)
+objective = rset.objective(np.stack(boundary.weights))
+assert np.allclose(objective, rset.threshold_, rtol=1e-6)
+print(f"threshold {rset.threshold_:.6f}; boundary objectives from {objective.min():.6f} to {objective.max():.6f}")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Exactly the set's threshold, `(1 + epsilon)` times the optimum:
+# each mask pair is pushed out from the optimum until the loss reaches it.
+
+# %% [markdown]
+# **Exercise 2.** Candidates drawn uniformly from the box of exact coefficient
+# ranges: would more of them fall inside the set if the set had fewer
+# dimensions? Compare the share inside with the members'.
+
+# %% tags=["solution"]
+assert cloud.inside.all() and candidates.inside.mean() < 0.5
+print(f"{candidates.inside.mean():.1%} of the box lies in the set, against all of the sampled members")
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Yes. Even an ellipsoid aligned with the axes fills only
+# `pi^(d/2) / (2^d Gamma(d/2 + 1))` of its box (79% in two dimensions, 8% in
+# six); a tilted one fills less. The box grows more misleading with every
+# feature.

@@ -13,6 +13,8 @@ from analysis.notebooks import (
     execute_notebook,
     find_notebooks,
     inject_parameters,
+    read_notebook,
+    student_version,
     widget_manager_script,
     write_html,
 )
@@ -66,6 +68,30 @@ def test_pdf_reader_sees_page_width_and_font_sizes(tmp_path):
     width, sizes = pdf_page_and_fonts(tmp_path / "fig.pdf")
     assert width == pytest.approx(72 * 3.25)
     assert min(sizes) == 5.5 and 8 in sizes
+
+
+THEMED = [p for p in NOTEBOOKS if not p.stem.startswith("00_")]
+
+
+@pytest.mark.parametrize("path", THEMED, ids=[p.stem for p in THEMED])
+def test_themed_notebook_teaches_and_its_student_version_hides_the_solutions(path):
+    nb = read_notebook(path)
+    heads = [c.source.splitlines()[0] if c.source else "" for c in nb.cells]
+    assert "## Learning goals" in heads[:4], f"{path.name} must open with its learning goals"
+    assert heads.index("## Summary") < heads.index("## Exercises"), f"{path.name} closes with a summary, then exercises"
+    questions = [i for i, head in enumerate(heads) if head.startswith("**Exercise ")]
+    assert 2 <= len(questions) <= 3, f"{path.name} needs two or three exercises"
+    for i in questions:
+        solution = nb.cells[i + 1]
+        assert "solution" not in nb.cells[i].metadata.get("tags", []), "a question stays in the student version"
+        assert solution.cell_type == "code" and "solution" in solution.metadata.get("tags", []), (
+            f"{path.name}: {heads[i]} needs a solution cell right after it")
+        assert "assert " in solution.source, f"{path.name}: the solution to {heads[i]} must check the answer it states"
+    student = student_version(nb)
+    assert [c.source for c in student.cells if c.source.startswith("**Exercise ")] == [nb.cells[i].source
+                                                                                       for i in questions]
+    assert not any("solution" in c.metadata.get("tags", []) for c in student.cells)
+    assert len(student.cells) < len(nb.cells)
 
 
 @pytest.mark.notebook
