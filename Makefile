@@ -27,7 +27,9 @@ notebooks: $(VENV)/.installed-base
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# pair every source with its .ipynb (notebooks/jupytext.toml), so a double click opens a notebook
 lab: $(VENV)/.installed-base
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
 	$(BIN)/jupyter lab notebooks
 
 # pref-voting (an anchor of benchmarks/bench_kemeny.py) pins numpy < 2.4, so it gets an environment of its own

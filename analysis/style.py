@@ -37,6 +37,8 @@ __all__ = [
     "rc_params",
     "savefig",
     "sci",
+    "readable_number",
+    "set_number_format",
     "set_style",
     "small_text",
 ]
@@ -165,6 +167,26 @@ def paper_style(venue: str = "neurips") -> Iterator[None]:
 def set_style(venue: str = "neurips") -> None:
     """Apply the paper style globally (for the rest of a notebook session)."""
     mpl.rcParams.update(rc_params(venue))
+
+
+def readable_number(value: float) -> str:
+    """A float as a reader wants it: whole numbers with thousands separators, others to 4 significant digits.
+
+    ``215.0`` is ``'215'``, ``162783.0`` is ``'162,783'``, ``18.326961`` is
+    ``'18.33'``, ``5.88e23`` is ``'5.88e+23'``.
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value == round(value) and abs(value) < 1e12:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def set_number_format() -> None:
+    """Show floats in pandas tables with :func:`readable_number` (for the rest of a notebook session)."""
+    import pandas as pd
+
+    pd.set_option("display.float_format", readable_number)
 
 
 def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, dpi: int = 300) -> list[Path]:

@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -48,6 +46,7 @@ from analysis import datasets, style
 from analysis.scaling import backtest, fit_scaling_law, learning_curves
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 
 # %%
 digits = datasets.load_sklearn("digits")

@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -61,6 +59,7 @@ from analysis.calibration import (
 )
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 
 # %% [markdown]
 # ## Binary: five maps on an SVM's outputs

@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -54,6 +52,7 @@ from analysis.calibration import (
 )
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 levels = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
 
 # %%

@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -65,6 +63,7 @@ from analysis.ranking import (
 from analysis.ranking.widgets import LeaderboardExplorer, leaderboard_change
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 results = classifier_benchmark(n_splits=n_splits, rng=seed)
 scores = results.pivot(index="model", columns="task", values="accuracy")
 results.groupby(["model", "data_set"])["accuracy"].mean().unstack().round(3)

@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -69,6 +67,7 @@ from analysis.ranking import (
 )
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 items = classifier_item_scores(n_splits=n_splits, rng=seed)
 print(f"{items.shape[0]} systems x {items.shape[1]} items")
 items.T.describe().T[["mean", "50%"]].round(3)

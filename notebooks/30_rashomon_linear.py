@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -44,6 +42,7 @@ from analysis import datasets, style
 from analysis.rashomon import LinearRashomonSet, ambiguity, discrepancy, model_class_reliance
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 diabetes = datasets.load_sklearn("diabetes")
 features = [c for c in diabetes.columns if c != "target"]
 X = np.column_stack([np.ones(len(diabetes)), diabetes[features].to_numpy()])

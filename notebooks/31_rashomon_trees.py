@@ -1,9 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     text_representation:
-#       extension: .py
-#       format_name: percent
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -54,6 +52,7 @@ from analysis.rashomon import ScoringSystemRashomonSet, SparseTreeRashomonSet, b
 from analysis.rashomon.widgets import TreeSetExplorer
 
 figure_dir = Path(figure_dir)
+style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
 root = datasets.shared_data_dir()
 if root is not None and (root / "rashomon" / "compas_binned.csv").exists():
     table = pd.read_csv(root / "rashomon" / "compas_binned.csv")

@@ -1,6 +1,8 @@
-"""The tour notebook in a real browser: JupyterLab in headless Chromium, run all, move the slider."""
+"""The tour notebook in a real browser: JupyterLab in headless Chromium, opened through its jupytext pairing as
+``make lab`` sets it up, run all, move the slider, save back to the source."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -9,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import nbformat
+import jupytext
 import numpy as np
 import pytest
 
@@ -43,7 +45,10 @@ def jupyterlab(tmp_path):
     )
     root = tmp_path / "root"
     root.mkdir()
-    nbformat.write(nb, root / "00_tour.ipynb")
+    jupytext.write(nb, root / "00_tour.py", fmt="py:percent")
+    shutil.copy(NOTEBOOK_DIR / "jupytext.toml", root)
+    subprocess.run([sys.executable, "-m", "jupytext", "--sync", str(root / "00_tour.py")], check=True,
+                   capture_output=True)
     port, token = _free_port(), "analysis-browser-test"
     server = subprocess.Popen(
         [
@@ -67,7 +72,7 @@ def jupyterlab(tmp_path):
                 if time.monotonic() > deadline or server.poll() is not None:
                     pytest.fail("JupyterLab did not start:\n" + (tmp_path / "server.log").read_text()[-3000:])
                 time.sleep(0.5)
-        yield f"{url}/lab/tree/00_tour.ipynb?token={token}"
+        yield f"{url}/lab/tree/00_tour.ipynb?token={token}", root
     finally:
         os.kill(server.pid, signal.SIGTERM)
         try:
@@ -81,6 +86,7 @@ def jupyterlab(tmp_path):
 def test_tour_runs_in_jupyterlab_and_its_slider_works(jupyterlab):
     from playwright.sync_api import sync_playwright
 
+    url, root = jupyterlab
     runs = datasets.load_chinchilla()
     largest = runs.loc[np.isclose(np.log10(runs["C"]), np.log10(3e21), atol=0.1), "loss"].to_numpy()
     expected = IntervalExplorer(largest, label="mean loss", n_boot=N_BOOT, rng=SEED)
@@ -93,7 +99,7 @@ def test_tour_runs_in_jupyterlab_and_its_slider_works(jupyterlab):
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(jupyterlab)
+            page.goto(url)
             page.wait_for_selector(".jp-Notebook", timeout=60_000)
             page.wait_for_function(
                 "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -120,5 +126,16 @@ def test_tour_runs_in_jupyterlab_and_its_slider_works(jupyterlab):
             assert readout.inner_text() == describe_interval(expected.result, shown_level, "mean loss")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
+
+            source = root / "00_tour.py"
+            before = source.stat().st_mtime_ns
+            page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+            deadline = time.monotonic() + 30
+            while source.stat().st_mtime_ns == before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert source.stat().st_mtime_ns > before, "saving the notebook did not write its paired .py source"
+            saved = jupytext.read(source)
+            assert any("IntervalExplorer(" in c.source for c in saved.cells) and not any(
+                c.get("outputs") for c in saved.cells)
         finally:
             browser.close()

@@ -104,6 +104,9 @@ def test_notebook_runs_and_reads_cleanly(path, tmp_path):
     assert not errors
     stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     assert not stderr, f"{path.name} writes to stderr (warnings, progress bars): {stderr}"
+    shown = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+    raw = re.findall(r"\d\.\d{6}e[+-]\d\d|\d\.000000\b", shown)
+    assert not raw, f"{path.name} prints numbers unformatted: {raw[:5]}"
 
     saved = sorted(p.name for p in figure_dir.iterdir())
     assert saved, f"{path.name} saved no figure"

@@ -113,3 +113,21 @@ def test_saved_figures_keep_their_venue_width_and_flag_small_text(tmp_path):
             ax.text(0.5, 0.2, "hidden", fontsize=5, visible=False)
     assert style.small_text(fig) == ["'tiny' at 5 pt"]
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(215.0, "215"), (162783.0, "162,783"), (18.326961, "18.33"), (5.88e23, "5.88e+23"), (0.0157, "0.0157"),
+     (-3.0, "-3"), (float("nan"), "nan"), (float("inf"), "inf"), (0.5, "0.5")],
+)
+def test_readable_numbers(value, text):
+    assert style.readable_number(value) == text
+
+
+def test_number_format_reaches_pandas_tables():
+    import pandas as pd
+
+    with pd.option_context("display.float_format", None):
+        style.set_number_format()
+        table = pd.DataFrame({"x": [215.0, 18.326961]})
+        assert "215" in table.to_string() and "18.33" in table.to_html() and "215.000000" not in table.to_string()

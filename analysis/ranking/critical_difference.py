@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from .._results import Result
 from .._validation import check_level
@@ -152,11 +153,7 @@ def wilcoxon_holm(scores, *, alpha: float = 0.05) -> CriticalDifference:
     pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
     raw = np.array([stats.wilcoxon(values[order[a]], values[order[b]]).pvalue
                     if np.any(values[order[a]] != values[order[b]]) else 1.0 for a, b in pairs])
-    # Holm: the i-th smallest p-value is compared with alpha / (m - i); adjusted p-values are monotone
-    m = len(raw)
-    sorted_idx = np.argsort(raw, kind="stable")
-    adjusted = np.empty(m)
-    adjusted[sorted_idx] = np.minimum(1.0, np.maximum.accumulate(raw[sorted_idx] * (m - np.arange(m))))
+    adjusted = multipletests(raw, alpha=alpha, method="holm")[1]
     table = np.ones((k, k))
     for (a, b), p in zip(pairs, adjusted):
         table[a, b] = table[b, a] = p

@@ -148,11 +148,14 @@ class StyleControlResult(Result):
     scores : array, shape (n_items,)
     coef : Series
         One coefficient per covariate (log-odds per unit of the covariate difference).
+    coef_se : Series
+        Their standard errors, from the observed information at the estimate.
     log_likelihood : float
     """
 
     scores: np.ndarray
     coef: pd.Series
+    coef_se: pd.Series
     log_likelihood: float
 
     @property
@@ -206,4 +209,11 @@ def bradley_terry_covariates(first, second, outcome, n_items: int, covariates, *
     logits = design @ theta
     ll = float(np.sum(y * logits - np.logaddexp(0, logits)))
     names = names if names is not None else [f"z{c}" for c in range(z.shape[1])]
-    return StyleControlResult(theta[:n_items], pd.Series(theta[n_items:], index=names, name="coef"), ll)
+    # the covariates' block of the inverse information does not depend on how the scores' shift is fixed;
+    # here by leaving out the first item's column
+    p = special.expit(logits)
+    reduced = design[:, 1:]
+    covariance = np.linalg.inv((reduced * (p * (1 - p))[:, None]).T @ reduced)
+    se = np.sqrt(np.diag(covariance)[n_items - 1:])
+    return StyleControlResult(theta[:n_items], pd.Series(theta[n_items:], index=names, name="coef"),
+                              pd.Series(se, index=names, name="coef_se"), ll)

@@ -2,6 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration, _TemperatureScaling
 from sklearn.frozen import FrozenEstimator
@@ -66,6 +67,8 @@ def test_platt_matches_sklearn_sigmoid():
     plain = PlattScaling(smooth_targets=False).fit(f, y)
     lr = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(f[:, None], y)
     assert -plain.a_ == pytest.approx(lr.coef_[0, 0], rel=1e-5)
+    glm = sm.GLM(y, sm.add_constant(f), family=sm.families.Binomial()).fit()  # statsmodels, independently
+    assert (-plain.b_, -plain.a_) == pytest.approx(tuple(glm.params), rel=1e-6)
 
 
 def test_isotonic_matches_sklearn():

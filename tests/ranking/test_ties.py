@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from scipy import optimize
 from sklearn.linear_model import LogisticRegression
 
@@ -57,6 +58,9 @@ def test_style_control_equals_logistic_regression():
     np.testing.assert_allclose(ours.scores, scores - scores.mean(), atol=1e-6)
     assert ours.coef["length"] == pytest.approx(ref.coef_[0][-1], abs=1e-6)
     assert ours.coef["length"] == pytest.approx(0.8, abs=0.15)
+    glm = sm.Logit(y, X).fit(disp=0)  # statsmodels: estimate and standard error, independently
+    assert ours.coef["length"] == pytest.approx(glm.params[-1], abs=1e-6)
+    assert ours.coef_se["length"] == pytest.approx(glm.bse[-1], rel=1e-6)
 
 
 def test_rao_kupper_equals_arenakit():
