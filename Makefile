@@ -25,7 +25,7 @@ notebooks: $(VENV)/.installed-base
 	$(BIN)/python -m analysis.notebooks --output build
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # pair every source with its .ipynb (notebooks/jupytext.toml), so a double click opens a notebook
 lab: $(VENV)/.installed-base

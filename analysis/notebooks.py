@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -127,11 +128,12 @@ def widget_manager_script(cache: Path) -> str | None:
         if npm is None:
             return None
         script.parent.mkdir(parents=True, exist_ok=True)
-        packed = subprocess.run([npm, "pack", f"{name}@{version}", "--pack-destination", str(script.parent)],
-                                check=True, capture_output=True, text=True).stdout.split()[-1]
-        with tarfile.open(script.parent / packed) as archive:
-            script.write_bytes(archive.extractfile("package/dist/embed.js").read())
-        (script.parent / packed).unlink()
+        with tempfile.TemporaryDirectory(dir=script.parent) as folder:  # concurrent runs each pack their own
+            packed = subprocess.run([npm, "pack", f"{name}@{version}", "--pack-destination", folder],
+                                    check=True, capture_output=True, text=True).stdout.split()[-1]
+            with tarfile.open(Path(folder) / packed) as archive:
+                (Path(folder) / "embed.js").write_bytes(archive.extractfile("package/dist/embed.js").read())
+            os.replace(Path(folder) / "embed.js", script)
     return script.read_text(encoding="utf-8")
 
 
