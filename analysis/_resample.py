@@ -64,7 +64,7 @@ def _group_codes(groups, n: int, name: str) -> tuple[np.ndarray, int]:
     return codes.ravel(), int(codes.max()) + 1
 
 
-def bootstrap_indices(n: int, n_boot: int, rng=None, *, strata=None) -> np.ndarray:
+def bootstrap_indices(n: int, *, n_boot: int, rng=None, strata=None) -> np.ndarray:
     """Row indices of ``n_boot`` bootstrap resamples, shape ``(n_boot, n)``.
 
     Without ``strata``, rows are drawn uniformly with replacement (the same draw
@@ -91,7 +91,7 @@ def _counts_from_indices(idx: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(flat, minlength=b * n).reshape(b, n)
 
 
-def bootstrap_counts(n: int, n_boot: int, rng=None, *, strata=None, clusters=None) -> np.ndarray:
+def bootstrap_counts(n: int, *, n_boot: int, rng=None, strata=None, clusters=None) -> np.ndarray:
     """How often each row is drawn in each resample, shape ``(n_boot, n)``.
 
     Plain and stratified counts equal the counts of :func:`bootstrap_indices`
@@ -102,7 +102,7 @@ def bootstrap_counts(n: int, n_boot: int, rng=None, *, strata=None, clusters=Non
     n_boot = check_integer(n_boot, "n_boot")
     rng = check_rng(rng)
     if clusters is None:
-        return _counts_from_indices(bootstrap_indices(n, n_boot, rng, strata=strata), n)
+        return _counts_from_indices(bootstrap_indices(n, n_boot=n_boot, rng=rng, strata=strata), n)
     if strata is not None:
         raise AnalysisInputError.about(
             "strata and clusters", "at most one of them", "both", "Resample either strata or clusters."
@@ -112,16 +112,16 @@ def bootstrap_counts(n: int, n_boot: int, rng=None, *, strata=None, clusters=Non
     return cluster_counts[:, codes]
 
 
-def percentile_interval(replicates, level: float = 0.95) -> ConfidenceInterval:
+def percentile_interval(replicates, *, ci: float = 0.95) -> ConfidenceInterval:
     """Percentile interval of bootstrap replicates ``(n_boot, ...)`` (linear interpolation)."""
-    level = check_level(level)
+    ci = check_level(ci)
     reps = np.asarray(replicates, dtype=float)
-    alpha = (1 - level) / 2
-    low, high = np.quantile(reps, [alpha, 1 - alpha], axis=0)
-    return ConfidenceInterval(low[()], high[()], level, "percentile")
+    tail = (1 - ci) / 2
+    low, high = np.quantile(reps, [tail, 1 - tail], axis=0)
+    return ConfidenceInterval(low[()], high[()], ci, "percentile")
 
 
-def bca_interval(replicates, estimate, jackknife, level: float = 0.95) -> ConfidenceInterval:
+def bca_interval(replicates, estimate, jackknife, *, ci: float = 0.95) -> ConfidenceInterval:
     """Bias-corrected and accelerated interval (Efron & Tibshirani 1993, eq. 14.9-14.15).
 
     Parameters
@@ -132,10 +132,10 @@ def bca_interval(replicates, estimate, jackknife, level: float = 0.95) -> Confid
         The statistic on the original data.
     jackknife : array, shape (n_jack, ...)
         The statistic with each row (or cluster) left out in turn.
-    level : float
+    ci : float
         Confidence level, a fraction.
     """
-    level = check_level(level)
+    ci = check_level(ci)
     reps = np.asarray(replicates, dtype=float)
     theta = np.asarray(estimate, dtype=float)
     jack = np.asarray(jackknife, dtype=float)
@@ -144,12 +144,12 @@ def bca_interval(replicates, estimate, jackknife, level: float = 0.95) -> Confid
     d = jack.mean(axis=0) - jack
     with np.errstate(invalid="ignore", divide="ignore"):
         accel = (d**3).sum(axis=0) / (6 * ((d**2).sum(axis=0)) ** 1.5)
-    alpha = (1 - level) / 2
+    tail = (1 - ci) / 2
     bounds = []
-    for z in (ndtri(alpha), ndtri(1 - alpha)):
+    for z in (ndtri(tail), ndtri(1 - tail)):
         adjusted = ndtr(z0 + (z0 + z) / (1 - accel * (z0 + z)))
         bounds.append(_quantile_per_component(reps, adjusted))
-    return ConfidenceInterval(bounds[0][()], bounds[1][()], level, "BCa")
+    return ConfidenceInterval(bounds[0][()], bounds[1][()], ci, "BCa")
 
 
 def _quantile_per_component(reps: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -199,7 +199,7 @@ class BootstrapResult(Result):
                 "standard_error": np.atleast_1d(self.standard_error),
                 "low": np.atleast_1d(self.interval.low),
                 "high": np.atleast_1d(self.interval.high),
-                "level": self.interval.level,
+                "ci": self.interval.ci,
             }
         )
 
@@ -322,17 +322,17 @@ def bootstrap(
     def draws():
         for size in sizes:
             if weighted:
-                yield bootstrap_counts(n, size, rng, strata=strata, clusters=clusters).astype(float)
+                yield bootstrap_counts(n, n_boot=size, rng=rng, strata=strata, clusters=clusters).astype(float)
             else:
-                yield bootstrap_indices(n, size, rng, strata=strata)
+                yield bootstrap_indices(n, n_boot=size, rng=rng, strata=strata)
 
     estimate = evaluate(np.ones((1, n)) if weighted else np.arange(n)[None])[0]
     replicates = np.concatenate(map_batches(evaluate, draws(), len(sizes), n_jobs=n_jobs, progress=progress))
     if method == "percentile":
-        interval = percentile_interval(replicates, ci)
+        interval = percentile_interval(replicates, ci=ci)
     else:
         jackknife = np.concatenate([evaluate(b) for b in _jackknife_batches(n, batch_size, weighted, clusters)])
-        interval = bca_interval(replicates, estimate, jackknife, ci)
+        interval = bca_interval(replicates, estimate, jackknife, ci=ci)
     return BootstrapResult(
         estimate=estimate[()],
         standard_error=replicates.std(axis=0, ddof=1)[()],

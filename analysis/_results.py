@@ -18,7 +18,7 @@ __all__ = ["ConfidenceInterval", "Result"]
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ConfidenceInterval:
-    """A two-sided interval ``[low, high]`` at confidence ``level`` (a fraction).
+    """A two-sided interval ``[low, high]`` at confidence level ``ci`` (a fraction).
 
     ``low`` and ``high`` are floats or arrays of the same shape (one interval per
     component of a vector-valued estimate).
@@ -26,7 +26,7 @@ class ConfidenceInterval:
 
     low: float | np.ndarray
     high: float | np.ndarray
-    level: float
+    ci: float
     method: str = "percentile"
 
     @property
@@ -40,9 +40,9 @@ class ConfidenceInterval:
 
     def __str__(self) -> str:
         if np.ndim(self.low) == 0:
-            return f"{self.level:.0%} CI [{self.low:.4g}, {self.high:.4g}]"
+            return f"{self.ci:.0%} CI [{self.low:.4g}, {self.high:.4g}]"
         pairs = ", ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(np.ravel(self.low), np.ravel(self.high)))
-        return f"{self.level:.0%} CIs {pairs}"
+        return f"{self.ci:.0%} CIs {pairs}"
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -72,7 +72,7 @@ class Result:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if isinstance(value, ConfidenceInterval) and np.ndim(value.low) == 0:
-                rows.append({"quantity": field.name, "low": value.low, "high": value.high, "level": value.level})
+                rows.append({"quantity": field.name, "low": value.low, "high": value.high, "ci": value.ci})
             elif np.ndim(value) == 0 and isinstance(value, int | float | np.number | str | bool):
                 rows.append({"quantity": field.name, "value": value})
         return pd.DataFrame(rows)

@@ -6,6 +6,13 @@ explicitly once at the top of a notebook.
 
 Fonts are embedded as TrueType (Type 42) in PDF and PS files, which venues
 require and which keeps the text editable; no LaTeX installation is needed.
+
+Multi-panel figures are laid out by ``plt.subplots`` with constrained layout
+rather than by seaborn's ``FacetGrid``, which sizes a figure from its panels'
+height and aspect and then tightens it: a paper figure must keep the venue
+width it was made at. seaborn's axes-level functions (``histplot``,
+``violinplot``, ``lineplot``) draw into those panels and take the style's
+palette from the axes.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from ._resample import BootstrapResult, bootstrap, percentile_interval
 __all__ = ["IntervalExplorer", "describe_interval"]
 
 
-def describe_interval(result: BootstrapResult, level: float, label: str = "mean") -> str:
-    """One line: the estimate and its percentile interval at ``level`` from ``result``'s replicates."""
-    interval = percentile_interval(result.replicates, level)
-    return f"{label} = {result.estimate:.4f}, {level:.0%} interval [{interval.low:.4f}, {interval.high:.4f}]"
+def describe_interval(result: BootstrapResult, *, ci: float, label: str = "mean") -> str:
+    """One line: the estimate and its percentile interval at level ``ci`` from ``result``'s replicates."""
+    interval = percentile_interval(result.replicates, ci=ci)
+    return f"{label} = {result.estimate:.4f}, {ci:.0%} interval [{interval.low:.4f}, {interval.high:.4f}]"
 
 
 class IntervalExplorer(widgets.VBox):
@@ -29,21 +29,22 @@ class IntervalExplorer(widgets.VBox):
     Attributes
     ----------
     result : BootstrapResult
-    level : ipywidgets.FloatSlider
+    ci : ipywidgets.FloatSlider
+        The confidence level.
     readout : ipywidgets.Label
-        Shows ``describe_interval(result, level.value, label)``.
+        Shows ``describe_interval(result, ci=ci.value, label=label)``.
     """
 
-    def __init__(self, values, *, label: str = "mean", n_boot: int = 2000, rng=0, level: float = 0.95):
+    def __init__(self, values, *, label: str = "mean", n_boot: int = 2000, rng=0, ci: float = 0.95):
         self.result = bootstrap(lambda x: x.mean(axis=1), np.asarray(values, dtype=float), n_boot=n_boot, rng=rng)
         self.label = label
-        self.level = widgets.FloatSlider(
-            value=level, min=0.50, max=0.99, step=0.01, description="level", readout_format=".2f",
+        self.ci = widgets.FloatSlider(
+            value=ci, min=0.50, max=0.99, step=0.01, description="level", readout_format=".2f",
             continuous_update=False,
         )
-        self.readout = widgets.Label(value=describe_interval(self.result, level, label))
-        self.level.observe(self._update, names="value")
-        super().__init__([self.level, self.readout])
+        self.readout = widgets.Label(value=describe_interval(self.result, ci=ci, label=label))
+        self.ci.observe(self._update, names="value")
+        super().__init__([self.ci, self.readout])
 
     def _update(self, change) -> None:
-        self.readout.value = describe_interval(self.result, change["new"], self.label)
+        self.readout.value = describe_interval(self.result, ci=change["new"], label=self.label)

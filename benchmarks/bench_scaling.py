@@ -22,7 +22,7 @@ runs = datasets.load_chinchilla()
 kept = runs[runs["loss"] < np.sort(runs["loss"])[-5]]
 log_n, log_d, log_l = (np.log(kept[c].to_numpy()) for c in ("N", "D", "loss"))
 starts = chinchilla.start_grid()[::9]  # 500 of the 4500 starts keep the reference under a minute
-counts = bootstrap_counts(len(kept), 200, rng=0)
+counts = bootstrap_counts(len(kept), n_boot=200, rng=0)
 
 
 def huber_sum(theta, weights=1.0):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 import analysis
 from analysis import datasets, style
@@ -83,12 +84,12 @@ print(f"{len(largest)} runs at 3e21 FLOP; percentile: {percentile.interval}; BCa
 
 # %%
 with style.paper_figure(figure_dir / "bootstrap_distribution", venue="icml", width="column") as (fig, ax):
-    ax.hist(percentile.replicates, bins=40, color=style.PALETTE[4])
+    sns.histplot(percentile.replicates, bins=40, color=style.PALETTE[4], ax=ax)
     for result, color in ((percentile, style.PALETTE[0]), (bca, style.PALETTE[3])):
         for bound in (result.interval.low, result.interval.high):
             ax.axvline(bound, color=color, lw=1)
         ax.plot([], [], color=color, label=result.interval.method)
-    ax.set(xlabel="mean loss of a resample", ylabel="resamples")
+    ax.set(xlabel="mean loss of a resample (nats/token)", ylabel="resamples")
     ax.legend()
 
 # %% [markdown]
@@ -118,5 +119,5 @@ explorer
 # intervals at four levels, from the same resamples:
 
 # %%
-pd.DataFrame([vars(analysis.percentile_interval(explorer.result.replicates, level)) for level in (0.5, 0.8, 0.9, 0.95)]
-             ).drop(columns="method").set_index("level").round(4)
+pd.DataFrame([vars(analysis.percentile_interval(explorer.result.replicates, ci=ci)) for ci in (0.5, 0.8, 0.9, 0.95)]
+             ).drop(columns="method").set_index("ci").round(4)

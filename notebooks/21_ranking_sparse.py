@@ -116,7 +116,7 @@ with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="col
                         ncols=2, sharex=True, sharey=True) as (fig, axes):
     for ax, curve, color in zip(axes.flat, curves.values(), style.PALETTE):
         for other in curves.values():
-            other.plot(ax=ax, band=False, color="0.8", lw=0.8, marker=None)
+            other.plot(ax=ax, show_band=False, color="0.8", lw=0.8, marker=None)
         curve.plot(ax=ax, ci=0.9, color=color)
         ax.set(xscale="logit", xlabel="", ylabel="")
         ax.set_xticks([0.1, 0.5, 0.9, 0.99], ["10%", "50%", "90%", "99%"])

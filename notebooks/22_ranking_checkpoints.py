@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -92,14 +93,17 @@ curves = pd.DataFrame(curves)
 with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text", nrows=2, ncols=2, aspect=0.55,
                         sharex=True, sharey=True) as (fig, axes):
     for ax, (_, part) in zip(axes.flat, curves.groupby("task", sort=False)):
-        for model, line in part.groupby("model", sort=False):
-            ax.plot(line.epoch, line.accuracy, label=model)
+        sns.lineplot(part, x="epoch", y="accuracy", hue="model", ax=ax)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    for ax in axes.flat:
+        ax.get_legend().remove()
+        ax.set(xlabel="", ylabel="")
     for ax in axes[1]:
         ax.set(xlabel="epoch")
     for ax in axes[:, 0]:
         ax.set(ylabel="held-out accuracy")
     style.panel_labels(axes, [task.replace("_", " ") for task in curves["task"].unique()])
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center")
+    fig.legend(handles, labels, loc="outside right center")
 
 # %% [markdown]
 # Kendall's tau between checkpoint order and score, per task and model (1:

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 
 from analysis import datasets, style
@@ -130,7 +131,7 @@ with style.paper_figure(figure_dir / "patterns", venue="neurips", width="text", 
 # %%
 person = rset.disagreement(X)
 with style.paper_figure(figure_dir / "disagreement", venue="neurips", width="column", aspect=0.5) as (fig, ax):
-    ax.hist(person, bins=40)
+    sns.histplot(person, bins=40, ax=ax)
     ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     ax.set(xlabel="trees disagreeing with the optimal tree on a person", ylabel="people", yscale="log")
 print(f"people on whom some tree disagrees: {(person > 0).mean():.1%}; on whom most do: {(person > 0.5).mean():.1%}")

@@ -152,7 +152,7 @@ def test_tour_runs_in_jupyterlab_and_its_slider_works(jupyterlab, lab_root):
     with notebook_page(jupyterlab, "00_tour.ipynb") as page:
         readout = page.locator(".widget-label", has_text="interval")
         readout.wait_for(timeout=120_000)
-        assert readout.inner_text() == describe_interval(expected.result, 0.95, "mean loss")
+        assert readout.inner_text() == describe_interval(expected.result, ci=0.95, label="mean loss")
 
         press(page, "level", "ArrowLeft", 15)
         page.wait_for_function(
@@ -161,7 +161,7 @@ def test_tour_runs_in_jupyterlab_and_its_slider_works(jupyterlab, lab_root):
         )
         shown_level = float(slider(page, "level").locator(".widget-readout").inner_text())
         assert shown_level == pytest.approx(0.80)
-        assert readout.inner_text() == describe_interval(expected.result, shown_level, "mean loss")
+        assert readout.inner_text() == describe_interval(expected.result, ci=shown_level, label="mean loss")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
 

@@ -20,7 +20,7 @@ def skewed():
 
 
 def test_indices_are_scipys_draw():
-    idx = bootstrap_indices(7, 5, rng=3)
+    idx = bootstrap_indices(7, n_boot=5, rng=3)
     assert np.array_equal(idx, np.random.default_rng(3).integers(0, 7, (5, 7)))
 
 
@@ -87,9 +87,9 @@ def test_vector_statistic_gives_one_interval_per_component():
 
 def test_stratified_resamples_keep_every_stratum():
     strata = np.array(["a"] * 5 + ["b"] * 3 + ["a"] * 2)
-    idx = bootstrap_indices(10, 200, rng=0, strata=strata)
+    idx = bootstrap_indices(10, n_boot=200, rng=0, strata=strata)
     assert (strata[idx] == strata).all()  # each column draws from its own stratum
-    counts = bootstrap_counts(10, 200, rng=0, strata=strata)
+    counts = bootstrap_counts(10, n_boot=200, rng=0, strata=strata)
     assert np.array_equal(counts.sum(axis=1), np.full(200, 10))
     assert np.array_equal(counts, np.stack([np.bincount(r, minlength=10) for r in idx]))
 
@@ -103,7 +103,7 @@ def test_cluster_bootstrap_equals_bootstrap_of_cluster_means():
     ref = bootstrap(mean, cluster_means, n_boot=300, rng=9)  # the same cluster draws
     np.testing.assert_allclose(res.replicates, ref.replicates, rtol=1e-12)
     assert res.scheme == "clusters"
-    counts = bootstrap_counts(48, 5, rng=0, clusters=clusters)
+    counts = bootstrap_counts(48, n_boot=5, rng=0, clusters=clusters)
     assert (counts.reshape(5, 12, 4).std(axis=2) == 0).all()
     assert np.array_equal(counts.sum(axis=1), np.full(5, 48))
 

@@ -40,7 +40,7 @@ def test_results_are_frozen(result):
 def test_default_table_has_scalars_and_intervals_but_not_arrays(result):
     frame = result.to_frame()
     assert frame["quantity"].tolist() == ["slope", "n", "interval"]
-    assert frame.loc[0, "value"] == 0.5 and frame.loc[2, "low"] == 0.25 and frame.loc[2, "level"] == 0.9
+    assert frame.loc[0, "value"] == 0.5 and frame.loc[2, "low"] == 0.25 and frame.loc[2, "ci"] == 0.9
 
 
 def test_summary_and_html_carry_title_table_and_notes(result):

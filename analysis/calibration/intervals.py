@@ -21,7 +21,7 @@ import numpy as np
 from scipy import optimize, sparse
 from sklearn.isotonic import IsotonicRegression
 
-from .._validation import check_array, check_consistent_length, check_level, check_probabilities
+from .._validation import check_alpha, check_array, check_consistent_length, check_probabilities
 from ..errors import AnalysisInputError
 
 __all__ = [
@@ -61,7 +61,7 @@ def interval_score(y, lower, upper, alpha: float) -> float:
     y = check_array(y, "y", ndim=1)
     lower, upper = check_array(lower, "lower", ndim=1), check_array(upper, "upper", ndim=1)
     check_consistent_length(y=y, lower=lower, upper=upper)
-    alpha = 1 - check_level(1 - alpha, "alpha")
+    alpha = check_alpha(alpha)
     return float(np.mean(upper - lower + 2 / alpha * np.maximum(lower - y, 0) + 2 / alpha * np.maximum(y - upper, 0)))
 
 
@@ -150,7 +150,7 @@ def aggregate_quantiles(y, predictions, levels, *, per_level: bool = False) -> n
 def conformal_quantile(scores, alpha: float) -> float:
     """The ``ceil((1 - alpha)(n + 1))``-th smallest of ``n`` calibration scores; infinite when that exceeds n."""
     scores = np.sort(check_array(scores, "scores", ndim=1))
-    alpha = 1 - check_level(1 - alpha, "alpha")
+    alpha = check_alpha(alpha)
     rank = int(np.ceil((1 - alpha) * (len(scores) + 1)))
     return float(scores[rank - 1]) if rank <= len(scores) else np.inf
 

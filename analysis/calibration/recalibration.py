@@ -294,7 +294,7 @@ class ScalingBinning(_BinaryCalibrator):
     bin_values_ : array, shape (n_bins,)
     """
 
-    def __init__(self, n_bins: int = 10, rng=None):
+    def __init__(self, n_bins: int = 10, *, rng=None):
         self.n_bins = n_bins
         self.rng = rng
 

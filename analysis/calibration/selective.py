@@ -19,11 +19,11 @@ from .._validation import check_array, check_consistent_length
 __all__ = ["RiskCoverage", "risk_coverage", "selective_auc"]
 
 
-def _check(correct, confidence) -> tuple[np.ndarray, np.ndarray]:
+def _check(correct, scores) -> tuple[np.ndarray, np.ndarray]:
     correct = check_array(correct, "correct", ndim=1)
-    confidence = check_array(confidence, "confidence", ndim=1)
-    check_consistent_length(correct=correct, confidence=confidence)
-    return correct, confidence
+    scores = check_array(scores, "scores", ndim=1)
+    check_consistent_length(correct=correct, scores=scores)
+    return correct, scores
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -69,21 +69,21 @@ class RiskCoverage(Result):
         return ax
 
 
-def risk_coverage(correct, confidence) -> RiskCoverage:
+def risk_coverage(correct, scores) -> RiskCoverage:
     """Risk-coverage curve, AURC and E-AURC.
 
     Parameters
     ----------
     correct : array, shape (n,)
         1 for a correct prediction, 0 for an error (fractions allowed, e.g. expected correctness).
-    confidence : array, shape (n,)
-        Higher means more confident; only the order matters.
+    scores : array, shape (n,)
+        Confidence scores: higher means more confident; only the order matters.
     """
-    correct, confidence = _check(correct, confidence)
+    correct, scores = _check(correct, scores)
     n = len(correct)
-    order = np.argsort(-confidence, kind="stable")
+    order = np.argsort(-scores, kind="stable")
     errors = 1.0 - correct[order]
-    conf = confidence[order]
+    conf = scores[order]
     # tie groups: cumulative errors at group ends, linear inside each group
     ends = np.append(np.flatnonzero(np.diff(conf) != 0), n - 1)
     starts = np.concatenate([[0], ends[:-1] + 1])
@@ -100,13 +100,13 @@ def risk_coverage(correct, confidence) -> RiskCoverage:
     return RiskCoverage(coverage=k / n, risk=risk, aurc=float(risk.mean()), optimal_aurc=float(oracle.mean()))
 
 
-def selective_auc(correct, confidence) -> float:
-    """Area under the ROC curve of confidence for telling correct from wrong predictions (ties count half).
+def selective_auc(correct, scores) -> float:
+    """Area under the ROC curve of confidence ``scores`` telling correct from wrong predictions (ties count half).
 
     ``correct`` must be 0/1 here.
     """
-    correct, confidence = _check(correct, confidence)
+    correct, scores = _check(correct, scores)
     positive = correct == 1
     n_pos, n_neg = positive.sum(), (~positive).sum()
-    ranks = stats.rankdata(confidence)
+    ranks = stats.rankdata(scores)
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

@@ -11,8 +11,12 @@ from ..datasets import load_sklearn
 __all__ = ["classifier_benchmark", "classifier_item_scores", "default_classifiers"]
 
 
-def default_classifiers(seed: int = 0) -> dict:
-    """Seven common scikit-learn classifiers, with scaling where they need it; all give probabilities."""
+def default_classifiers(*, rng=0) -> dict:
+    """Seven common scikit-learn classifiers, with scaling where they need it; all give probabilities.
+
+    ``rng`` draws the random state of the classifiers that have one.
+    """
+    seed = int(check_rng(rng).integers(2**31 - 1))
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
     from sklearn.ensemble import RandomForestClassifier
@@ -53,7 +57,7 @@ def classifier_benchmark(
 
     n_splits = check_integer(n_splits, "n_splits", minimum=2)
     rng = check_rng(rng)
-    models = models if models is not None else default_classifiers(int(rng.integers(2**31 - 1)))
+    models = models if models is not None else default_classifiers(rng=rng)
     rows = []
     for name in data_sets:
         frame = load_sklearn(name)
@@ -85,7 +89,7 @@ def classifier_item_scores(
 
     n_splits = check_integer(n_splits, "n_splits", minimum=2)
     rng = check_rng(rng)
-    models = models if models is not None else default_classifiers(int(rng.integers(2**31 - 1)))
+    models = models if models is not None else default_classifiers(rng=rng)
     columns = {}
     for name in data_sets:
         frame = load_sklearn(name)

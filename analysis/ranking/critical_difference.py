@@ -11,7 +11,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from .._results import Result
-from .._validation import check_level
+from .._validation import check_alpha
 from ..errors import AnalysisInputError
 from .aggregate import _check_scores
 
@@ -62,7 +62,7 @@ class CriticalDifference(Result):
                 else f"; critical difference {self.critical_difference:.3f}")
         return (f"Friedman chi-square {self.statistic:.3f}, p = {self.p_value:.3g}{tail}",)
 
-    def plot(self, ax=None):
+    def plot(self, *, ax=None):
         """Critical-difference diagram: systems on a mean-rank axis, cliques joined by bars; returns the Axes."""
         import matplotlib.pyplot as plt
 
@@ -104,7 +104,7 @@ def friedman_nemenyi(scores, *, alpha: float = 0.05) -> CriticalDifference:
     if np.isnan(values).any():
         raise AnalysisInputError.about("scores", "a complete systems x tasks table", "missing cells",
                                        "The Friedman test needs every system on every task; drop or fill them.")
-    level = check_level(1 - alpha, "alpha")
+    level = 1 - check_alpha(alpha)
     k, n = values.shape
     ranks = stats.rankdata(-values, axis=0)  # 1 = best within each task, ties averaged
     mean_ranks = pd.Series(ranks.mean(axis=1), index=scores.index).sort_values(kind="stable")
@@ -145,7 +145,7 @@ def wilcoxon_holm(scores, *, alpha: float = 0.05) -> CriticalDifference:
     if np.isnan(values).any():
         raise AnalysisInputError.about("scores", "a complete systems x tasks table", "missing cells",
                                        "The paired tests need every system on every task; drop or fill them.")
-    check_level(1 - alpha, "alpha")
+    check_alpha(alpha)
     ranks = stats.rankdata(-values, axis=0)
     mean_ranks = pd.Series(ranks.mean(axis=1), index=scores.index).sort_values(kind="stable")
     order = [scores.index.get_loc(name) for name in mean_ranks.index]

@@ -90,10 +90,10 @@ class StabilityCurve(Result):
         return pd.DataFrame({"median": grouped.median(), "low": grouped.quantile((1 - ci) / 2),
                              "high": grouped.quantile((1 + ci) / 2)}).reset_index()
 
-    def plot(self, *, ax=None, ci: float = 0.9, band: bool = True, **line_kw):
+    def plot(self, *, ax=None, ci: float = 0.9, show_band: bool = True, **line_kw):
         """Median tau against the varied quantity, with the central ``ci`` range of the draws shaded.
 
-        ``band=False`` draws the median alone (e.g. other methods for
+        ``show_band=False`` draws the median alone (e.g. other methods for
         reference); ``line_kw`` goes to the line. Returns the Axes.
         """
         import matplotlib.pyplot as plt
@@ -101,7 +101,7 @@ class StabilityCurve(Result):
         ax = ax if ax is not None else plt.gca()
         t = self.to_frame(ci=ci)
         line = ax.plot(t[self.x_name], t["median"], **({"marker": "o", "ms": 3} | line_kw))[0]
-        if band:
+        if show_band:
             ax.fill_between(t[self.x_name], t["low"], t["high"], alpha=0.25, lw=0, color=line.get_color())
         ax.set(xlabel=_AXIS_LABELS.get(self.x_name, self.x_name), ylabel=r"Kendall $\tau$ to full ranking")
         return ax

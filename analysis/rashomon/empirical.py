@@ -79,7 +79,7 @@ class EmpiricalRashomonSet:
                 raise AnalysisInputError.about("estimator", "a random_state parameter for vary='seed'",
                                                type(self.estimator).__name__, "Use vary='bootstrap' instead.")
             return [{"params": {"random_state": int(s)}} for s in rng.integers(0, 2**31 - 1, n_models)]
-        return [{"rows": rows} for rows in bootstrap_indices(n, n_models, rng)]
+        return [{"rows": rows} for rows in bootstrap_indices(n, n_boot=n_models, rng=rng)]
 
     def fit(self, X, y, *, X_eval=None, y_eval=None, progress=None) -> EmpiricalRashomonSet:
         """Train every candidate on ``(X, y)`` and keep the good ones.

@@ -117,7 +117,7 @@ def rashomon_importance_distribution(X, y, *, n_boot: int = 100, max_depth: int 
         reliance = rset.model_reliance(kind=kind).to_numpy()
         return rset.n_trees_, [np.unique(reliance[:, j], return_counts=True) for j in range(reliance.shape[1])]
 
-    results = map_batches(one, bootstrap_indices(len(y), n_boot, rng), n_boot, progress=progress, desc="RID")
+    results = map_batches(one, bootstrap_indices(len(y), n_boot=n_boot, rng=rng), n_boot, progress=progress, desc="RID")
     values, weights = {}, {}
     for j, name in enumerate(names):
         v = np.concatenate([r[1][j][0] for r in results])

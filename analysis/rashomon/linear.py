@@ -161,7 +161,7 @@ class LinearRashomonSet:
                               "high": self.coef_ + half})
         return _Summary(table, self.convention)
 
-    def sample(self, n_samples: int, rng=None) -> np.ndarray:
+    def sample(self, n_samples: int, *, rng=None) -> np.ndarray:
         """Coefficients drawn uniformly from the set, shape ``(n_samples, d)``.
 
         Raises for an unbounded set: it has no uniform distribution.

@@ -54,7 +54,7 @@ class BacktestResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.errors
 
-    def plot(self, ax=None):
+    def plot(self, *, ax=None):
         """Predicted / observed loss of the held-out runs against ``by``, one colour per cut-off."""
         import matplotlib.pyplot as plt
 

@@ -219,15 +219,20 @@ class ChainPredictability(Result):
         return ("signs follow the quantity: the NLL and Brier score fall with compute, the others rise; "
                 "a correlation is undefined for items where a quantity does not vary across models",)
 
-    def plot(self, ax=None):
+    def plot(self, *, ax=None):
         """Distribution of the per-item correlations of each quantity; returns the Axes."""
         import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        from ..style import PALETTE
 
         ax = ax if ax is not None else plt.gca()
-        c = self.correlations
-        ax.violinplot([c[col].dropna() for col in c.columns], showmedians=True)
-        ax.set_xticks(range(1, len(c.columns) + 1), [CHAIN_LABELS.get(col, col) for col in c.columns])
+        c = self.correlations.rename(columns=CHAIN_LABELS)
+        long = c.melt(var_name="quantity", value_name="correlation").dropna()
+        sns.violinplot(long, x="quantity", y="correlation", ax=ax, cut=0, inner="quart", density_norm="width",
+                       color=PALETTE[4], linewidth=0.8)
         ax.axhline(0, color="0.5", lw=0.6)
+        ax.set(xlabel="")
         ax.set(ylabel=f"per-item {self.method.capitalize()} correlation\nwith log compute", ylim=(-1.05, 1.05))
         return ax
 

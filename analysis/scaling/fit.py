@@ -308,7 +308,7 @@ class ScalingLawFit(Result):
             frame["standard_error"] = [ses[p] for p in self.params]
             frame["low"] = [cis[p].low for p in self.params]
             frame["high"] = [cis[p].high for p in self.params]
-            frame["level"] = self.ci
+            frame["ci"] = self.ci
         return frame
 
     def predict(self, data: pd.DataFrame | None = None, **inputs) -> np.ndarray:
@@ -357,7 +357,7 @@ class ScalingLawFit(Result):
         """Predicted loss per run."""
         return self.observed * np.exp(self.residuals)
 
-    def plot(self, ax=None):
+    def plot(self, *, ax=None):
         """Observed against predicted loss per run, with the identity line; returns the Axes."""
         import matplotlib.pyplot as plt
 
@@ -610,7 +610,7 @@ def _bootstrap(objective: _Objective, theta: np.ndarray, n: int, n_boot: int, rn
     Returns a DataFrame of named parameters per replicate (and ``sigma`` for
     ``huber_mle``) and the convergence flags.
     """
-    counts = bootstrap_counts(n, n_boot, rng).astype(float)
+    counts = bootstrap_counts(n, n_boot=n_boot, rng=rng).astype(float)
     chunks = [counts[i : i + _BOOT_CHUNK] for i in range(0, n_boot, _BOOT_CHUNK)]
 
     def fit_chunk(weights):

@@ -127,7 +127,7 @@ class IsoFLOPResult(Result):
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def plot(self, ax=None):
+    def plot(self, *, ax=None):
         """Loss against model size per budget with the fitted curves and optima; returns the Axes."""
         import matplotlib.pyplot as plt
 
@@ -207,7 +207,7 @@ def isoflop_fit(
         x, yy = log_n[rows], loss[rows]
         weights = np.ones((1, len(rows)))
         if n_boot:
-            weights = np.vstack([weights, bootstrap_counts(len(rows), n_boot, rng).astype(float)])
+            weights = np.vstack([weights, bootstrap_counts(len(rows), n_boot=n_boot, rng=rng).astype(float)])
         coef = _weighted_polyfit(x, yy, weights, degree)
         where, value = _interior_minimum(coef, x.min(), x.max())
         if np.isnan(where[0]):

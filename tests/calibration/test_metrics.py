@@ -167,7 +167,7 @@ def test_ece_ci_replicates_equal_ece_on_each_resample(multiclass, mode, norm):
     y, p = multiclass
     result = ece_ci(y, p, mode=mode, norm=norm, n_boot=40, rng=5)
     assert result.estimate == pytest.approx(ece(y, p, mode=mode, norm=norm), rel=1e-12)
-    for r, rows in enumerate(bootstrap_indices(len(y), 40, rng=5)[:5]):
+    for r, rows in enumerate(bootstrap_indices(len(y), n_boot=40, rng=5)[:5]):
         assert result.replicates[r] == pytest.approx(ece(y[rows], p[rows], mode=mode, norm=norm), rel=1e-10)
     assert result.interval.low < result.interval.high and result.standard_error > 0
 
@@ -209,7 +209,7 @@ def test_metric_ci_for_any_estimator(binary):
     y, p = y[:500], p[:500]
     result = metric_ci(smooth_ece, y, p, n_boot=30, rng=2, mode="positive")
     assert result.estimate == pytest.approx(smooth_ece(y, p, mode="positive"))
-    rows = bootstrap_indices(500, 30, rng=2)[7]
+    rows = bootstrap_indices(500, n_boot=30, rng=2)[7]
     assert result.replicates[7] == pytest.approx(smooth_ece(y[rows], p[rows], mode="positive"))
     assert metric_ci(balance_score, y, p, n_boot=30, rng=2).standard_error > 0
 

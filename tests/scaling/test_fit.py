@@ -146,7 +146,7 @@ def test_bootstrap_is_reproducible_with_a_seed():
     a = fit_scaling_law(runs, "saturating_power_law", x="C", loss="squared", n_boot=50, rng=7)
     b = fit_scaling_law(runs, "saturating_power_law", x="C", loss="squared", n_boot=50, rng=7)
     pd.testing.assert_frame_equal(a.boot_params, b.boot_params)
-    assert list(a.to_frame().columns) == ["parameter", "estimate", "standard_error", "low", "high", "level"]
+    assert list(a.to_frame().columns) == ["parameter", "estimate", "standard_error", "low", "high", "ci"]
 
 
 def test_summary_and_plot(grid_fit):
