@@ -87,6 +87,11 @@ fitted = KaplanLaw.from_fits(steps_fit, batch_fit)
 pd.DataFrame({"published (truth)": pd.Series(vars(truth)), "fitted on small models": pd.Series(vars(fitted))})
 
 # %% [markdown]
+# Fitted on five models up to 1e8 parameters, every exponent lands within 0.04
+# of the published one (alpha_S, 0.797 against 0.76, is the farthest), B*
+# within 1% and N_c within a third.
+
+# %% [markdown]
 # ## Step 2: predictions for a model 10x larger than any fitted
 #
 # The lowest loss it can reach, the steps and tokens it needs to reach a loss,
@@ -101,7 +106,7 @@ pd.DataFrame({
     "predicted": [fitted.min_loss(big), fitted.min_steps(loss_target, big), fitted.min_tokens(loss_target, big),
                   fitted.critical_batch_size(loss_target), fitted.steps(loss_target, big, batch)],
 }, index=["lowest reachable loss", f"S_min to reach {loss_target}", f"E_min to reach {loss_target} (tokens)",
-          f"B_crit at {loss_target} (tokens)", f"steps to reach {loss_target} at B = 2^20"]).assign(
+          f"B_crit at {loss_target} (tokens)", f"steps to reach {loss_target} at B = 2^20"]).astype(float).assign(
     error_percent=lambda t: 100 * (t["predicted"] / t["truth"] - 1))
 
 # %%
@@ -112,6 +117,10 @@ with style.paper_figure(figure_dir / "loss_curves", venue="icml", width="column"
         ax.plot(steps, fitted.trajectory(n, batch, steps), color=color, ls="--", lw=0.9)
     ax.set(xscale="log", xlabel="steps at batch size $2^{20}$ tokens", ylabel="loss (nats/token)")
     ax.legend(title="solid: truth; dashed: fitted")
+
+# %% [markdown]
+# Ten times beyond the largest fitted model, every prediction lands within 1%
+# of the truth; the lowest reachable loss is the least accurate, 0.8% too high.
 
 # %% [markdown]
 # ## Steps against data

@@ -74,6 +74,11 @@ fits = {name: fit_scaling_law(group, "saturating_power_law", x="n", y="error", l
 pd.DataFrame({name: fit.params for name, fit in fits.items()}).T
 
 # %% [markdown]
+# 3-nearest neighbours has the lowest floor (E = 0.0014) and the RBF SVM the
+# fastest decay (alpha = 1.30); logistic regression and the random forest level
+# off near 2.4% error.
+
+# %% [markdown]
 # ## Backtest: fit up to 300 examples, predict up to 890
 #
 # The mean absolute percentage error on the held-out larger training sets.
@@ -95,6 +100,11 @@ with style.paper_figure(figure_dir / "learning_curves", venue="neurips", width="
                 textcoords="offset points", va="top", color="0.3")
     ax.set(xscale="log", yscale="log", xlabel="training examples $n$", ylabel="test error rate")
     ax.legend(title="solid: fit on all sizes\ndotted: fit up to $n$ = 300", loc="lower left")
+
+# %% [markdown]
+# Fitted up to 300 examples, the laws miss the larger training sets by 7%
+# (3-nearest neighbours) to 28% (random forest) of the error: the random
+# forest's curve bends most after the cut-off.
 
 # %% [markdown]
 # ## Summary

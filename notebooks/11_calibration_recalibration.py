@@ -139,6 +139,11 @@ pd.DataFrame({
 }).round(4)
 
 # %% [markdown]
+# One temperature, 0.30, cuts the top-label ECE from 0.225 to 0.030 and the
+# classwise ECE from 0.049 to 0.009, and leaves the accuracy at 0.946: it
+# sharpens every prediction without changing any.
+
+# %% [markdown]
 # ## Selective prediction
 #
 # Abstain on the least confident test digits. Temperature scaling keeps every
@@ -156,6 +161,10 @@ with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="colum
         rows[name] = {"AURC": curve.aurc, "E-AURC": curve.e_aurc}
     ax.legend()
 pd.DataFrame(rows).T.round(5)
+
+# %% [markdown]
+# The same temperature lowers the AURC from 0.0030 to 0.0026: it reorders the
+# confidences of different digits, and here the new order puts errors later.
 
 # %% [markdown]
 # ## Summary

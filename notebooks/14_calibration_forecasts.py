@@ -123,6 +123,12 @@ with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 
 # %% [markdown]
+# The raw share's bins fall below the diagonal from 0.4 up, far outside their
+# bands. After isotonic recalibration every bin sits within its band, and no
+# forecast exceeds 0.5: on these years, more than 10 mm never became more
+# likely than not.
+
+# %% [markdown]
 # ## The quantile forecast
 #
 # Sorted, the members are quantile forecasts at levels 1/12, ..., 11/12. If
@@ -169,6 +175,11 @@ pd.Series({
     "ensemble": weighted_interval_score(observed[test], members[test], levels),
     "CQR per interval": weighted_interval_score(observed[test], repair_crossing(repaired[test], levels), levels),
 }, name="WIS (mm)").round(3)
+
+# %% [markdown]
+# CQR brings each central interval within 3 points of its nominal coverage
+# (members 1 and 11: 0.579 to 0.837, for 0.833) by widening it by 16-26%, and
+# lowers the weighted interval score from 7.44 to 7.23 mm.
 
 # %% [markdown]
 # ## Summary

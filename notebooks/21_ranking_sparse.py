@@ -129,6 +129,12 @@ with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="col
 pd.DataFrame({m: c.taus.groupby("fraction_missing").n_ranked.mean() for m, c in curves.items()}).round(1)
 
 # %% [markdown]
+# Borda, Bradley-Terry and Plackett-Luce keep the full ranking (median tau 1)
+# with 70% of the cells missing, while the mean already swaps a pair or two. At
+# 99% missing all of them break down, and Plackett-Luce can rank almost no
+# system (0.4 on average).
+
+# %% [markdown]
 # ## Arena-style battles
 #
 # Sample battles as an arena would: a random pair of systems on a random
@@ -159,6 +165,11 @@ with style.paper_figure(figure_dir / "arena", venue="neurips", width="text", nco
 arenas[500].to_frame().round(3)
 
 # %% [markdown]
+# With 500 battles, 5-NN and the decision tree cannot be separated (both arena
+# rank 1, first in 82% and 18% of the resamples); with 5000, 5-NN stands alone
+# at the top and every interval is about a third as wide.
+
+# %% [markdown]
 # ## Elo depends on the order of the battles
 #
 # Online Elo updates after every battle, so the same battles in another order
@@ -171,6 +182,12 @@ averaged = elo_ratings(winner, loser, len(items), ties=tie, n_shuffles=100, rng=
 pd.DataFrame({"one order: min": single.min(axis=0), "one order: max": single.max(axis=0),
               "100 shuffles": averaged, "Bradley-Terry (x 400 / ln 10)": arenas[5000].table.loc[items.index].score
               * 400 / np.log(10) + 1000}, index=items.index).round(1)
+
+# %% [markdown]
+# Over 20 orders of the same battles, a system's single-order Elo rating moves
+# by 33 to 58 points, more than the 43-point gap between 5-NN and the decision
+# tree. Averaged over 100 shuffles, Elo lands within 4 points of the Bradley-
+# Terry rating.
 
 # %% [markdown]
 # ## Summary

@@ -87,6 +87,11 @@ def test_themed_notebook_teaches_and_its_student_version_hides_the_solutions(pat
         assert solution.cell_type == "code" and "solution" in solution.metadata.get("tags", []), (
             f"{path.name}: {heads[i]} needs a solution cell right after it")
         assert "assert " in solution.source, f"{path.name}: the solution to {heads[i]} must check the answer it states"
+    sections = [i for i, head in enumerate(heads) if head.startswith("## ")]
+    for start, end in zip(sections, [*sections[1:], len(nb.cells)]):
+        if heads[start] not in ("## Learning goals", "## Summary", "## Exercises"):
+            assert nb.cells[end - 1].cell_type == "markdown", (
+                f"{path.name}: section {heads[start]!r} must end with what it showed (a markdown cell)")
     student = student_version(nb)
     assert [c.source for c in student.cells if c.source.startswith("**Exercise ")] == [nb.cells[i].source
                                                                                        for i in questions]
