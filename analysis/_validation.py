@@ -243,33 +243,24 @@ def check_rng(rng) -> np.random.Generator:
     )
 
 
+def _check_fraction(value, name: str, expected: str, fix: str) -> float:
+    """Check ``value`` is a real number strictly between 0 and 1; percentages get a hint."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 < value < 1:
+        hint = (f" It is a fraction: use {value / 100:g} for {value:g}%."
+                if isinstance(value, numbers.Real) and 1 < value < 100 else "")
+        raise AnalysisInputError.about(name, expected, repr(value), fix + hint)
+    return float(value)
+
+
 def check_level(level, name: str = "ci") -> float:
     """Check a confidence level, a fraction strictly between 0 and 1."""
-    if not isinstance(level, numbers.Real) or isinstance(level, bool) or not 0 < level < 1:
-        hint = (
-            f" Levels are fractions: use {level / 100:g} for a {level:g}% interval."
-            if isinstance(level, numbers.Real) and 1 < level < 100
-            else ""
-        )
-        raise AnalysisInputError.about(
-            name, "a fraction in (0, 1), e.g. 0.95", repr(level), "Pass a level such as 0.9 or 0.95." + hint,
-        )
-    return float(level)
+    return _check_fraction(level, name, "a fraction in (0, 1), e.g. 0.95", "Pass a level such as 0.9 or 0.95.")
 
 
 def check_alpha(alpha, name: str = "alpha") -> float:
     """Check a miscoverage or significance level ``alpha``, a fraction strictly between 0 and 1."""
-    if not isinstance(alpha, numbers.Real) or isinstance(alpha, bool) or not 0 < alpha < 1:
-        hint = (
-            f" It is a fraction: use {alpha / 100:g} for {alpha:g}%."
-            if isinstance(alpha, numbers.Real) and 1 < alpha < 100
-            else ""
-        )
-        raise AnalysisInputError.about(
-            name, "a miscoverage or significance level in (0, 1), e.g. 0.05 or 0.1", repr(alpha),
-            "Pass alpha = 1 - the confidence level, such as 0.1 for 90% intervals." + hint,
-        )
-    return float(alpha)
+    return _check_fraction(alpha, name, "a miscoverage or significance level in (0, 1), e.g. 0.05 or 0.1",
+                           "Pass alpha = 1 - the confidence level, such as 0.1 for 90% intervals.")
 
 
 def check_integer(n, name: str, *, minimum: int = 1) -> int:

@@ -38,6 +38,7 @@ __all__ = [
     "VENUES",
     "Venue",
     "figsize",
+    "outer_labels",
     "panel_labels",
     "paper_figure",
     "paper_style",
@@ -224,6 +225,13 @@ def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, d
         warnings.warn(f"{base.name}: text below {MIN_FONT_SIZE:g} pt in print: {', '.join(small)}",
                       FigureStyleWarning, stacklevel=2)
     return written
+
+
+def outer_labels(axes, *, xlabel: str, ylabel: str) -> None:
+    """Label the x axes of the bottom row and the y axes of the left column of a grid of panels; clear the rest."""
+    grid = np.asarray(axes, dtype=object).reshape(np.shape(axes) if np.ndim(axes) == 2 else (1, -1))
+    for (row, col), ax in np.ndenumerate(grid):
+        ax.set(xlabel=xlabel if row == grid.shape[0] - 1 else "", ylabel=ylabel if col == 0 else "")
 
 
 def panel_labels(axes, titles: Sequence[str] | None = None) -> None:

@@ -122,10 +122,7 @@ with style.paper_figure(figure_dir / "ece_vs_bins", venue="neurips", width="text
         ax.plot(bins, [ece(y, p, n_bins=b, norm="l2", debiased=True) for b in bins], color=style.PALETTE[1],
                 lw=0.8, label="debiased L2 ECE")
         ax.axhline(smooth_ece(y, p), color=style.PALETTE[2], ls="--", label="smooth ECE (no bins)")
-    for ax in axes[1]:
-        ax.set(xlabel="number of equal-width bins")
-    for ax in axes[:, 0]:
-        ax.set(ylabel="calibration error")
+    style.outer_labels(axes, xlabel="number of equal-width bins", ylabel="calibration error")
     style.panel_labels(axes, probs)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
 
@@ -169,11 +166,7 @@ with style.paper_figure(figure_dir / "reliability", venue="neurips", width="text
                         sharex=True, sharey=True) as (fig, axes):
     for ax, diagram in zip(axes.flat, diagrams.values()):
         diagram.plot(ax=ax)
-        ax.set(xlabel="", ylabel="")
-    for ax in axes[1]:
-        ax.set(xlabel="confidence")
-    for ax in axes[:, 0]:
-        ax.set(ylabel="accuracy")
+    style.outer_labels(axes, xlabel="confidence", ylabel="accuracy")
     style.panel_labels(axes, diagrams)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 
@@ -198,11 +191,8 @@ with style.paper_figure(figure_dir / "smooth_reliability", venue="neurips", widt
                         ncols=2, sharex=True, sharey=True) as (fig, axes):
     for ax, curve, color in zip(axes.flat, smooth.values(), style.PALETTE):
         curve.plot(ax=ax, color=color)
-        ax.set(xlim=(0.5, 1), ylim=(0, 1.02), xlabel="", ylabel="")
-    for ax in axes[1]:
-        ax.set(xlabel="confidence")
-    for ax in axes[:, 0]:
-        ax.set(ylabel="accuracy")
+        ax.set(xlim=(0.5, 1), ylim=(0, 1.02))
+    style.outer_labels(axes, xlabel="confidence", ylabel="accuracy")
     style.panel_labels(axes, smooth)
 
 # %% [markdown]

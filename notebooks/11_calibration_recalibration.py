@@ -99,8 +99,7 @@ with style.paper_figure(figure_dir / "binary_reliability", venue="neurips", widt
     for ax, name in zip(axes, shown):
         reliability_diagram(y_test, calibrated[name], n_bins=10, strategy="quantile", mode="positive", ci=0.9,
                             n_boot=n_boot, rng=seed).plot(ax=ax)
-        ax.set(ylabel="")
-    axes[0].set(ylabel="observed frequency")
+    style.outer_labels(axes, xlabel="predicted probability", ylabel="observed frequency")
     style.panel_labels(axes, shown)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 

@@ -117,8 +117,7 @@ with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width
     for ax, name in zip(axes, shown):
         reliability_diagram(y_test, forecasts[name], n_bins=12, mode="positive", ci=0.9, n_boot=n_boot,
                             rng=seed).plot(ax=ax)
-        ax.set(ylabel="", xlabel="forecast probability")
-    axes[0].set(ylabel="observed frequency")
+    style.outer_labels(axes, xlabel="forecast probability", ylabel="observed frequency")
     style.panel_labels(axes, [f"{name}, 2009-2013" for name in shown])
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
 

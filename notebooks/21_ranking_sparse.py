@@ -118,13 +118,10 @@ with style.paper_figure(figure_dir / "missing_data", venue="neurips", width="col
         for other in curves.values():
             other.plot(ax=ax, show_band=False, color="0.8", lw=0.8, marker=None)
         curve.plot(ax=ax, ci=0.9, color=color)
-        ax.set(xscale="logit", xlabel="", ylabel="")
+        ax.set(xscale="logit")
         ax.set_xticks([0.1, 0.5, 0.9, 0.99], ["10%", "50%", "90%", "99%"])
         ax.xaxis.set_minor_formatter(NullFormatter())
-    for ax in axes[1]:
-        ax.set(xlabel="share of measurements dropped")
-    for ax in axes[:, 0]:
-        ax.set(ylabel=r"Kendall $\tau$")
+    style.outer_labels(axes, xlabel="share of measurements dropped", ylabel=r"Kendall $\tau$")
     style.panel_labels(axes, names.values())
 pd.DataFrame({m: c.taus.groupby("fraction_missing").n_ranked.mean() for m, c in curves.items()}).round(1)
 

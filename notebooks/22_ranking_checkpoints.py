@@ -97,11 +97,7 @@ with style.paper_figure(figure_dir / "checkpoints", venue="neurips", width="text
     handles, labels = axes[0, 0].get_legend_handles_labels()
     for ax in axes.flat:
         ax.get_legend().remove()
-        ax.set(xlabel="", ylabel="")
-    for ax in axes[1]:
-        ax.set(xlabel="epoch")
-    for ax in axes[:, 0]:
-        ax.set(ylabel="held-out accuracy")
+    style.outer_labels(axes, xlabel="epoch", ylabel="held-out accuracy")
     style.panel_labels(axes, [task.replace("_", " ") for task in curves["task"].unique()])
     fig.legend(handles, labels, loc="outside right center")
 

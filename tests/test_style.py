@@ -131,3 +131,15 @@ def test_number_format_reaches_pandas_tables():
         style.set_number_format()
         table = pd.DataFrame({"x": [215.0, 18.326961]})
         assert "215" in table.to_string() and "18.33" in table.to_html() and "215.000000" not in table.to_string()
+
+
+def test_outer_labels_name_only_the_outer_axes():
+    fig, axes = plt.subplots(2, 3)
+    axes[0, 1].set(xlabel="stale", ylabel="stale")
+    style.outer_labels(axes, xlabel="x (unit)", ylabel="y")
+    assert [ax.get_xlabel() for ax in axes.flat] == ["", "", "", "x (unit)", "x (unit)", "x (unit)"]
+    assert [ax.get_ylabel() for ax in axes.flat] == ["y", "", "", "y", "", ""]
+    fig, row = plt.subplots(1, 2)
+    style.outer_labels(row, xlabel="x", ylabel="y")
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in row] == [("x", "y"), ("x", "")]
+    plt.close("all")

@@ -4,6 +4,7 @@ import pytest
 
 from analysis import AnalysisInputError
 from analysis._validation import (
+    check_alpha,
     check_array,
     check_choice,
     check_columns,
@@ -128,13 +129,17 @@ def test_rng_normalisation_is_reproducible():
             check_rng(bad)
 
 
-def test_level_reads_fractions_not_percent():
-    assert check_level(0.9) == 0.9
-    with pytest.raises(AnalysisInputError, match=r"use 0\.95 for a 95% interval"):
+def test_level_and_alpha_read_fractions_not_percent():
+    assert check_level(0.9) == 0.9 and check_alpha(0.05) == 0.05
+    with pytest.raises(AnalysisInputError, match=r"`ci`: .*level such as 0\.9 .*use 0\.95 for 95%"):
         check_level(95)
+    with pytest.raises(AnalysisInputError, match=r"`alpha`: .*alpha = 1 - the confidence level.*use 0\.05 for 5%"):
+        check_alpha(5)
     for bad in (0, 1, -0.1, "0.9", True):
         with pytest.raises(AnalysisInputError):
             check_level(bad)
+        with pytest.raises(AnalysisInputError):
+            check_alpha(bad)
 
 
 def test_integer_and_choice():
