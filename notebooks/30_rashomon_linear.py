@@ -59,12 +59,7 @@ sets[0.05].coefficient_ranges(names)
 # %%
 with style.paper_figure(figure_dir / "coefficient_ranges", venue="neurips", width="column", aspect=0.5) as (fig, ax):
     for offset, (eps, rs) in zip((-0.15, 0.15), sets.items()):
-        r = rs.coefficient_ranges().to_frame()
-        position = np.arange(len(names)) + offset
-        ax.errorbar(position, r["optimum"], yerr=[r["optimum"] - r["low"], r["high"] - r["optimum"]], fmt="o",
-                    ms=2, capsize=2, label=rf"$\varepsilon$ = {eps:.0%}")
-    ax.axhline(0, color="0.6", lw=0.6)
-    ax.set_xticks(range(len(names)), names)
+        rs.coefficient_ranges(names).plot(ax=ax, offset=offset, label=rf"$\varepsilon$ = {eps:.0%}")
     ax.set(ylabel="coefficient (standardised target)")
     ax.legend(loc="lower left")
 
@@ -153,8 +148,8 @@ factor.round(4).tolist()
 # **Exercise 2.** Which coefficients keep their sign over the whole 5% set?
 
 # %% tags=["solution"]
-ranges_5 = sets[0.05].coefficient_ranges().to_frame().assign(name=names)
-settled = ranges_5[(ranges_5["low"] > 0) | (ranges_5["high"] < 0)]["name"]
+ranges_5 = sets[0.05].coefficient_ranges(names).to_frame()
+settled = ranges_5.index[(ranges_5["low"] > 0) | (ranges_5["high"] < 0)]
 assert set(settled) == {"intercept", "bmi", "bp"}
 list(settled)
 

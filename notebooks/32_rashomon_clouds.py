@@ -89,7 +89,7 @@ names = list(X.columns)
 # %%
 rset = LogisticRashomonSet(epsilon, alpha=1 / len(y)).fit(X.to_numpy(float), y)
 print(rset.convention)
-rset.coefficient_ranges(names).round(3)
+rset.coefficient_ranges(names).to_frame().round(3)
 
 # %% [markdown]
 # Members are drawn uniformly from the set (hit-and-run); as a contrast,
@@ -98,7 +98,7 @@ rset.coefficient_ranges(names).round(3)
 
 # %%
 members = np.vstack([rset._w, rset.sample(n_members, rng=seed)])
-ranges = rset.coefficient_ranges(names)
+ranges = rset.coefficient_ranges(names).to_frame()
 box = np.random.default_rng(seed).uniform(ranges["low"], ranges["high"], size=(n_members, len(ranges)))
 cloud = interaction_cloud(rset, members, X.to_numpy(float), y, feature_names=names)
 candidates = interaction_cloud(rset, box, X.to_numpy(float), y, feature_names=names)

@@ -28,25 +28,9 @@ from scipy import special
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError
+from .ranges import CoefficientRanges
 
 __all__ = ["LinearRashomonSet", "RashomonRatio"]
-
-
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class _Summary(Result):
-    table: pd.DataFrame
-    convention: str
-
-    @property
-    def title(self) -> str:
-        return "Least-squares Rashomon set: coefficient ranges"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return (self.convention,)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -152,14 +136,17 @@ class LinearRashomonSet:
         half = np.sqrt(self.threshold_ * self._quadratic_form_inverse(X))
         return pd.DataFrame({"prediction": centre, "low": centre - half, "high": centre + half})
 
-    def coefficient_ranges(self, feature_names=None) -> _Summary:
-        """Range of every coefficient over the set (infinite along unidentified directions)."""
+    def coefficient_ranges(self, feature_names=None) -> CoefficientRanges:
+        """Range of every coefficient over the set (infinite along unidentified directions).
+
+        Coefficients are named by ``feature_names``, else ``x0``, ``x1``, ...
+        """
         d = len(self.coef_)
         half = np.sqrt(self.threshold_ * self._quadratic_form_inverse(np.eye(d)))
-        names = np.arange(d) if feature_names is None else list(feature_names)
-        table = pd.DataFrame({"coefficient": names, "optimum": self.coef_, "low": self.coef_ - half,
-                              "high": self.coef_ + half})
-        return _Summary(table, self.convention)
+        names = [f"x{j}" for j in range(d)] if feature_names is None else list(feature_names)
+        table = pd.DataFrame({"optimum": self.coef_, "low": self.coef_ - half, "high": self.coef_ + half},
+                             index=pd.Index(names, name="coefficient"))
+        return CoefficientRanges(table, self.convention, "least squares")
 
     def sample(self, n_samples: int, *, rng=None) -> np.ndarray:
         """Coefficients drawn uniformly from the set, shape ``(n_samples, d)``.

@@ -29,6 +29,7 @@ from .._validation import check_array, check_choice, check_consistent_length, ch
 from ..errors import AnalysisInputError, FitError
 from .epsilon import check_epsilon, rashomon_threshold
 from .linear import RashomonRatio
+from .ranges import CoefficientRanges
 
 __all__ = ["LogisticRashomonSet"]
 
@@ -194,14 +195,18 @@ class LogisticRashomonSet:
         top, bottom = self._extreme(c), self._extreme(-c)
         return (-np.inf if bottom is None else float(c @ bottom), np.inf if top is None else float(c @ top))
 
-    def coefficient_ranges(self, feature_names=None) -> pd.DataFrame:
-        """Lowest and highest value of every coefficient (and the intercept) over the set."""
+    def coefficient_ranges(self, feature_names=None) -> CoefficientRanges:
+        """Lowest and highest value of every coefficient (and the intercept) over the set.
+
+        Coefficients are named by ``feature_names``, else ``x0``, ``x1``, ...
+        """
         d = self._A.shape[1]
         rows = [(self._w[j], *self._range(np.eye(d)[j])) for j in range(d)]
         names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(d - self.fit_intercept)]
         if self.fit_intercept:
             names.append("intercept")
-        return pd.DataFrame(rows, index=names, columns=["optimum", "low", "high"]).rename_axis("coefficient")
+        table = pd.DataFrame(rows, index=names, columns=["optimum", "low", "high"]).rename_axis("coefficient")
+        return CoefficientRanges(table, self.convention, "logistic regression")
 
     def logit_range(self, X) -> pd.DataFrame:
         """Lowest and highest log-odds over the set at each row of ``X``: ``optimum``, ``low``, ``high``."""
@@ -281,7 +286,7 @@ class LogisticRashomonSet:
         return np.concatenate(out)[:n_samples]
 
     def _sample_rejection(self, n_samples: int, rng, max_draws: int) -> np.ndarray:
-        box = self.coefficient_ranges()[["low", "high"]].to_numpy()
+        box = self.coefficient_ranges().to_frame()[["low", "high"]].to_numpy()
         kept, drawn = [], 0
         while sum(len(k) for k in kept) < n_samples:
             if drawn >= max_draws:

@@ -31,7 +31,7 @@ def test_coefficient_range_is_the_extreme_of_a_constrained_problem(regression):
     for j in (1, 3):  # maximise b_j subject to MSE <= bound, numerically
         res = optimize.minimize(lambda b, j=j: -b[j], rs.coef_, method="SLSQP",
                                 constraints=[{"type": "ineq", "fun": lambda b: bound - rs.objective(b, X, y)[0]}])
-        assert -res.fun == pytest.approx(ranges.loc[j, "high"], rel=1e-5)
+        assert -res.fun == pytest.approx(ranges.loc[f"x{j}", "high"], rel=1e-5)
 
 
 def test_uniform_samples_fill_the_ellipsoid(regression):
@@ -65,7 +65,7 @@ def test_unbounded_set_reports_infinite_ranges():
     y = 1 + x + rng.normal(0, 0.1, 50)
     rs = LinearRashomonSet(0.1).fit(X, y)
     ranges = rs.coefficient_ranges().to_frame()
-    assert not rs.bounded_ and np.isinf(ranges.loc[1, "high"]) and np.isfinite(ranges.loc[0, "high"])
+    assert not rs.bounded_ and np.isinf(ranges.loc["x1", "high"]) and np.isfinite(ranges.loc["x0", "high"])
     # predictions stay finite: x^T b does not move along the null direction (0, 2, -1)
     assert np.isfinite(rs.prediction_range(X[:3])[["low", "high"]].to_numpy()).all()
     with pytest.raises(AnalysisInputError, match="unbounded"):
@@ -88,3 +88,26 @@ def test_rashomon_ratio_exact_and_sampled_agree(regression):
     cut = rs.rashomon_ratio(rs.coef_ - 0.01, rs.coef_ + 0.01, n_samples=1000, rng=0)
     assert not cut.exact and cut.ratio == 1.0  # a box inside the set
     assert "hypothesis space: box" in cut.summary()
+
+
+def test_linear_and_logistic_sets_share_one_ranges_result_that_draws_itself(regression):
+    import matplotlib.pyplot as plt
+
+    from analysis.rashomon import CoefficientRanges, LogisticRashomonSet
+
+    X, y = regression
+    linear = LinearRashomonSet(0.1).fit(X, y).coefficient_ranges(["a", "b", "c", "d"])
+    logistic = LogisticRashomonSet(0.05).fit(X, (y > np.median(y)).astype(int)).coefficient_ranges()
+    assert isinstance(linear, CoefficientRanges) and isinstance(logistic, CoefficientRanges)
+    assert list(linear.to_frame().columns) == list(logistic.to_frame().columns) == ["optimum", "low", "high"]
+    assert list(logistic.to_frame().index) == ["x0", "x1", "x2", "x3", "intercept"]
+    fig, ax = plt.subplots()
+    linear.plot(ax=ax, offset=0.2, label="eps 10%")
+    (bars,) = ax.containers
+    t = linear.to_frame()
+    np.testing.assert_allclose(np.asarray(bars.lines[0].get_xdata(), float), np.arange(4) + 0.2)
+    np.testing.assert_allclose(np.asarray(bars.lines[0].get_ydata(), float), t["optimum"])
+    segments = bars.lines[2][0].get_segments()
+    np.testing.assert_allclose([s[:, 1] for s in segments], t[["low", "high"]].to_numpy())
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["a", "b", "c", "d"]
+    plt.close(fig)

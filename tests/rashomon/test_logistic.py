@@ -29,7 +29,7 @@ def test_optimum_matches_scikit_learn(data, alpha):
 def test_coefficient_ranges_solve_the_constrained_problem(data):
     X, y = data
     rset = LogisticRashomonSet(0.05, alpha=0.01).fit(X, y)
-    ranges = rset.coefficient_ranges(["a", "b", "c"])
+    ranges = rset.coefficient_ranges(["a", "b", "c"]).to_frame()
     constraint = {"type": "ineq", "fun": lambda w: rset.threshold_ - rset.objective(w)[0]}
     for j, name in enumerate(ranges.index):
         for column, sign in (("high", -1.0), ("low", 1.0)):
@@ -66,7 +66,7 @@ def test_unbounded_and_separable_sets():
     x = rng.normal(size=200)
     y = (rng.random(200) < 1 / (1 + np.exp(-x))).astype(int)
     rset = LogisticRashomonSet(0.05).fit(np.column_stack([x, x]), y)  # a duplicated column
-    ranges = rset.coefficient_ranges()
+    ranges = rset.coefficient_ranges().to_frame()
     assert not rset.bounded_
     assert np.isinf(ranges.loc["x0", "low"]) and np.isinf(ranges.loc["x1", "high"])
     assert np.isfinite(ranges.loc["intercept"]).all()
@@ -102,7 +102,7 @@ def test_rashomon_ratio_of_a_small_set_is_its_ellipsoid_volume(data):
 
     X, y = data
     rset = LogisticRashomonSet(0.001, alpha=0.01).fit(X, y)
-    ranges = rset.coefficient_ranges()
+    ranges = rset.coefficient_ranges().to_frame()
     low, high = ranges["low"].to_numpy(), ranges["high"].to_numpy()
     ratio = rset.rashomon_ratio(low, high, n_samples=200_000, rng=0)
     d, slack = 4, rset.threshold_ - rset.optimum_  # L - L* ~ (w - w*)' H (w - w*) / 2 <= slack
