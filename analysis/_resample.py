@@ -142,8 +142,9 @@ def bca_interval(replicates, estimate, jackknife, *, ci: float = 0.95) -> Confid
     share_below = ((reps < theta).sum(axis=0) + (reps <= theta).sum(axis=0)) / (2 * len(reps))
     z0 = ndtri(share_below)
     d = jack.mean(axis=0) - jack
-    with np.errstate(invalid="ignore", divide="ignore"):
-        accel = (d**3).sum(axis=0) / (6 * ((d**2).sum(axis=0)) ** 1.5)
+    spread = (d**2).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no jackknife spread: no acceleration
+        accel = np.where(spread > 0, (d**3).sum(axis=0) / (6 * spread**1.5), 0.0)
     tail = (1 - ci) / 2
     bounds = []
     for z in (ndtri(tail), ndtri(1 - tail)):
@@ -301,7 +302,7 @@ def bootstrap(
         )
     if n < 2:
         raise AnalysisInputError.about("data", "at least 2 rows", f"{n}", "A bootstrap needs more than one sample.")
-    n_boot = check_integer(n_boot, "n_boot")
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
     ci = check_level(ci, "ci")
     method = check_choice(method.lower(), "method", ("percentile", "bca"))
     rng = check_rng(rng)
@@ -327,6 +328,12 @@ def bootstrap(
                 yield bootstrap_indices(n, n_boot=size, rng=rng, strata=strata)
 
     estimate = evaluate(np.ones((1, n)) if weighted else np.arange(n)[None])[0]
+    if not np.isfinite(estimate).all():
+        missing = sum(int((~np.isfinite(a)).sum()) for a in arrays if a.dtype.kind in "fc")
+        raise AnalysisInputError.about(
+            "statistic", "a finite value on the data", f"{estimate} (the data hold {missing} NaN or infinite values)",
+            "Drop or impute those values, or use a statistic that skips them (e.g. np.nanmean).",
+        )
     replicates = np.concatenate(map_batches(evaluate, draws(), len(sizes), n_jobs=n_jobs, progress=progress))
     if method == "percentile":
         interval = percentile_interval(replicates, ci=ci)

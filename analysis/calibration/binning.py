@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_choice, check_integer
+from .._validation import check_choice, check_integer, check_probabilities
 from ..errors import AnalysisInputError
 
 STRATEGIES = ("uniform", "quantile")
@@ -44,6 +44,8 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(strategy, "strategy", STRATEGIES)
     check_choice(convention, "convention", CONVENTIONS)
+    if np.size(scores):  # no scores, no bins
+        scores = check_probabilities(scores, "scores", ndim=1)
     if strategy == "uniform":
         return uniform_binner(n_bins, convention)(scores)
     if convention == "relplot":
@@ -105,4 +107,5 @@ def uniform_binner(n_bins: int, convention: str = "analysis"):
 
 def bin_edges(n_bins: int) -> np.ndarray:
     """The ``n_bins + 1`` edges ``k / n_bins`` of uniform bins."""
+    n_bins = check_integer(n_bins, "n_bins")
     return np.arange(n_bins + 1) / n_bins

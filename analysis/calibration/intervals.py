@@ -91,6 +91,9 @@ def repair_crossing(quantiles, levels, *, method: str = "sort") -> np.ndarray:
     """
     q = check_array(quantiles, "quantiles", ndim=2)
     order = np.argsort(check_probabilities(levels, "levels", ndim=1))
+    if q.shape[1] != len(order):
+        raise AnalysisInputError.about("quantiles", f"one column per level ({len(order)})", f"{q.shape[1]} columns",
+                                       "Pass the quantiles as rows of shape (n, len(levels)).")
     out = np.empty_like(q)
     if method == "sort":
         out[:, order] = np.sort(q[:, order], axis=1)

@@ -25,7 +25,7 @@ from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
 from .binning import bin_indices
 from .metrics import reliability
-from .smooth import _DENSITY_FLOOR, _Smoother
+from .smooth import _DENSITY_FLOOR, _Smoother, check_sigma
 
 __all__ = ["ReliabilityDiagram", "SmoothReliability", "consistency_bands", "reliability_diagram", "smooth_reliability"]
 
@@ -221,7 +221,7 @@ def smooth_reliability(
     """
     scores, outcomes = _single_pair(y_true, y_prob, mode)
     smoother = _Smoother(scores, outcomes)
-    sigma = smoother.fixed_point(1e-3) if sigma is None else sigma
+    sigma = smoother.fixed_point(1e-3) if sigma is None else check_sigma(sigma)
     points, residual, density = smoother.curve(sigma)
     curve = pd.DataFrame({"confidence": points, "accuracy": points - residual, "density": density,
                           "nearby": (density - _DENSITY_FLOOR) * np.sqrt(2 * np.pi) * sigma})

@@ -15,6 +15,7 @@ from scipy import stats
 
 from .._results import Result
 from .._validation import check_array, check_consistent_length
+from ..errors import AnalysisInputError
 
 __all__ = ["RiskCoverage", "risk_coverage", "selective_auc"]
 
@@ -106,7 +107,14 @@ def selective_auc(correct, scores) -> float:
     ``correct`` must be 0/1 here.
     """
     correct, scores = _check(correct, scores)
+    if not np.isin(correct, (0, 1)).all():
+        raise AnalysisInputError.about("correct", "0/1 correctness", "other values",
+                                       "Pass 1 for a correct prediction and 0 for an error.")
     positive = correct == 1
     n_pos, n_neg = positive.sum(), (~positive).sum()
+    if not (n_pos and n_neg):
+        raise AnalysisInputError.about("correct", "both correct and wrong predictions",
+                                       f"{'only correct' if n_pos else 'only wrong'} ones",
+                                       "The AUC of telling them apart needs some of each; report the accuracy instead.")
     ranks = stats.rankdata(scores)
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_choice
+from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
 
 __all__ = ["smooth_ece", "smooth_ece_sigma"]
@@ -104,6 +105,17 @@ def _smoothers(y_true, y_prob, mode):
     return [_Smoother(s, o) for s, o in score_outcome_pairs(y_true, y_prob, mode)]
 
 
+MIN_SIGMA = 1e-4  # below it the smoothing grid would outgrow memory
+
+
+def check_sigma(sigma) -> float:
+    """Check a kernel width on the [0, 1] score scale: a number in [MIN_SIGMA, 1]."""
+    if not isinstance(sigma, int | float | np.number) or isinstance(sigma, bool) or not MIN_SIGMA <= sigma <= 1:
+        raise AnalysisInputError.about("sigma", f"a kernel width in [{MIN_SIGMA:g}, 1] on the score scale",
+                                       repr(sigma), "Pass e.g. 0.05, or leave sigma out for the fixed point.")
+    return float(sigma)
+
+
 def smooth_ece(y_true, y_prob, *, sigma: float | None = None, mode: str = "top-label", eps: float = 1e-3) -> float:
     """Smooth ECE at bandwidth ``sigma``, or at its fixed point ``smECE_sigma = sigma`` (default).
 
@@ -112,13 +124,16 @@ def smooth_ece(y_true, y_prob, *, sigma: float | None = None, mode: str = "top-l
     y_true, y_prob
         Labels and probabilities, as for :func:`~analysis.calibration.ece`.
     sigma : float, optional
-        Kernel width on the [0, 1] score scale.
+        Kernel width on the [0, 1] score scale, at least 1e-4 (the smoothing
+        grid has about ``10 / sigma`` points) and at most 1.
     mode : {'top-label', 'positive', 'classwise', 'marginal'}
         Classwise averages over classes.
     eps : float
         Smallest bandwidth the search considers.
     """
     check_choice(mode, "mode", ("top-label", "positive", "classwise", "marginal"))
+    if sigma is not None:
+        sigma = check_sigma(sigma)
     values = [sm.value(sigma if sigma is not None else sm.fixed_point(eps)) for sm in _smoothers(y_true, y_prob, mode)]
     return float(np.mean(values))
 

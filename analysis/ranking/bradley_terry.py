@@ -28,6 +28,17 @@ from ..errors import AnalysisInputError, ConvergenceWarning
 __all__ = ["BradleyTerryResult", "battles_from_scores", "bradley_terry", "elo_ratings", "win_matrix"]
 
 
+def _check_ties(ties) -> np.ndarray:
+    """``ties`` as booleans: True/False or 1/0 only, no NaN."""
+    values = np.asarray(ties)
+    if values.dtype == bool:
+        return values
+    if values.dtype.kind in "iuf" and np.isin(values, (0, 1)).all():
+        return values.astype(bool)
+    raise AnalysisInputError.about("ties", "True/False or 1/0 for each comparison", f"values such as {values[:3]!r}",
+                                   "Mark each tie with True or 1 and every other comparison with False or 0.")
+
+
 def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.ndarray:
     """Counts ``W[i, j]`` of wins of item ``i`` over item ``j``; a tie adds half a win to both.
 
@@ -47,7 +58,7 @@ def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.nda
     if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n_items):
         raise AnalysisInputError.about("winner and loser", f"indices in 0 .. {n_items - 1}", "others",
                                        "Check n_items.")
-    tie = np.zeros(len(a), dtype=bool) if ties is None else np.asarray(ties, dtype=bool)
+    tie = np.zeros(len(a), dtype=bool) if ties is None else _check_ties(ties)
     check_consistent_length(winner=a, ties=tie)
     cells, pair = n_items * n_items, a * n_items + b
     if counts is None and not tie.any():
@@ -138,11 +149,15 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
     """
     w = check_array(wins, "wins", ndim=2)
     k = len(w)
-    if w.shape != (k, k) or (w < 0).any():
-        raise AnalysisInputError.about("wins", "a square matrix of non-negative counts", f"shape {w.shape}",
+    if w.shape != (k, k):
+        raise AnalysisInputError.about("wins", "a square matrix of counts", f"shape {w.shape}",
                                        "Build it with win_matrix(winner, loser, n_items).")
-    if prior < 0:
-        raise AnalysisInputError.about("prior", "a non-negative number of virtual ties", repr(prior), "Pass e.g. 1.")
+    if (w < 0).any():
+        raise AnalysisInputError.about("wins", "non-negative counts", f"{int((w < 0).sum())} negative entries",
+                                       "Count wins as 0, 1, 2, ...; build the matrix with win_matrix.")
+    if not (isinstance(prior, int | float | np.number) and np.isfinite(prior) and prior >= 0):
+        raise AnalysisInputError.about("prior", "a finite, non-negative number of virtual ties", repr(prior),
+                                       "Pass e.g. 1, or 0 for the maximum-likelihood fit.")
     fit = w + prior / 2 * (1 - np.eye(k))
     if prior == 0:
         _check_ford(w)

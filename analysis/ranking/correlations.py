@@ -115,6 +115,10 @@ def rank_biased_overlap(ranking_a, ranking_b, *, p: float = 0.9) -> float:
                                        "Truncate both rankings to the same depth.")
     if not 0 < p < 1:
         raise AnalysisInputError.about("p", "a persistence in (0, 1)", repr(p), "Pass e.g. p=0.9.")
+    for name, ranking in (("ranking_a", a), ("ranking_b", b)):
+        if len(set(ranking)) != len(ranking):
+            raise AnalysisInputError.about(name, "each item once", f"{len(ranking) - len(set(ranking))} repeats",
+                                           "A ranking lists every item once, best first; drop the repeats.")
     seen_a, seen_b, overlap, total = set(), set(), 0, 0.0
     for d, (item_a, item_b) in enumerate(zip(a, b), start=1):
         if item_a == item_b:

@@ -64,6 +64,9 @@ def binarize(X, n_thresholds: int = 5, *, feature_names=None) -> tuple[pd.DataFr
     names = list(X.columns) if isinstance(X, pd.DataFrame) else feature_names
     X = check_array(X, "X", ndim=2)
     names = [str(n) for n in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    if len(names) != X.shape[1]:
+        raise AnalysisInputError.about("feature_names", f"one name per column of X ({X.shape[1]})",
+                                       f"{len(names)} names", "Name every column, or none.")
     n_thresholds = check_integer(n_thresholds, "n_thresholds")
     columns, used = {}, []
     for j, name in enumerate(names):

@@ -62,6 +62,13 @@ def compute_optimal(fit: ScalingLawFit | dict, C, *, flops_per_token_param: floa
             "Fit fit_scaling_law(data, law='chinchilla') first.",
         )
     C = check_positive(np.atleast_1d(np.asarray(C, dtype=float)), "C", ndim=1)
+    for name in ("A", "B", "alpha", "beta"):
+        if not (np.isfinite(p[name]) and p[name] > 0):
+            raise AnalysisInputError.about(name, "a positive number, as in a fitted Chinchilla law", repr(p[name]),
+                                           "Check the fit's parameters: the optimum needs A, B, alpha, beta > 0.")
+    if not (isinstance(flops_per_token_param, int | float) and flops_per_token_param > 0):
+        raise AnalysisInputError.about("flops_per_token_param", "a positive number of FLOP per parameter and token",
+                                       repr(flops_per_token_param), "Pass 6 for a dense transformer.")
     scale = 6.0 / flops_per_token_param
     n_opt, d_opt = _optimum(p["A"], p["B"], p["alpha"], p["beta"], C * scale)
     frame = pd.DataFrame({
