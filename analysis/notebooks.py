@@ -9,9 +9,9 @@ defaults; :func:`execute_notebook` inserts a cell after it that overrides them
 notebooks and writes ``build/notebooks/*.ipynb``, ``build/html/*.html``, the
 figures each notebook saves under ``build/figures/<notebook>/``, and a student
 version of each notebook, without the cells tagged ``solution``, to
-``build/student/*.ipynb``. Executed pages
-are for reading: the kernel runs without progress bars, and paths injected into
-the parameters cell are relative to the notebook's folder.
+``build/student/*.ipynb``. Executed pages are for reading: the kernel runs
+without progress bars, and paths injected into the parameters cell are relative
+to the notebook's folder.
 
 Widgets in the HTML pages render without a network: the pages embed the pinned
 widget manager of ``@jupyter-widgets/html-manager`` (its stand-alone

@@ -44,8 +44,8 @@ __all__ = [
     "paper_style",
     "rc_params",
     "savefig",
-    "sci",
     "readable_number",
+    "sci",
     "set_number_format",
     "set_style",
     "small_text",
@@ -63,10 +63,10 @@ PALETTE = (
     "#000000",  # black
 )
 
-GOLDEN = (5**0.5 - 1) / 2
+GOLDEN = (5**0.5 - 1) / 2  # height / width of a golden-ratio panel
 
 #: Smallest legible text in print, in points.
-MIN_FONT_SIZE = 6.0  # height / width of a golden-ratio panel
+MIN_FONT_SIZE = 6.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,15 +242,15 @@ def panel_labels(axes, titles: Sequence[str] | None = None) -> None:
         ax.set_title(f"({letter}) {title}".rstrip(), loc="left")
 
 
-def sci(value: float, symbol: str | None = None, digits: int = 1) -> str:
-    r"""``value`` in mathtext scientific notation: ``sci(3e6, "N")`` is ``'$N = 3 \times 10^{6}$'``."""
+def sci(value: float, *, symbol: str | None = None, digits: int = 1) -> str:
+    r"""``value`` in mathtext scientific notation: ``sci(3e6, symbol="N")`` is ``'$N = 3 \times 10^{6}$'``."""
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     power = f"10^{{{int(exponent)}}}"
     number = power if mantissa.rstrip("0").rstrip(".") == "1" else rf"{mantissa} \times {power}"
     return f"${symbol} = {number}$" if symbol else f"${number}$"
 
 
-def small_text(fig, min_size: float = MIN_FONT_SIZE) -> list[str]:
+def small_text(fig, *, min_size: float = MIN_FONT_SIZE) -> list[str]:
     """The visible texts of a drawn ``fig`` set below ``min_size`` points, as ``'text' at N pt``."""
     return [
         f"{t.get_text()!r} at {t.get_fontsize():g} pt"

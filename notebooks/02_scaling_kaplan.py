@@ -113,7 +113,7 @@ pd.DataFrame({
 steps = np.geomspace(1e3, 3e5, 80)
 with style.paper_figure(figure_dir / "loss_curves", venue="icml", width="column", aspect=0.75) as (fig, ax):
     for n, color in zip([*small_models[::2], big], style.PALETTE):
-        ax.plot(steps, truth.trajectory(n, batch, steps), color=color, label=style.sci(n, "N"))
+        ax.plot(steps, truth.trajectory(n, batch, steps), color=color, label=style.sci(n, symbol="N"))
         ax.plot(steps, fitted.trajectory(n, batch, steps), color=color, ls="--", lw=0.9)
     ax.set(xscale="log", xlabel="steps at batch size $2^{20}$ tokens", ylabel="loss (nats/token)")
     ax.legend(title="solid: truth; dashed: fitted")

@@ -143,3 +143,13 @@ def test_outer_labels_name_only_the_outer_axes():
     style.outer_labels(row, xlabel="x", ylabel="y")
     assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in row] == [("x", "y"), ("x", "")]
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("value", "kw", "text"),
+    [(3e6, {"symbol": "N"}, r"$N = 3 \times 10^{6}$"), (1e9, {"symbol": "N"}, "$N = 10^{9}$"),
+     (2.5e21, {"digits": 2}, r"$2.5 \times 10^{21}$"), (5.88e23, {}, r"$6 \times 10^{23}$"),
+     (1e-3, {}, "$10^{-3}$")],
+)
+def test_scientific_labels_in_mathtext(value, kw, text):
+    assert style.sci(value, **kw) == text
