@@ -138,7 +138,7 @@ def reliability_diagram(
     diagram per class for class-wise calibration.
     """
     ci = check_level(ci, "ci")
-    scores, outcomes = _single_pair(y_true, y_prob, mode)
+    _single_pair(y_true, y_prob, mode)  # one diagram: class-wise is refused with advice
     table = reliability(y_true, y_prob, n_bins=n_bins, strategy=strategy, mode=mode)
     count = table["count"].to_numpy()
     successes = np.rint(np.nan_to_num(table["accuracy"].to_numpy()) * count)
