@@ -44,6 +44,7 @@ import pandas as pd
 from analysis import datasets, style
 from analysis.ranking import (
     aggregate,
+    agreement_matrix,
     battles_from_scores,
     bootstrap_ranks,
     bradley_terry,
@@ -82,14 +83,11 @@ methods = {
 }
 consensus = kemeny(scores)
 ranks = pd.DataFrame({name: table["rank"] for name, table in methods.items()})
-ranks["Kemeny"] = pd.Series(range(1, len(consensus.ranking) + 1), index=consensus.ranking)
+ranks["Kemeny"] = consensus.ranks
 ranks.sort_values("Kemeny")
 
 # %%
-names = list(ranks.columns)
-agreement = pd.DataFrame([[kendall_tau(ranks[a], ranks[b]) for b in names] for a in names], index=names,
-                         columns=names)
-agreement.round(2)
+agreement_matrix(ranks).round(2)
 
 # %% [markdown]
 # All seven aggregations agree on the first two places and on the last two;
@@ -201,14 +199,12 @@ helm_methods = {
 }
 helm_kemeny = kemeny(helm.fillna(helm.mean()), rng=seed)
 helm_ranks = pd.DataFrame({name: table["rank"] for name, table in helm_methods.items()})
-helm_ranks["Kemeny"] = pd.Series(range(1, len(helm) + 1), index=helm_kemeny.ranking)
+helm_ranks["Kemeny"] = helm_kemeny.ranks
 print(*helm_kemeny.notes)
 helm_ranks.sort_values("Borda").head(12)
 
 # %%
-names = list(helm_ranks.columns)
-pd.DataFrame([[kendall_tau(helm_ranks[a].to_numpy(float), helm_ranks[b].to_numpy(float)) for b in names]
-              for a in names], index=names, columns=names).round(3)
+agreement_matrix(helm_ranks).round(3)
 
 # %% [markdown]
 # Kendall's tau counts a swap among the last places like a swap at the top.
@@ -304,9 +300,7 @@ pd.concat({f"without {task} (tau {tau:.3f})": table for task, (table, tau) in dr
 # Kendall tau), and why those two?
 
 # %% tags=["solution"]
-helm_agreement = pd.DataFrame([[kendall_tau(helm_ranks[a].to_numpy(float), helm_ranks[b].to_numpy(float))
-                                for b in helm_ranks] for a in helm_ranks], index=helm_ranks.columns,
-                              columns=helm_ranks.columns)
+helm_agreement = agreement_matrix(helm_ranks)
 least = helm_agreement.stack().idxmin()
 assert set(least) == {"mean", "Borda"}
 print(f"{least[0]} and {least[1]}: tau = {helm_agreement.loc[least]:.3f}")

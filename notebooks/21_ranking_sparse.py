@@ -54,12 +54,12 @@ from matplotlib.ticker import NullFormatter
 from analysis import style
 from analysis.ranking import (
     aggregate,
+    agreement_matrix,
     arena_ranking,
     battles_from_scores,
     bradley_terry,
     classifier_item_scores,
     elo_ratings,
-    kendall_tau,
     missing_data_stability,
     orderings_from_scores,
     plackett_luce,
@@ -89,7 +89,7 @@ scales = pd.DataFrame({"mean": aggregate(items).loc[items.index, "score"],
 scales.sort_values("Plackett-Luce", ascending=False).round(3)
 
 # %%
-pd.DataFrame({a: {b: kendall_tau(scales[a].to_numpy(), scales[b].to_numpy()) for b in scales} for a in scales}).round(2)
+agreement_matrix(scales).round(2)
 
 # %% [markdown]
 # The ordinal methods disagree with the mean. They only ask who gave the true

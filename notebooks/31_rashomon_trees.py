@@ -54,10 +54,9 @@ from analysis.rashomon.widgets import TreeSetExplorer
 
 figure_dir = Path(figure_dir)
 style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
-root = datasets.shared_data_dir()
-if root is not None and (root / "rashomon" / "compas_binned.csv").exists():
-    table = pd.read_csv(root / "rashomon" / "compas_binned.csv")
-    X, y = table.iloc[:, :-1], table.iloc[:, -1].to_numpy()
+if datasets.shared_data_dir() is not None:
+    table = datasets.load_rashomon_data("compas")
+    X, y = table.drop(columns="label"), table["label"].to_numpy()
     source = "COMPAS (TreeFARMS binarisation), label: re-arrested within two years"
 else:
     cancer = datasets.load_sklearn("breast_cancer")

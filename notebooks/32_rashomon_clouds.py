@@ -48,7 +48,6 @@ figure_dir = "../build/figures/32_rashomon_clouds"
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from analysis import datasets, style
 from analysis.rashomon import (
@@ -61,14 +60,13 @@ from analysis.rashomon import (
 
 figure_dir = Path(figure_dir)
 style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
-root = datasets.shared_data_dir()
-if root is not None:
-    vic = pd.read_csv(root / "rashomon" / "compas_vic_binary.csv")
+if datasets.shared_data_dir() is not None:
+    vic = datasets.load_rashomon_data("compas_vic")
     columns = ["Age=18-20", "Race=African-American", "Prior-Crimes=0", "Gender=Male", "Juvenile-Crimes=0",
                "Current-Charge-Degree=Misdemeanor"]
-    X, y = vic[columns], vic["Recidivate-Within-Two-Years"].to_numpy()
-    trees = pd.read_csv(root / "rashomon" / "compas_binned.csv")
-    X_trees, y_trees = trees.iloc[:, :-1], trees.iloc[:, -1].to_numpy()
+    X, y = vic[columns], vic["label"].to_numpy()
+    trees = datasets.load_rashomon_data("compas")
+    X_trees, y_trees = trees.drop(columns="label"), trees["label"].to_numpy()
     print("COMPAS from the shared reference data")
 else:
     cancer = datasets.load_sklearn("breast_cancer")

@@ -7,6 +7,7 @@ from .benchmark import classifier_benchmark, classifier_item_scores, default_cla
 from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
 from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import (
+    agreement_matrix,
                         correlation_ci,
                         kendall_tau,
                         kendall_w,
@@ -31,6 +32,7 @@ from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
 from .weighted_kendall import weighted_tau
 
 __all__ = [
+    "agreement_matrix",
     "ArenaRanking",
     "BradleyTerryResult",
     "Committee",

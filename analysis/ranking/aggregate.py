@@ -179,8 +179,14 @@ class KemenyResult(Result):
             return ("exact: optimal over all orderings",)
         return (f"local search: at most {self.gap:g} disagreements above the optimum",)
 
+    @property
+    def ranks(self) -> pd.Series:
+        """Each system's rank (1 = best), indexed by system in the ranking's order."""
+        return pd.Series(np.arange(1, len(self.ranking) + 1), index=pd.Index(self.ranking, name="system"),
+                         name="rank")
+
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"system": self.ranking, "rank": np.arange(1, len(self.ranking) + 1)})
+        return self.ranks.reset_index()
 
 
 def _cost(order: np.ndarray, prefs: np.ndarray) -> float:

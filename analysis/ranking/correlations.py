@@ -13,6 +13,7 @@ O(n log n) (Knight 1966). Ties follow Kendall's variants (scipy's conventions):
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from .._resample import bootstrap
@@ -20,8 +21,8 @@ from .._validation import check_array, check_choice, check_consistent_length, ch
 from ..errors import AnalysisInputError
 from .weighted_kendall import weighted_tau
 
-__all__ = ["correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho", "top_k_kendall",
-           "top_k_overlap"]
+__all__ = ["agreement_matrix", "correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho",
+           "top_k_kendall", "top_k_overlap"]
 
 
 def _pairs_tied(values: np.ndarray) -> float:
@@ -191,3 +192,25 @@ def correlation_ci(x, y, statistic="kendall", *, n_boot: int = 2000, ci: float =
         return np.array([statistic(a, b, **options) for a, b in zip(xs, ys)])
 
     return bootstrap(per_resample, x, y, n_boot=n_boot, ci=ci, method=method, rng=rng, batch_size=200)
+
+
+def agreement_matrix(table, *, statistic: str = "kendall") -> pd.DataFrame:
+    """Pairwise agreement of the columns of ``table``, each a ranking or a score of the same systems.
+
+    ``statistic`` is ``"kendall"`` (tau-b, ties allowed) or ``"spearman"``.
+    Returns a symmetric DataFrame indexed and labelled by ``table``'s columns,
+    with 1 on the diagonal. Columns must be oriented alike (all ranks, or all
+    scores where higher is better).
+    """
+    check_choice(statistic, "statistic", ("kendall", "spearman"))
+    if not isinstance(table, pd.DataFrame) or table.shape[1] < 2:
+        raise AnalysisInputError.about("table", "a DataFrame with a column per ranking (at least two)",
+                                       type(table).__name__, "Put each ranking or score in its own column.")
+    values = {name: check_array(table[name], str(name), ndim=1) for name in table.columns}
+    measure = kendall_tau if statistic == "kendall" else spearman_rho
+    names = list(table.columns)
+    out = np.eye(len(names))
+    for i, a in enumerate(names):
+        for j in range(i + 1, len(names)):
+            out[i, j] = out[j, i] = measure(values[a], values[names[j]])
+    return pd.DataFrame(out, index=names, columns=names)

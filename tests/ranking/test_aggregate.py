@@ -62,6 +62,8 @@ def test_kemeny_exact_matches_brute_force():
         assert result.exact and result.gap == 0
         assert result.disagreements == pytest.approx(brute_force_kemeny(pairwise_preferences(scores)))
         assert result.disagreements >= result.lower_bound
+    assert list(result.ranks.index) == result.ranking and list(result.ranks) == list(range(1, 8))
+    assert result.to_frame().columns.tolist() == ["system", "rank"]
 
 
 def test_kemeny_twenty_systems_quickly_and_local_search_gap():

@@ -1,6 +1,7 @@
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -116,3 +117,19 @@ def test_correlation_ci_by_name(name, options, direct):
     first = np.random.default_rng(2).integers(0, 50, (100, 50))[0]
     assert result.replicates[0] == pytest.approx(direct(x[first], y[first]))
     assert result.interval.low <= result.estimate <= result.interval.high
+
+
+def test_agreement_matrix_holds_every_pairwise_tau():
+    from analysis.ranking import agreement_matrix
+
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame(rng.normal(size=(12, 3)), columns=["a", "b", "c"])
+    table["d"] = table["a"].rank()  # ranks of a: the same order
+    matrix = agreement_matrix(table)
+    assert list(matrix.index) == list(matrix.columns) == ["a", "b", "c", "d"]
+    assert matrix.loc["a", "c"] == pytest.approx(stats.kendalltau(table["a"], table["c"]).statistic)
+    assert matrix.loc["a", "d"] == pytest.approx(1.0) and (np.diag(matrix) == 1).all() and np.allclose(matrix, matrix.T)
+    spearman = agreement_matrix(table, statistic="spearman")
+    assert spearman.loc["b", "c"] == pytest.approx(stats.spearmanr(table["b"], table["c"]).statistic)
+    with pytest.raises(AnalysisInputError, match="at least two"):
+        agreement_matrix(table[["a"]])
