@@ -56,6 +56,7 @@ from analysis.calibration import (
     selective_auc,
     smooth_ece,
     smooth_reliability,
+    top_label,
 )
 from analysis.calibration.widgets import ECEExplorer
 
@@ -226,7 +227,7 @@ pd.DataFrame({name: vars(balance_report(y, p)) for name, p in probs.items()}).T.
 with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="column") as (fig, ax):
     summary = {}
     for (name, p), color in zip(probs.items(), style.PALETTE):
-        confidence, correct = np.maximum(p, 1 - p), ((p > 0.5) == y).astype(float)
+        confidence, correct = top_label(y, p)
         curve = risk_coverage(correct, confidence)
         curve.plot(ax=ax, color=color, label=name)
         summary[name] = {"AURC": curve.aurc, "E-AURC": curve.e_aurc,

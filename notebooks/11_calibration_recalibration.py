@@ -56,6 +56,7 @@ from analysis.calibration import (
     reliability_diagram,
     risk_coverage,
     smooth_ece,
+    top_label,
 )
 
 figure_dir = Path(figure_dir)
@@ -132,9 +133,9 @@ p_after = scaler.predict_proba(logits_test)
 print(f"temperature {scaler.temperature_:.3f} ({scaler.n_iter_} Newton steps, converged: {scaler.converged_})")
 pd.DataFrame({
     "before": {"top-label ECE": ece(yd_test, p_before), "classwise ECE": ece(yd_test, p_before, mode="classwise"),
-               "accuracy": np.mean(p_before.argmax(1) == yd_test)},
+               "accuracy": top_label(yd_test, p_before)[1].mean()},
     "after": {"top-label ECE": ece(yd_test, p_after), "classwise ECE": ece(yd_test, p_after, mode="classwise"),
-              "accuracy": np.mean(p_after.argmax(1) == yd_test)},
+              "accuracy": top_label(yd_test, p_after)[1].mean()},
 }).round(4)
 
 # %% [markdown]
@@ -155,7 +156,8 @@ pd.DataFrame({
 with style.paper_figure(figure_dir / "risk_coverage", venue="icml", width="column") as (fig, ax):
     rows = {}
     for name, p, color in (("before", p_before, style.PALETTE[0]), ("after", p_after, style.PALETTE[1])):
-        curve = risk_coverage((p.argmax(1) == yd_test).astype(float), p.max(axis=1))
+        confidence, correct = top_label(yd_test, p)
+        curve = risk_coverage(correct, confidence)
         curve.plot(ax=ax, label=f"{name} temperature scaling", color=color)
         rows[name] = {"AURC": curve.aurc, "E-AURC": curve.e_aurc}
     ax.legend()
@@ -187,8 +189,9 @@ pd.DataFrame(rows).T.round(5)
 # far below its accuracy. Is the fitted temperature above or below 1?
 
 # %% tags=["solution"]
-confidence_before, confidence_after = p_before.max(axis=1).mean(), p_after.max(axis=1).mean()
-accuracy = np.mean(p_before.argmax(1) == yd_test)
+confidence, correct = top_label(yd_test, p_before)
+confidence_before, accuracy = confidence.mean(), correct.mean()
+confidence_after = top_label(yd_test, p_after)[0].mean()
 assert scaler.temperature_ < 1 and confidence_before < accuracy and confidence_after > confidence_before
 print(f"T = {scaler.temperature_:.2f}; mean confidence {confidence_before:.3f} -> {confidence_after:.3f}; "
       f"accuracy {accuracy:.3f}")

@@ -37,7 +37,7 @@ from .recalibration import (
     TemperatureScaling,
 )
 from .relative import relative_confidence, simulate_confidence_preferences
-from .selective import RiskCoverage, risk_coverage, selective_auc
+from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
 from .smooth import smooth_ece, smooth_ece_sigma
 
 __all__ = [
@@ -81,5 +81,6 @@ __all__ = [
     "smooth_ece_sigma",
     "smooth_reliability",
     "split_conformal_interval",
+    "top_label",
     "weighted_interval_score",
 ]

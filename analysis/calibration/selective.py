@@ -16,8 +16,9 @@ from scipy import stats
 from .._results import Result
 from .._validation import check_array, check_consistent_length
 from ..errors import AnalysisInputError
+from ._inputs import score_outcome_pairs
 
-__all__ = ["RiskCoverage", "risk_coverage", "selective_auc"]
+__all__ = ["RiskCoverage", "risk_coverage", "selective_auc", "top_label"]
 
 
 def _check(correct, scores) -> tuple[np.ndarray, np.ndarray]:
@@ -118,3 +119,14 @@ def selective_auc(correct, scores) -> float:
                                        "The AUC of telling them apart needs some of each; report the accuracy instead.")
     ranks = stats.rankdata(scores)
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def top_label(y_true, y_prob) -> tuple[np.ndarray, np.ndarray]:
+    """Top-label confidence and correctness of each prediction: ``(confidence, correct)``, shape (n,) each.
+
+    ``y_prob`` is ``(n,)`` binary scores of class 1 (the prediction is class 1
+    iff ``p > 0.5``, with confidence ``max(p, 1 - p)``) or ``(n, k)`` class
+    probabilities (the prediction is the argmax). ``correct`` is 1.0 or 0.0.
+    """
+    ((confidence, correct),) = score_outcome_pairs(y_true, y_prob, "top-label")
+    return confidence, correct

@@ -50,3 +50,15 @@ def test_selective_auc_equals_sklearn():
 def test_bad_input():
     with pytest.raises(AnalysisInputError, match="same number of rows"):
         risk_coverage([1, 0], [0.5, 0.2, 0.1])
+
+
+def test_top_label_confidence_and_correctness():
+    from analysis.calibration import top_label
+
+    confidence, correct = top_label([1, 0, 1, 0], np.array([0.9, 0.3, 0.2, 0.5]))
+    np.testing.assert_allclose(confidence, [0.9, 0.7, 0.8, 0.5])  # p = 0.5 predicts class 0
+    np.testing.assert_array_equal(correct, [1, 1, 0, 1])
+    probs = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])
+    confidence, correct = top_label([1, 2], probs)
+    np.testing.assert_allclose(confidence, [0.5, 0.6])
+    np.testing.assert_array_equal(correct, [1, 0])
