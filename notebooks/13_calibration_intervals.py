@@ -43,6 +43,7 @@ from sklearn.neighbors import KNeighborsRegressor
 from analysis import datasets, style
 from analysis.calibration import (
     aggregate_quantiles,
+    combine_quantiles,
     cqr_interval,
     interval_coverage,
     pinball_loss,
@@ -118,8 +119,8 @@ stack_cal = np.stack([repair_crossing(p["cal"], levels) for p in predictions.val
 stack_test = np.stack([repair_crossing(p["test"], levels) for p in predictions.values()])
 global_w = aggregate_quantiles(y_cal, stack_cal, levels)
 level_w = aggregate_quantiles(y_cal, stack_cal, levels, per_level=True)
-combined_global = np.einsum("k,knm->nm", global_w, stack_test)
-combined_level = np.einsum("mk,knm->nm", level_w, stack_test)
+combined_global = combine_quantiles(stack_test, global_w)
+combined_level = combine_quantiles(stack_test, level_w)
 display_weights = pd.DataFrame(level_w, index=[f"level {t}" for t in levels], columns=list(predictions))
 display_weights.loc["all levels"] = global_w
 display_weights.round(3)
@@ -147,7 +148,7 @@ pd.Series(scores, name="test WIS").round(2)
 # %%
 mean_model = LinearRegression().fit(X_train, y_train)
 split_lo, split_hi = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.1)
-agg_cal = np.einsum("k,knm->nm", global_w, stack_cal)
+agg_cal = combine_quantiles(stack_cal, global_w)
 cqr_lo, cqr_hi = cqr_interval(y_cal, agg_cal[:, 0], agg_cal[:, -1], combined_global[:, 0], combined_global[:, -1], 0.1)
 pd.DataFrame({
     "aggregate quantiles (raw)": interval_coverage(y_test, combined_global[:, 0], combined_global[:, -1]),

@@ -4,6 +4,7 @@ score, recalibration, selective prediction, prediction intervals."""
 from .binning import bin_edges, bin_indices
 from .intervals import (
     aggregate_quantiles,
+    combine_quantiles,
     conformal_quantile,
     cqr_interval,
     interval_coverage,
@@ -60,6 +61,7 @@ __all__ = [
     "bin_edges",
     "bin_indices",
     "brier_decomposition",
+    "combine_quantiles",
     "conformal_quantile",
     "consistency_bands",
     "corp_decomposition",

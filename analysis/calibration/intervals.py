@@ -26,6 +26,7 @@ from ..errors import AnalysisInputError
 
 __all__ = [
     "aggregate_quantiles",
+    "combine_quantiles",
     "conformal_quantile",
     "cqr_interval",
     "interval_coverage",
@@ -105,6 +106,21 @@ def repair_crossing(quantiles, levels, *, method: str = "sort") -> np.ndarray:
     else:
         raise AnalysisInputError.about("method", "'sort' or 'isotonic'", repr(method), "Pick one.")
     return out
+
+
+def combine_quantiles(predictions, weights) -> np.ndarray:
+    """The models' quantiles combined with ``weights`` from :func:`aggregate_quantiles`, shape (n, m).
+
+    ``predictions`` is ``(n_models, n, m)``; ``weights`` is ``(n_models,)`` (one
+    vector for all levels) or ``(m, n_models)`` (one per level).
+    """
+    preds = check_array(predictions, "predictions", ndim=3)
+    w = check_array(weights, "weights", ndim=(1, 2))
+    expected = (preds.shape[0],) if w.ndim == 1 else (preds.shape[2], preds.shape[0])
+    if w.shape != expected:
+        raise AnalysisInputError.about("weights", f"shape {expected} for predictions of shape {preds.shape}",
+                                       f"shape {w.shape}", "Pass the weights aggregate_quantiles returned.")
+    return np.einsum("k,knm->nm", w, preds) if w.ndim == 1 else np.einsum("mk,knm->nm", w, preds)
 
 
 def aggregate_quantiles(y, predictions, levels, *, per_level: bool = False) -> np.ndarray:

@@ -92,3 +92,17 @@ def test_split_conformal_and_cqr_cover(forecasts):
     lo, hi = cqr_interval(y[cal], q_lo[cal], q_hi[cal], q_lo[test], q_hi[test], 0.1)
     cqr = interval_coverage(y[test], lo, hi)
     assert cqr["coverage"] == pytest.approx(0.9, abs=0.02)
+
+
+def test_combined_quantiles_are_the_weighted_sums():
+    from analysis.calibration import combine_quantiles
+
+    rng = np.random.default_rng(2)
+    preds = rng.normal(size=(3, 6, 4))
+    one = np.array([0.2, 0.5, 0.3])
+    np.testing.assert_allclose(combine_quantiles(preds, one), sum(w * p for w, p in zip(one, preds)))
+    per_level = rng.dirichlet(np.ones(3), size=4)  # (levels, models)
+    by_hand = np.column_stack([sum(per_level[j, k] * preds[k, :, j] for k in range(3)) for j in range(4)])
+    np.testing.assert_allclose(combine_quantiles(preds, per_level), by_hand)
+    with pytest.raises(AnalysisInputError, match="weights"):
+        combine_quantiles(preds, np.ones(4) / 4)
