@@ -55,13 +55,14 @@ from analysis.ranking import (
     friedman_nemenyi,
     kemeny,
     kendall_tau,
+    leaderboard_change,
     ordinal_sensitivity,
     rank_biased_overlap,
     task_subsampling,
     weighted_tau,
     win_matrix,
 )
-from analysis.ranking.widgets import LeaderboardExplorer, leaderboard_change
+from analysis.ranking.widgets import LeaderboardExplorer
 
 figure_dir = Path(figure_dir)
 style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01

@@ -203,7 +203,7 @@ labels = (X[:, 0] ^ (X[:, 1] & X[:, 2]) ^ (rng.uniform(size=400) < 0.15)).astype
 
 def test_every_themed_widget_drives_its_readout_in_jupyterlab(jupyterlab, lab_root):
     from analysis.calibration.widgets import describe_ece
-    from analysis.ranking.widgets import leaderboard_change
+    from analysis.ranking import leaderboard_change
     from analysis.rashomon import SparseTreeRashomonSet
     from analysis.rashomon.widgets import describe_tree_set
     from analysis.scaling import chinchilla

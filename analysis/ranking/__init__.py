@@ -20,11 +20,12 @@ from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_
 from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
 from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
 from .stability import (
-                        StabilityCurve,
-                        checkpoint_consistency,
-                        missing_data_stability,
-                        model_consistency,
-                        system_subsampling,
+    StabilityCurve,
+    checkpoint_consistency,
+    leaderboard_change,
+    missing_data_stability,
+    model_consistency,
+    system_subsampling,
 )
 from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
@@ -32,7 +33,6 @@ from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
 from .weighted_kendall import weighted_tau
 
 __all__ = [
-    "agreement_matrix",
     "ArenaRanking",
     "BradleyTerryResult",
     "Committee",
@@ -45,6 +45,7 @@ __all__ = [
     "StyleControlResult",
     "TieModelResult",
     "aggregate",
+    "agreement_matrix",
     "arena_ranking",
     "battles_from_scores",
     "bootstrap_ranks",
@@ -63,6 +64,7 @@ __all__ = [
     "kemeny",
     "kendall_tau",
     "kendall_w",
+    "leaderboard_change",
     "missing_data_stability",
     "model_consistency",
     "ordinal_sensitivity",

@@ -27,8 +27,8 @@ from .bradley_terry import battles_from_scores, bradley_terry, win_matrix
 from .correlations import kendall_tau
 from .plackett_luce import orderings_from_scores, plackett_luce, strongly_connected_items
 
-__all__ = ["StabilityCurve", "checkpoint_consistency", "missing_data_stability", "model_consistency",
-           "system_subsampling"]
+__all__ = ["StabilityCurve", "checkpoint_consistency", "leaderboard_change", "missing_data_stability",
+           "model_consistency", "system_subsampling"]
 
 SCORERS = (*METHODS, "bradley_terry", "plackett_luce")
 
@@ -204,3 +204,22 @@ def model_consistency(before, after) -> pd.Series:
                                        f"{before.shape} and {after.shape}", "Align the two tables first.")
     return pd.Series({task: kendall_tau(before[task].to_numpy(float), after[task].to_numpy(float))
                       for task in before.columns}, name="tau")
+
+
+def leaderboard_change(scores, *, drop_tasks=(), drop_systems=(), method: str = "borda",
+                       normalise: str = "raw", top: int = 10) -> tuple[pd.DataFrame, float]:
+    """The ``top`` systems after dropping tasks and systems: their rank after and on all data, and Kendall's tau.
+
+    Returns the table (indexed by system, best first, columns ``rank`` and
+    ``rank on all data``) and the tau between the kept systems' scores before
+    and after. ``method`` and ``normalise`` go to :func:`aggregate`; missing
+    cells are ignored.
+    """
+    scores = _check_scores(scores)
+    kw = {"missing": "ignore"} | ({"normalise": normalise} if method in ("mean", "median") else {})
+    full = aggregate(scores, method, **kw)
+    kept = scores.drop(index=list(drop_systems), columns=list(drop_tasks))
+    after = aggregate(kept, method, **kw)
+    table = pd.DataFrame({"rank": after["rank"], "rank on all data": full.loc[after.index, "rank"]}).head(top)
+    tau = kendall_tau(full.loc[kept.index, "score"].to_numpy(), after.loc[kept.index, "score"].to_numpy())
+    return table, float(tau)

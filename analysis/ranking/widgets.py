@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-import pandas as pd
 
-from .aggregate import METHODS, _check_scores, aggregate
-from .correlations import kendall_tau
+from .aggregate import METHODS, _check_scores
+from .stability import leaderboard_change
 
-__all__ = ["LeaderboardExplorer", "leaderboard_change"]
-
-
-def leaderboard_change(scores, *, drop_tasks=(), drop_systems=(), method: str = "borda",
-                       normalise: str = "raw", top: int = 10) -> tuple[pd.DataFrame, float]:
-    """The ``top`` systems after dropping tasks and systems, with their rank before and after, and
-    Kendall's tau between the kept systems' scores before and after."""
-    scores = _check_scores(scores)
-    kw = {"missing": "ignore"} | ({"normalise": normalise} if method in ("mean", "median") else {})
-    full = aggregate(scores, method, **kw)
-    kept = scores.drop(index=list(drop_systems), columns=list(drop_tasks))
-    after = aggregate(kept, method, **kw)
-    table = pd.DataFrame({"rank": after["rank"], "rank on all data": full.loc[after.index, "rank"]}).head(top)
-    tau = kendall_tau(full.loc[kept.index, "score"].to_numpy(), after.loc[kept.index, "score"].to_numpy())
-    return table, float(tau)
+__all__ = ["LeaderboardExplorer"]
 
 
 class LeaderboardExplorer(widgets.HBox):

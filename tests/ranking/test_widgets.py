@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.ranking import aggregate, kendall_tau
-from analysis.ranking.widgets import LeaderboardExplorer, leaderboard_change
+from analysis.ranking import aggregate, kendall_tau, leaderboard_change
+from analysis.ranking.widgets import LeaderboardExplorer
 
 
 @pytest.fixture
