@@ -63,11 +63,11 @@ class ArenaRanking(Result):
         ax = ax if ax is not None else plt.gca()
         t = self.table
         y = np.arange(len(t))
-        for tied, colour, label in ((True, "C1", "tied with the best"), (False, "C0", "below the best")):
-            part = t[t["tied_with_best"].to_numpy() == tied]
+        tied = t["tied_with_best"].to_numpy()
+        for rows, colour, label in ((tied, "C1", "tied with the best"), (~tied, "C0", "below the best")):
+            part = t[rows]
             if len(part):
-                ax.errorbar(part["score"], y[t["tied_with_best"].to_numpy() == tied],
-                            xerr=[part["score"] - part["low"], part["high"] - part["score"]],
+                ax.errorbar(part["score"], y[rows], xerr=[part["score"] - part["low"], part["high"] - part["score"]],
                             fmt="o", ms=3, capsize=2, color=colour, label=label)
         ax.set_yticks(y, [str(s) for s in t.index])
         ax.set_ylim(len(t) - 0.5, -0.5)

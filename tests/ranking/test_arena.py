@@ -48,3 +48,21 @@ def test_wildbench_length_margin():
 def test_self_battles_are_refused():
     with pytest.raises(AnalysisInputError, match="self-battles"):
         arena_ranking(np.array([0, 1]), np.array([0, 0]), 2)
+
+
+def test_plot_colours_the_systems_tied_with_the_best():
+    import matplotlib.pyplot as plt
+
+
+    rng = np.random.default_rng(0)
+    winner = rng.integers(0, 4, 300)
+    loser = (winner + rng.integers(1, 4, 300)) % 4
+    arena = arena_ranking(winner, loser, 4, n_boot=50, rng=0)
+    fig, ax = plt.subplots()
+    assert arena.plot(ax=ax) is ax
+    t = arena.table
+    assert [label.get_text() for label in ax.get_yticklabels()] == [str(s) for s in t.index]
+    tied, below = ax.containers
+    assert len(tied.lines[0].get_xdata()) == t["tied_with_best"].sum() and tied.get_label() == "tied with the best"
+    np.testing.assert_allclose(np.asarray(below.lines[0].get_xdata(), float), t.loc[~t["tied_with_best"], "score"])
+    plt.close(fig)
