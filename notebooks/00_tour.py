@@ -29,10 +29,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 import analysis
 from analysis import datasets, style
+from analysis.scaling import plot_runs
 from analysis.widgets import IntervalExplorer
 
 figure_dir = Path(figure_dir)
@@ -59,9 +59,7 @@ runs.describe().T[["count", "min", "50%", "max"]]
 
 # %%
 with style.paper_figure(figure_dir / "chinchilla_runs", venue="neurips", width="column") as (fig, ax):
-    points = ax.scatter(runs["N"], runs["loss"], c=np.log10(runs["C"]), s=8, cmap="viridis")
-    ax.set(xscale="log", xlabel="parameters $N$", ylabel="final training loss (nats/token)")
-    fig.colorbar(points, ax=ax, label=r"$\log_{10}$ compute (FLOP)")
+    plot_runs(runs, ax=ax)
 
 # %% [markdown]
 # ## Numbers with uncertainty
@@ -84,12 +82,9 @@ print(f"{len(largest)} runs at 3e21 FLOP; percentile: {percentile.interval}; BCa
 
 # %%
 with style.paper_figure(figure_dir / "bootstrap_distribution", venue="icml", width="column") as (fig, ax):
-    sns.histplot(percentile.replicates, bins=40, color=style.PALETTE[4], ax=ax)
-    for result, color in ((percentile, style.PALETTE[0]), (bca, style.PALETTE[3])):
-        for bound in (result.interval.low, result.interval.high):
-            ax.axvline(bound, color=color, lw=1)
-        ax.plot([], [], color=color, label=result.interval.method)
-    ax.set(xlabel="mean loss of a resample (nats/token)", ylabel="resamples")
+    percentile.plot(ax=ax, color=style.PALETTE[0])
+    bca.plot(ax=ax, show_replicates=False, color=style.PALETTE[3])
+    ax.set(xlabel="mean loss of a resample (nats/token)")
     ax.legend()
 
 # %% [markdown]

@@ -42,14 +42,11 @@ figure_dir = "../build/figures/01_scaling_chinchilla"
 import warnings
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import ListedColormap, LogNorm
 
 from analysis import LeastAbsoluteDeviationWarning, datasets, style
-from analysis.scaling import chinchilla, compute_optimal, extrapolation_check, fit_scaling_law
+from analysis.scaling import chinchilla, compute_optimal, extrapolation_check, fit_scaling_law, plot_allocation
 from analysis.scaling.widgets import ExtrapolationExplorer
 
 figure_dir = Path(figure_dir)
@@ -128,20 +125,10 @@ comparison.style.format("{:.4g}")
 
 # %%
 budgets = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
-norm = LogNorm(budgets[0], budgets[-1])
 with style.paper_figure(figure_dir / "isoflop_fit", venue="neurips", width="text", aspect=0.42,
                         ncols=2) as (fig, (ax, ax_res)):
-    for c in budgets:
-        on = kept[np.isclose(np.log10(kept["C"]), np.log10(c), atol=0.05)]
-        n = np.geomspace(on["N"].min() / 1.5, on["N"].max() * 1.5, 100)
-        color = plt.cm.viridis(0.9 * norm(c))
-        ax.scatter(on["N"], on["loss"], s=6, color=color)
-        ax.plot(n, mle_fit.predict(N=n, D=c / (6 * n)), color=color, lw=1)
-    ax.set(xscale="log", xlabel="parameters $N$", ylabel="final loss (nats/token)", ylim=(2.0, 3.6))
-    colors = ScalarMappable(norm, ListedColormap(plt.cm.viridis(np.linspace(0, 0.9, 256))))
-    fig.colorbar(colors, ax=ax, label="IsoFLOP budget (FLOP)", pad=0.02)
+    mle_fit.plot_profiles(budgets, ax=ax).set_ylim(2.0, 3.6)
     mle_fit.plot(ax=ax_res)
-    ax_res.set(xlabel="predicted loss (nats/token)", ylabel="observed loss (nats/token)")
     style.panel_labels([ax, ax_res])
 
 # %% [markdown]
@@ -179,20 +166,14 @@ mle_fit.derived({
 
 # %%
 with style.paper_figure(figure_dir / "allocation", venue="icml", width="column", aspect=0.8) as (fig, ax):
-    ax.fill_between(alloc["C"], alloc["tokens_per_param_low"], alloc["tokens_per_param_high"],
-                    color=style.PALETTE[0], alpha=0.2, lw=0)
-    ax.plot(alloc["C"], alloc["tokens_per_param"], color=style.PALETTE[0], label="Huber MLE (shaded: 95% band)")
-    ax.plot(alloc_grid["C"], alloc_grid["tokens_per_param"], color=style.PALETTE[1],
-            label="Huber grid (dotted: 95% band)")
-    for edge in ("low", "high"):
-        ax.plot(alloc_grid["C"], alloc_grid[f"tokens_per_param_{edge}"], color=style.PALETTE[1], lw=0.6, ls=":")
+    plot_allocation(alloc, ax=ax, color=style.PALETTE[0], label="Huber MLE (shaded: 95% band)")
+    plot_allocation(alloc_grid, interval_style="lines", ax=ax, color=style.PALETTE[1], label="Huber grid (dotted: 95% band)")
     hoffmann = compute_optimal(published.loc["hoffmann_unrounded", names].to_dict(), grid_c)
-    ax.plot(grid_c, hoffmann["tokens_per_param"], color=style.PALETTE[3], ls="--", label="Hoffmann et al. (2022)")
+    plot_allocation(hoffmann, ax=ax, color=style.PALETTE[3], ls="--", label="Hoffmann et al. (2022)")
     ax.axvline(chinchilla_c, color="0.5", lw=0.6)
     ax.annotate("Chinchilla\n(70B, 1.4T tokens)", (chinchilla_c, 3.2), xytext=(-4, 0), textcoords="offset points",
                 ha="right", va="bottom", color="0.3")
-    ax.set(xscale="log", yscale="log", ylim=(3, 200), xlabel="training compute $C$ (FLOP)",
-           ylabel="optimal tokens per parameter $D/N$")
+    ax.set_ylim(3, 200)
     ax.legend(loc="upper left")
 
 # %% [markdown]

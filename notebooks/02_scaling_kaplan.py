@@ -113,9 +113,9 @@ pd.DataFrame({
 steps = np.geomspace(1e3, 3e5, 80)
 with style.paper_figure(figure_dir / "loss_curves", venue="icml", width="column", aspect=0.75) as (fig, ax):
     for n, color in zip([*small_models[::2], big], style.PALETTE):
-        ax.plot(steps, truth.trajectory(n, batch, steps), color=color, label=style.sci(n, symbol="N"))
-        ax.plot(steps, fitted.trajectory(n, batch, steps), color=color, ls="--", lw=0.9)
-    ax.set(xscale="log", xlabel="steps at batch size $2^{20}$ tokens", ylabel="loss (nats/token)")
+        truth.plot_trajectory(n, batch, steps, ax=ax, color=color, label=style.sci(n, symbol="N"))
+        fitted.plot_trajectory(n, batch, steps, ax=ax, color=color, ls="--", lw=0.9)
+    ax.set_xlabel("steps at batch size $2^{20}$ tokens")
     ax.legend(title="solid: truth; dashed: fitted")
 
 # %% [markdown]
@@ -130,12 +130,8 @@ with style.paper_figure(figure_dir / "loss_curves", venue="icml", width="column"
 
 # %%
 with style.paper_figure(figure_dir / "steps_tokens", venue="icml", width="column", aspect=0.75) as (fig, ax):
-    b = np.geomspace(2**12, 2**26, 100)
-    for loss, color in zip([3.4, 3.2, 3.0], style.PALETTE):
-        ax.plot(fitted.steps(loss, big, b), fitted.tokens(loss, big, b), color=color, label=f"$L$ = {loss} nats")
-        knee = fitted.critical_batch_size(loss)
-        ax.scatter(fitted.steps(loss, big, knee), fitted.tokens(loss, big, knee), color=color, s=12, zorder=3)
-    ax.set(xscale="log", yscale="log", xlabel="optimisation steps $S$", ylabel="training tokens $E$")
+    for loss in [3.4, 3.2, 3.0]:
+        fitted.plot_tradeoff(loss, big, ax=ax, label=f"$L$ = {loss} nats")
     ax.legend(title=r"$N = 10^9$; dots: $B = B_\mathrm{crit}$")
 
 # %% [markdown]

@@ -86,17 +86,8 @@ two_step
 
 # %%
 with style.paper_figure(figure_dir / "two_step", venue="neurips", width="text", aspect=0.4, ncols=2) as (fig, axes):
-    ax1, ax2 = axes
-    ax1.scatter(small["C"], small["task_loss"], s=8, label="fitted")
-    ax1.scatter(large["C"], large["task_loss"], s=8, label="held out")
-    ax1.scatter(large["C"], two_step.loss_fit.predict(large), s=12, marker="x", color="k", label="predicted")
-    ax1.set(xscale="log", xlabel="training compute (FLOP)", ylabel="task loss (nats/token)")
-    ax1.legend()
-    grid = np.linspace(family["task_loss"].min(), family["task_loss"].max(), 100)
-    ax2.scatter(small["task_loss"], small["accuracy"], s=8)
-    ax2.scatter(large["task_loss"], large["accuracy"], s=8)
-    ax2.plot(grid, two_step.accuracy_curve.predict(grid), color="k", lw=1)
-    ax2.set(xlabel="task loss (nats/token)", ylabel="task accuracy")
+    two_step.plot(small, large, axes=axes)
+    axes[0].set_xlabel("training compute (FLOP)")
     style.panel_labels(axes)
 
 # %% [markdown]

@@ -91,14 +91,13 @@ pd.concat({name: b.errors.set_index("cutoff")[["n_train", "n_test", "mape"]] for
 # %%
 with style.paper_figure(figure_dir / "learning_curves", venue="neurips", width="column", aspect=0.6) as (fig, ax):
     grid = np.geomspace(30, 5000, 100)
-    for (name, group), color in zip(mean_error.groupby("model"), style.PALETTE):
-        ax.scatter(group["n"], group["error"], s=8, color=color, label=name)
-        ax.plot(grid, fits[name].predict(x=grid), color=color, lw=1)
-        ax.plot(grid, backtests[name].fits[1].predict(x=grid), color=color, lw=0.8, ls=":")
+    for name, color in zip(fits, style.PALETTE):
+        fits[name].plot_curve(ax=ax, grid=grid, color=color, label=name)
+        backtests[name].fits[1].plot_curve(ax=ax, grid=grid, show_runs=False, color=color, lw=0.8, ls=":")
     ax.axvline(300, color="0.5", lw=0.6)
     ax.annotate("backtest cut-off", (300, 1), xycoords=("data", "axes fraction"), xytext=(3, 0),
                 textcoords="offset points", va="top", color="0.3")
-    ax.set(xscale="log", yscale="log", xlabel="training examples $n$", ylabel="test error rate")
+    ax.set(xlabel="training examples $n$", ylabel="test error rate")
     ax.legend(title="solid: fit on all sizes\ndotted: fit up to $n$ = 300", loc="lower left")
 
 # %% [markdown]

@@ -49,6 +49,7 @@ from sklearn.svm import SVC
 from analysis import datasets, style
 from analysis.calibration import (
     balance_report,
+    bin_sensitivity,
     ece,
     ece_ci,
     reliability_diagram,
@@ -119,10 +120,7 @@ bins = np.arange(2, 61)
 with style.paper_figure(figure_dir / "ece_vs_bins", venue="neurips", width="text", aspect=0.62, nrows=2, ncols=2,
                         sharex=True, sharey=True) as (fig, axes):
     for ax, p in zip(axes.flat, probs.values()):
-        ax.plot(bins, [ece(y, p, n_bins=b) for b in bins], color=style.PALETTE[0], label="ECE (plug-in, L1)")
-        ax.plot(bins, [ece(y, p, n_bins=b, norm="l2", debiased=True) for b in bins], color=style.PALETTE[1],
-                lw=0.8, label="debiased L2 ECE")
-        ax.axhline(smooth_ece(y, p), color=style.PALETTE[2], ls="--", label="smooth ECE (no bins)")
+        bin_sensitivity(y, p, n_bins=bins).plot(ax=ax)
     style.outer_labels(axes, xlabel="number of equal-width bins", ylabel="calibration error")
     style.panel_labels(axes, probs)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)

@@ -47,6 +47,7 @@ from analysis.calibration import (
     cqr_interval,
     interval_coverage,
     pinball_loss,
+    plot_intervals,
     repair_crossing,
     split_conformal_interval,
     weighted_interval_score,
@@ -157,12 +158,9 @@ pd.DataFrame({
 }).T.round(3)
 
 # %%
-order = np.argsort(combined_global[:, 2])
 with style.paper_figure(figure_dir / "intervals", venue="neurips", width="column", aspect=0.5) as (fig, ax):
-    x = np.arange(len(order))
-    ax.fill_between(x, cqr_lo[order], cqr_hi[order], color=style.PALETTE[4], alpha=0.5, lw=0, label="CQR 90%")
-    ax.plot(x, combined_global[order, 2], color=style.PALETTE[0], lw=1, label="aggregated median")
-    ax.scatter(x, y_test[order], s=4, color="k", label="observed")
+    plot_intervals(cqr_lo, cqr_hi, observed=y_test, center=combined_global[:, 2], ax=ax, label="CQR 90%",
+                   center_label="aggregated median")
     ax.set(xlabel="test patients, ordered by predicted median", ylabel="disease progression after a year")
     ax.legend(loc="upper left")
 

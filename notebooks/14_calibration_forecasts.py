@@ -51,6 +51,7 @@ from analysis.calibration import (
     ece_ci,
     interval_coverage,
     metric_ci,
+    rank_histogram,
     reliability_diagram,
     repair_crossing,
     smooth_ece,
@@ -135,16 +136,17 @@ with style.paper_figure(figure_dir / "event_reliability", venue="neurips", width
 # 12 slots between and beyond them (the verification rank histogram).
 
 # %%
-slot = (members < observed[:, None]).sum(axis=1)
+histogram = rank_histogram(members[test], observed[test], rng=seed)
 with style.paper_figure(figure_dir / "rank_histogram", venue="icml", width="column", aspect=0.6) as (fig, ax):
-    ax.bar(np.arange(12), np.bincount(slot[test], minlength=12) / test.sum(), color=style.PALETTE[0])
-    ax.axhline(1 / 12, color="0.3", lw=0.8, ls="--", label="calibrated")
-    ax.set(xlabel="members below the observation", ylabel="share of forecasts")
+    histogram.plot(ax=ax)
     ax.legend()
+print(f"{histogram.n_ties} observations tied with a member (ties broken at random); "
+      f"chi-square {histogram.chi2:.0f} on 11 degrees of freedom")
 
 # %% [markdown]
-# Half of the observations fall below every member: the ensemble is too wet
-# and too narrow. Conformalised quantile regression (CQR) widens or shifts each
+# Four in ten observations fall below every member, five times the 1 in 12 of
+# a calibrated ensemble, while every slot from the fifth on holds only about
+# 4%: the ensemble is too wet. Conformalised quantile regression (CQR) widens or shifts each
 # central interval (members j and 12 - j, nominal coverage (12 - 2j)/12) by the
 # correction that made it cover on 2000-2008. Precipitation cannot be negative,
 # so corrected lower bounds are cut at 0, which changes no coverage.
@@ -197,20 +199,21 @@ pd.Series({
 # (`build/student/`) leaves the solutions out.
 
 # %% [markdown]
-# **Exercise 1.** Almost half of the test observations fall below every
-# member. How many of those windows were dry (0 mm observed)?
+# **Exercise 1.** Four in ten test observations fall below every member. How
+# many of those windows were dry (0 mm observed)?
 
 # %% tags=["solution"]
-below_all = test & (slot == 0)
-dry_share = np.mean(observed[below_all] == 0)
-assert 0.4 < dry_share < 0.6
-print(f"{below_all.sum() / test.sum():.0%} of the test windows lie below every member; "
+below_all = histogram.ranks == 0
+dry_share = np.mean(observed[test][below_all] == 0)
+assert 0.3 < dry_share < 0.5
+print(f"{below_all.mean():.0%} of the test windows lie below every member; "
       f"{dry_share:.0%} of them were dry")
 
 # %% [markdown] tags=["solution"]
-# *Answer.* About half. The members almost never forecast exactly 0 mm, so
-# every dry window lands below them; the other half are wet windows with less
-# rain than any member: the ensemble is too wet as well.
+# *Answer.* About four in ten. The members forecast exactly 0 mm in only 4%
+# of the windows, so a dry window almost always lands below them; the other
+# six in ten are wet windows with less rain than any member: the ensemble is
+# too wet.
 
 # %% [markdown]
 # **Exercise 2.** Is the raw ensemble share more or less too wet for the event

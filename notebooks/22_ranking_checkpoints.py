@@ -169,8 +169,7 @@ for beta in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
                      "true utility kept": utilities[committee.members].sum() / utilities[list(truth)].sum()})
 shortlists = pd.DataFrame(rows)
 with style.paper_figure(figure_dir / "fair_shortlist", venue="neurips", width="column", aspect=0.6) as (fig, ax):
-    for rule, part in shortlists.groupby("rule", sort=False):
-        ax.plot(part.beta, part["group 1 members"], marker="o", ms=3, label=rule)
+    sns.lineplot(shortlists, x="beta", y="group 1 members", hue="rule", marker="o", ms=4, mew=0, ax=ax)
     ax.axhline(sum(groups[list(truth)] == 1), color="0.6", lw=0.8, ls="--", label="in the true top 6")
     ax.invert_xaxis()
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))

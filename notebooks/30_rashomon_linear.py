@@ -78,7 +78,7 @@ with style.paper_figure(figure_dir / "coefficient_ranges", venue="neurips", widt
 
 # %%
 members = np.vstack([sets[0.05].coef_, sets[0.05].sample(n_members, rng=seed)])
-mcr = model_class_reliance(members, X, y, feature_names=names).iloc[1:]
+mcr = model_class_reliance(members, X, y, feature_names=names).to_frame().iloc[1:]
 mcr.round(3)
 
 # %% [markdown]

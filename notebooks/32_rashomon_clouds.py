@@ -26,8 +26,7 @@
 # Data: the COMPAS binarisation of the FIS paper (7,214 people; age 18-20,
 # African-American, no prior crimes, male, no juvenile crimes, misdemeanour
 # charge) for the logistic set, and the TreeFARMS binarisation for the trees,
-# both from the shared reference data. Without it, both parts use
-# scikit-learn's breast-cancer data, binarised, and say so.
+# both byte for byte as their authors ship them (`data/rashomon/`).
 
 # %% [markdown]
 # ## Learning goals
@@ -52,7 +51,6 @@ import numpy as np
 from analysis import datasets, style
 from analysis.rashomon import (
     LogisticRashomonSet,
-    binarize,
     interaction_cloud,
     interaction_halo,
     rashomon_importance_distribution,
@@ -60,21 +58,12 @@ from analysis.rashomon import (
 
 figure_dir = Path(figure_dir)
 style.set_number_format()  # tables show 215 and 18.33, not 215.000000 and 1.832696e+01
-if datasets.shared_data_dir() is not None:
-    vic = datasets.load_rashomon_data("compas_vic")
-    columns = ["Age=18-20", "Race=African-American", "Prior-Crimes=0", "Gender=Male", "Juvenile-Crimes=0",
-               "Current-Charge-Degree=Misdemeanor"]
-    X, y = vic[columns], vic["label"].to_numpy()
-    trees = datasets.load_rashomon_data("compas")
-    X_trees, y_trees = trees.drop(columns="label"), trees["label"].to_numpy()
-    print("COMPAS from the shared reference data")
-else:
-    cancer = datasets.load_sklearn("breast_cancer")
-    X, _ = binarize(cancer[["mean radius", "mean texture", "mean concave points", "worst area",
-                            "worst smoothness", "worst concavity"]], n_thresholds=1)
-    y = cancer["target"].to_numpy()
-    X_trees, y_trees = X, y
-    print("shared data not found: breast cancer (scikit-learn), features cut at their medians")
+vic = datasets.load_rashomon_data("compas_vic")  # the FIS paper's binarisation, shipped in data/rashomon/
+columns = ["Age=18-20", "Race=African-American", "Prior-Crimes=0", "Gender=Male", "Juvenile-Crimes=0",
+           "Current-Charge-Degree=Misdemeanor"]
+X, y = vic[columns], vic["label"].to_numpy()
+trees = datasets.load_rashomon_data("compas")  # TreeFARMS' binarisation, for the tree sets of RID
+X_trees, y_trees = trees.drop(columns="label"), trees["label"].to_numpy()
 names = list(X.columns)
 
 # %% [markdown]

@@ -1,4 +1,6 @@
+import gzip
 import hashlib
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -62,6 +64,14 @@ def test_load_table_keeps_missing_values_and_checks_columns(tmp_path):
         datasets.load_table(tmp_path / "missing.csv")
 
 
+def test_shipped_compas_files_equal_the_reference_files_byte_for_byte(shared_data):
+    for name, sha256 in [("compas_binned.csv", "39f01416ea57adeccda31a8db7059aa90204787b8b9af24d0bb0d93d019a655c"),
+                         ("compas_vic_binary.csv", "df5eccc8e4468568b1e1d28859f9c2b33925e3cc1c8eaacb5e479609e088fbf4")]:
+        shipped = gzip.decompress((datasets.DATA_DIR / "rashomon" / f"{name}.gz").read_bytes())
+        assert shipped == (shared_data / "rashomon" / name).read_bytes()
+        assert hashlib.sha256(shipped).hexdigest() == sha256  # the shared README's checksum
+
+
 def test_rashomon_data(shared_data):
     compas = datasets.load_rashomon_data("compas")
     assert compas.shape == (6907, 13) and compas.columns[-1] == "label"
@@ -78,10 +88,14 @@ def test_shared_data_lookup_and_missing_folder(tmp_path, monkeypatch):
     assert datasets.shared_data_dir() == tmp_path
     assert list(datasets.load_rashomon_data("monk2").columns) == ["a", "label"]
     monkeypatch.setenv("ANALYSIS_SHARED_DATA", str(tmp_path / "nowhere"))
+    shipped = tmp_path / "repo" / "data" / "rashomon"
+    shipped.mkdir(parents=True)
+    shutil.copy(datasets.DATA_DIR / "rashomon" / "compas_binned.csv.gz", shipped)
     monkeypatch.setattr(datasets, "DATA_DIR", tmp_path / "repo" / "data")
     assert datasets.shared_data_dir() is None
-    with pytest.raises(AnalysisInputError, match="Use a bundled data set"):
-        datasets.load_rashomon_data("compas")
+    assert datasets.load_rashomon_data("compas").shape == (6907, 13)  # shipped with the repository
+    with pytest.raises(AnalysisInputError, match="shipped with the repository: 'compas'"):
+        datasets.load_rashomon_data("fico")
 
 
 def test_catalogue():
@@ -90,9 +104,29 @@ def test_catalogue():
     assert cat["name"].is_unique
     for _, row in cat[cat["available"] & (cat["loader"] != "load_rashomon_data")].iterrows():
         loader = getattr(datasets, row["loader"])
-        no_name = row["loader"].startswith("load_chinchilla") or row["loader"] == "load_innsbruck_rain"
+        no_name = row["loader"] in ("load_chinchilla", "load_chinchilla_published", "load_innsbruck_rain",
+                                    "load_treefarms_counts", "load_published_aggregate")
         frame = loader() if no_name else loader(row["name"])
-        assert isinstance(frame, pd.DataFrame) and len(frame) > 0
+        assert isinstance(frame, pd.DataFrame | pd.Series) and len(frame) > 0
+
+
+def test_helm_mean_win_rate_is_the_borda_score():
+    """HELM's published mean win rate is the mean over scenarios of the share of other models beaten:
+    the package's Borda score. HELM compares unrounded scores; the table holds three decimals, whose
+    ties move a win rate by at most a few thousandths."""
+    from analysis.ranking import aggregate, kendall_tau
+
+    published = datasets.load_published_aggregate("helm_lite")
+    ours = aggregate(datasets.load_leaderboard("helm_lite"), "borda")["score"].reindex(published.index)
+    assert np.abs(ours - published).max() < 0.0031
+    assert kendall_tau(ours.to_numpy(), published.to_numpy()) > 0.99
+
+
+def test_treefarms_counts():
+    counts = datasets.load_treefarms_counts()
+    assert list(counts.columns[:4]) == ["depth_budget", "regularization", "rashomon_bound_multiplier",
+                                        "treefarms_trees"]
+    assert counts["treefarms_trees"].tolist() == [25, 381, 74300, 63000, 162783]
 
 
 def test_published_chinchilla_fits():

@@ -169,3 +169,22 @@ def test_progress_bar_appears_for_slow_runs(capsys, monkeypatch, skewed):
 
     bootstrap(slow_mean, skewed, n_boot=50, batch_size=5, rng=0)
     assert "10/10" in capsys.readouterr().err
+
+
+def test_plot_draws_the_replicates_and_the_bounds(skewed):
+    import matplotlib.pyplot as plt
+
+    result = bootstrap(mean, skewed, n_boot=500, rng=0)
+    fig, ax = plt.subplots()
+    result.plot(ax=ax, color="C1")
+    bars = [patch.get_height() for patch in ax.patches]
+    assert sum(bars) == 500 and len(bars) == 40
+    low, high = (line.get_xdata()[0] for line in ax.get_lines()[:2])
+    assert (low, high) == (result.interval.low, result.interval.high)
+    assert ax.get_legend_handles_labels()[1] == ["percentile"]
+    result.plot(ax=ax, show_replicates=False, label="again")
+    assert len(ax.patches) == 40 and ax.get_legend_handles_labels()[1] == ["percentile", "again"]
+    vector = bootstrap(lambda x: np.stack([x.mean(axis=1), x.std(axis=1)], axis=1), skewed, n_boot=50, rng=0)
+    with pytest.raises(AnalysisInputError, match="scalar statistic"):
+        vector.plot(ax=ax)
+    plt.close(fig)

@@ -2,6 +2,7 @@
 score, recalibration, selective prediction, prediction intervals."""
 
 from .binning import bin_edges, bin_indices
+from .ensembles import RankHistogram, rank_histogram
 from .intervals import (
     aggregate_quantiles,
     combine_quantiles,
@@ -10,6 +11,7 @@ from .intervals import (
     interval_coverage,
     interval_score,
     pinball_loss,
+    plot_intervals,
     repair_crossing,
     split_conformal_interval,
     weighted_interval_score,
@@ -39,10 +41,12 @@ from .recalibration import (
 )
 from .relative import relative_confidence, simulate_confidence_preferences
 from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
+from .sensitivity import BinSensitivity, bin_sensitivity
 from .smooth import smooth_ece, smooth_ece_sigma
 
 __all__ = [
     "BalanceReport",
+    "BinSensitivity",
     "BetaCalibration",
     "HistogramBinning",
     "IsotonicCalibration",
@@ -50,6 +54,7 @@ __all__ = [
     "TemperatureScaling",
     "BrierDecomposition",
     "CORPDecomposition",
+    "RankHistogram",
     "ReliabilityDiagram",
     "RiskCoverage",
     "ScalingBinning",
@@ -58,6 +63,7 @@ __all__ = [
     "aggregate_quantiles",
     "balance_report",
     "balance_score",
+    "bin_sensitivity",
     "bin_edges",
     "bin_indices",
     "brier_decomposition",
@@ -72,7 +78,9 @@ __all__ = [
     "interval_score",
     "metric_ci",
     "pinball_loss",
+    "plot_intervals",
     "relative_confidence",
+    "rank_histogram",
     "reliability",
     "reliability_diagram",
     "repair_crossing",

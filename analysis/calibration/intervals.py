@@ -32,6 +32,7 @@ __all__ = [
     "interval_coverage",
     "interval_score",
     "pinball_loss",
+    "plot_intervals",
     "repair_crossing",
     "split_conformal_interval",
     "weighted_interval_score",
@@ -203,3 +204,30 @@ def interval_coverage(y, lower, upper) -> dict[str, float]:
     upper = check_array(upper, "upper", ndim=1, finite=False)
     check_consistent_length(y=y, lower=lower, upper=upper)
     return {"coverage": float(np.mean((lower <= y) & (y <= upper))), "mean_width": float(np.mean(upper - lower))}
+
+
+def plot_intervals(lower, upper, *, observed=None, center=None, ax=None, label: str = "interval",
+                   center_label: str = "centre"):
+    """Intervals as a band over cases ordered by ``center``, with the centre and the observations; returns the Axes.
+
+    ``center`` (default: each interval's midpoint) orders the cases and is drawn
+    as a line labelled ``center_label``; ``observed`` values, if given, are drawn as dots.
+    """
+    import matplotlib.pyplot as plt
+
+    lower = check_array(lower, "lower", ndim=1)
+    upper = check_array(upper, "upper", ndim=1)
+    center = (lower + upper) / 2 if center is None else check_array(center, "center", ndim=1)
+    arrays = {"lower": lower, "upper": upper, "center": center}
+    if observed is not None:
+        arrays["observed"] = observed = check_array(observed, "observed", ndim=1)
+    check_consistent_length(**arrays)
+    ax = ax if ax is not None else plt.gca()
+    order = np.argsort(center, kind="stable")
+    x = np.arange(len(order))
+    ax.fill_between(x, lower[order], upper[order], color="#56B4E9", alpha=0.5, lw=0, label=label)
+    ax.plot(x, center[order], lw=1, label=center_label)
+    if observed is not None:
+        ax.scatter(x, observed[order], s=4, color="k", label="observed")
+    ax.set(xlabel="cases, ordered by the centre")
+    return ax

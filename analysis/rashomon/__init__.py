@@ -7,13 +7,13 @@ from .interactions import Halo, InteractionCloud, interaction_cloud, interaction
 from .linear import LinearRashomonSet, RashomonRatio
 from .logistic import LogisticRashomonSet
 from .multiplicity import ambiguity, disagreement, discrepancy, rashomon_capacity
-from .ranges import CoefficientRanges
+from .ranges import RashomonRanges
 from .reliance import model_class_reliance, model_reliance
 from .scoring import ScoringSystemRashomonSet
 from .trees import SparseTreeRashomonSet, TreeSetSummary, binarize
 
 __all__ = [
-    "CoefficientRanges",
+    "RashomonRanges",
     "EmpiricalRashomonSet",
     "ImportanceDistribution",
     "Halo",

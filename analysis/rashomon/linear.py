@@ -28,7 +28,7 @@ from scipy import special
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError
-from .ranges import CoefficientRanges
+from .ranges import RashomonRanges
 
 __all__ = ["LinearRashomonSet", "RashomonRatio"]
 
@@ -136,7 +136,7 @@ class LinearRashomonSet:
         half = np.sqrt(self.threshold_ * self._quadratic_form_inverse(X))
         return pd.DataFrame({"prediction": centre, "low": centre - half, "high": centre + half})
 
-    def coefficient_ranges(self, feature_names=None) -> CoefficientRanges:
+    def coefficient_ranges(self, feature_names=None) -> RashomonRanges:
         """Range of every coefficient over the set (infinite along unidentified directions).
 
         Coefficients are named by ``feature_names``, else ``x0``, ``x1``, ...
@@ -146,7 +146,7 @@ class LinearRashomonSet:
         names = [f"x{j}" for j in range(d)] if feature_names is None else list(feature_names)
         table = pd.DataFrame({"optimum": self.coef_, "low": self.coef_ - half, "high": self.coef_ + half},
                              index=pd.Index(names, name="coefficient"))
-        return CoefficientRanges(table, self.convention, "least squares")
+        return RashomonRanges(table, "coefficient", self.convention, "least squares")
 
     def sample(self, n_samples: int, *, rng=None) -> np.ndarray:
         """Coefficients drawn uniformly from the set, shape ``(n_samples, d)``.

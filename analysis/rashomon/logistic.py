@@ -29,7 +29,7 @@ from .._validation import check_array, check_choice, check_consistent_length, ch
 from ..errors import AnalysisInputError, FitError
 from .epsilon import check_epsilon, rashomon_threshold
 from .linear import RashomonRatio
-from .ranges import CoefficientRanges
+from .ranges import RashomonRanges
 
 __all__ = ["LogisticRashomonSet"]
 
@@ -195,7 +195,7 @@ class LogisticRashomonSet:
         top, bottom = self._extreme(c), self._extreme(-c)
         return (-np.inf if bottom is None else float(c @ bottom), np.inf if top is None else float(c @ top))
 
-    def coefficient_ranges(self, feature_names=None) -> CoefficientRanges:
+    def coefficient_ranges(self, feature_names=None) -> RashomonRanges:
         """Lowest and highest value of every coefficient (and the intercept) over the set.
 
         Coefficients are named by ``feature_names``, else ``x0``, ``x1``, ...
@@ -206,7 +206,7 @@ class LogisticRashomonSet:
         if self.fit_intercept:
             names.append("intercept")
         table = pd.DataFrame(rows, index=names, columns=["optimum", "low", "high"]).rename_axis("coefficient")
-        return CoefficientRanges(table, self.convention, "logistic regression")
+        return RashomonRanges(table, "coefficient", self.convention, "logistic regression")
 
     def logit_range(self, X) -> pd.DataFrame:
         """Lowest and highest log-odds over the set at each row of ``X``: ``optimum``, ``low``, ``high``."""

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_array, check_choice, check_consistent_length
+from ..errors import AnalysisInputError
+from .ranges import RashomonRanges
 
 __all__ = ["model_class_reliance", "model_reliance"]
 
@@ -39,12 +41,20 @@ def model_reliance(coefs, X, y, *, kind: str = "ratio") -> np.ndarray:
     return e_switch / e_orig if kind == "ratio" else e_switch - e_orig
 
 
-def model_class_reliance(coefs, X, y, *, kind: str = "ratio", feature_names=None) -> pd.DataFrame:
-    """Range of model reliance per feature over a set of models: ``mcr_minus``, ``mcr_plus``.
+def model_class_reliance(coefs, X, y, *, kind: str = "ratio", feature_names=None) -> RashomonRanges:
+    """Range of model reliance per feature over the models ``coefs`` (optimal model first).
 
-    Also returns the reliance of the first row (put the optimal model first).
+    Returns :class:`RashomonRanges` with ``optimum`` (the first row's reliance),
+    ``low`` (MCR-) and ``high`` (MCR+), indexed by ``feature_names`` (default
+    ``x0``, ``x1``, ...). Over sampled members it is an inner bound of the set's range.
     """
     mr = model_reliance(coefs, X, y, kind=kind)
-    names = feature_names if feature_names is not None else np.arange(mr.shape[1])
-    return pd.DataFrame({"feature": names, "reference": mr[0], "mcr_minus": mr.min(axis=0),
-                         "mcr_plus": mr.max(axis=0)})
+    names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(mr.shape[1])]
+    if len(names) != mr.shape[1]:
+        raise AnalysisInputError.about("feature_names", f"{mr.shape[1]} names, one per column of X",
+                                       f"{len(names)} names", "Pass one name per feature.")
+    table = pd.DataFrame({"optimum": mr[0], "low": mr.min(axis=0), "high": mr.max(axis=0)},
+                         index=pd.Index(names, name="feature"))
+    quantity = "model reliance" if kind == "ratio" else "model reliance (difference)"
+    return RashomonRanges(table, quantity, f"over {len(mr)} given models (an inner bound of a set's range)",
+                          "least squares")

@@ -38,6 +38,7 @@ from . import _tree_search as search
 from .epsilon import EPSILON_TYPES, as_fraction, rashomon_threshold
 from .linear import RashomonRatio
 from .multiplicity import ambiguity, discrepancy
+from .ranges import RashomonRanges
 
 __all__ = ["SparseTreeRashomonSet", "TreeSetSummary", "binarize"]
 
@@ -501,6 +502,17 @@ class SparseTreeRashomonSet:
             with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (or nan if 0/0)
                 reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
         return pd.DataFrame(reliance, columns=self.feature_names_)
+
+    def model_class_reliance(self, *, kind: str = "ratio") -> RashomonRanges:
+        """Model class reliance: the range of :meth:`model_reliance` over the set, exactly.
+
+        ``optimum`` is the best tree's reliance, ``low`` and ``high`` are MCR-
+        and MCR+ (Fisher, Rudin & Dominici 2019) over every tree in the set.
+        """
+        reliance = self.model_reliance(kind=kind)
+        table = pd.DataFrame({"optimum": reliance.iloc[0], "low": reliance.min(), "high": reliance.max()})
+        quantity = "model reliance" if kind == "ratio" else "model reliance (difference)"
+        return RashomonRanges(table.rename_axis("feature"), quantity, self._convention(self.epsilon), "sparse tree")
 
     def _training_errors(self) -> np.ndarray:
         """Misclassified training rows of every tree at every distinct row, shape (n_trees, u); computed once."""

@@ -19,6 +19,7 @@ from .isoflop import IsoFLOPResult, isoflop_fit
 from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_joint, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 from .learning_curves import learning_curves
+from .plots import plot_allocation, plot_runs
 
 __all__ = [
     "AccuracyCurve",
@@ -52,6 +53,8 @@ __all__ = [
     "kaplan_joint",
     "kaplan_steps",
     "learning_curves",
+    "plot_allocation",
+    "plot_runs",
     "power_law",
     "saturating_power_law",
     "simulate_multiple_choice",

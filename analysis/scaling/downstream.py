@@ -136,6 +136,33 @@ class TwoStepFit(Result):
         """Accuracy predicted from the scale columns of ``data``."""
         return self.accuracy_curve.predict(self.loss_fit.predict(data))
 
+    def plot(self, data: pd.DataFrame, held_out: pd.DataFrame | None = None, *, x: str = "C",
+             task_loss: str = "task_loss", accuracy: str = "accuracy", axes=None):
+        """Both steps on two axes: task loss against ``x``, accuracy against task loss; returns the axes.
+
+        ``data`` are the fitted runs; ``held_out`` runs, if given, are drawn
+        beside them with the first step's predictions for them (crosses).
+        """
+        import matplotlib.pyplot as plt
+
+        check_columns(data, (x, task_loss, accuracy))
+        axes = axes if axes is not None else plt.subplots(1, 2)[1]
+        ax1, ax2 = axes
+        parts = {"fitted": data} if held_out is None else {"fitted": data, "held out": held_out}
+        for name, part in parts.items():
+            check_columns(part, (x, task_loss, accuracy))
+            ax1.scatter(part[x], part[task_loss], s=8, label=name)
+            ax2.scatter(part[task_loss], part[accuracy], s=8)
+        if held_out is not None:
+            ax1.scatter(held_out[x], self.loss_fit.predict(held_out), s=12, marker="x", color="k", label="predicted")
+        losses = pd.concat(list(parts.values()))[task_loss]
+        grid = np.linspace(losses.min(), losses.max(), 100)
+        ax2.plot(grid, self.accuracy_curve.predict(grid), color="k", lw=1)
+        ax1.set(xscale="log", xlabel=x, ylabel="task loss (nats/token)")
+        ax2.set(xlabel="task loss (nats/token)", ylabel="task accuracy")
+        ax1.legend()
+        return axes
+
 
 def fit_two_step(
     data: pd.DataFrame, *, task_loss: str = "task_loss", accuracy: str = "accuracy", law="chinchilla",

@@ -206,6 +206,8 @@ class ScalingLawFit(Result):
         Whether the optimiser met its tolerances at the reported optimum.
     observed : array, shape (n_runs,)
         Loss per run.
+    observed_inputs : dict of str to array, shape (n_runs,)
+        The law's inputs per run, keyed by the law's input names.
     residuals : array, shape (n_runs,)
         ``log L_hat - log L`` per run.
     boot_params : DataFrame or None
@@ -228,6 +230,7 @@ class ScalingLawFit(Result):
     n_at_best: int
     converged: bool
     observed: np.ndarray
+    observed_inputs: dict
     residuals: np.ndarray
     boot_params: pd.DataFrame | None
     boot_converged: np.ndarray | None
@@ -365,7 +368,61 @@ class ScalingLawFit(Result):
         ax.scatter(self.fitted, self.observed, s=6, label="runs")
         lims = [min(self.fitted.min(), self.observed.min()), max(self.fitted.max(), self.observed.max())]
         ax.plot(lims, lims, color="0.4", lw=0.8, ls="--", label="observed = predicted")
-        ax.set(xlabel="predicted loss", ylabel="observed loss")
+        ax.set(xlabel="predicted loss (nats/token)", ylabel="observed loss (nats/token)")
+        return ax
+
+    def plot_curve(self, *, ax=None, grid=None, show_runs: bool = True, color=None, label=None, **line_kw):
+        """The law of one input over ``grid`` (default: the runs' range), over the runs; returns the Axes.
+
+        ``line_kw`` goes to ``Axes.plot`` (``ls``, ``lw``); ``label`` names the runs, or the
+        line when ``show_runs=False``.
+        """
+        import matplotlib.pyplot as plt
+
+        if len(self.law.inputs) != 1:
+            raise AnalysisInputError.about("fit", "a law of one input", f"inputs {list(self.law.inputs)}",
+                                           "Use plot_profiles for laws of N and D.")
+        ax = ax if ax is not None else plt.gca()
+        (name,) = self.law.inputs
+        x = self.observed_inputs[name]
+        grid = np.geomspace(x.min(), x.max(), 100) if grid is None else np.asarray(grid, dtype=float)
+        if show_runs:
+            color = ax.scatter(x, self.observed, s=8, color=color, label=label).get_facecolor()[0]
+            label = None
+        ax.plot(grid, self.predict(**{name: grid}), color=color, label=label, **{"lw": 1} | line_kw)
+        ax.set(xscale="log", yscale="log", xlabel=self.inputs[name])
+        return ax
+
+    def plot_profiles(self, budgets, *, ax=None, tolerance_dex: float = 0.05, flops_per_token_param: float = 6.0):
+        """IsoFLOP profiles: the runs at each compute budget and the fitted loss along it; returns the Axes.
+
+        For laws of ``N`` and ``D``. A run belongs to a budget when its compute
+        ``flops_per_token_param * N * D`` lies within ``tolerance_dex`` (decades)
+        of it. One viridis colour per budget, explained by a colour bar.
+        """
+        import matplotlib.pyplot as plt
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import ListedColormap, LogNorm
+
+        if set(self.law.inputs) != {"N", "D"}:
+            raise AnalysisInputError.about("fit", "a law of N and D", f"inputs {list(self.law.inputs)}",
+                                           "Use plot_curve for laws of one input.")
+        budgets = np.sort(check_positive(np.atleast_1d(np.asarray(budgets, dtype=float)), "budgets", ndim=1))
+        ax = ax if ax is not None else plt.gca()
+        N, D = self.observed_inputs["N"], self.observed_inputs["D"]
+        log_c = np.log10(flops_per_token_param * N * D)
+        norm = LogNorm(budgets[0], budgets[-1]) if len(budgets) > 1 else LogNorm(budgets[0] / 10, budgets[0])
+        cmap = ListedColormap(plt.cm.viridis(np.linspace(0, 0.9, 256)))  # without viridis' faint yellow end
+        for c in budgets:
+            on = np.abs(log_c - np.log10(c)) <= tolerance_dex
+            if not on.any():
+                raise AnalysisInputError.about("budgets", "compute budgets of the fitted runs", f"{c:.3g}",
+                                               f"No run lies within {tolerance_dex} decades of it.")
+            n = np.geomspace(N[on].min() / 1.5, N[on].max() * 1.5, 100)
+            ax.scatter(N[on], self.observed[on], s=6, color=cmap(norm(c)))
+            ax.plot(n, self.predict(N=n, D=c / (flops_per_token_param * n)), color=cmap(norm(c)), lw=1)
+        ax.set(xscale="log", xlabel="parameters $N$", ylabel="final loss (nats/token)")
+        ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, label="IsoFLOP budget (FLOP)", pad=0.02)
         return ax
 
 
@@ -483,6 +540,7 @@ def fit_scaling_law(
         n_at_best=n_at_best,
         converged=converged,
         observed=np.exp(log_y),
+        observed_inputs={name: np.exp(log_x[:, k]) for k, name in enumerate(law.inputs)},
         residuals=objective.residuals(best_theta),
         boot_params=boot_params,
         boot_converged=boot_converged,

@@ -124,6 +124,33 @@ class KaplanLaw:
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         return 0.5 * (lo + hi)
 
+    def plot_trajectory(self, N: float, B: float, S, *, ax=None, **line_kw):
+        """The loss against steps ``S`` at batch size ``B`` (a log step axis); returns the Axes.
+
+        ``line_kw`` goes to ``Axes.plot`` (``color``, ``ls``, ``label``).
+        """
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        ax.plot(S, self.trajectory(N, B, S), **line_kw)
+        ax.set(xscale="log", xlabel="optimisation steps $S$", ylabel="loss (nats/token)")
+        return ax
+
+    def plot_tradeoff(self, L: float, N: float, B=None, *, ax=None, **line_kw):
+        """Steps against tokens to reach loss ``L`` over batch sizes ``B``, a dot at ``B_crit``; returns the Axes.
+
+        ``B`` defaults to ``2^12`` to ``2^26`` tokens. ``line_kw`` goes to ``Axes.plot``.
+        """
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        B = np.geomspace(2**12, 2**26, 100) if B is None else check_positive(np.atleast_1d(B), "B")
+        (line,) = ax.plot(self.steps(L, N, B), self.tokens(L, N, B), **line_kw)
+        knee = self.critical_batch_size(L)
+        ax.scatter(self.steps(L, N, knee), self.tokens(L, N, knee), color=line.get_color(), s=12, zorder=3)
+        ax.set(xscale="log", yscale="log", xlabel="optimisation steps $S$", ylabel="training tokens $E$")
+        return ax
+
 
 def steps_tradeoff(B, S) -> tuple[float, float]:
     """``S_min`` and ``B_crit`` from the steps ``S`` a model needs to reach one loss at batch sizes ``B``.

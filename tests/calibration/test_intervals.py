@@ -106,3 +106,19 @@ def test_combined_quantiles_are_the_weighted_sums():
     np.testing.assert_allclose(combine_quantiles(preds, per_level), by_hand)
     with pytest.raises(AnalysisInputError, match="weights"):
         combine_quantiles(preds, np.ones(4) / 4)
+
+
+def test_plot_intervals_orders_cases_by_the_centre():
+    import matplotlib.pyplot as plt
+
+    from analysis.calibration import plot_intervals
+
+    lower, upper = np.array([3.0, 0.0, 1.0]), np.array([5.0, 2.0, 4.0])
+    fig, ax = plt.subplots()
+    plot_intervals(lower, upper, observed=[4.5, 2.5, 1.0], ax=ax, label="90%", center_label="median")
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [1.0, 2.5, 4.0])  # midpoints, sorted
+    np.testing.assert_allclose(ax.collections[1].get_offsets(), [[0, 2.5], [1, 1.0], [2, 4.5]])
+    assert ax.get_legend_handles_labels()[1] == ["90%", "median", "observed"]
+    with pytest.raises(AnalysisInputError, match="observed"):
+        plot_intervals(lower, upper, observed=[1.0], ax=ax)
+    plt.close(fig)

@@ -93,12 +93,12 @@ def test_rashomon_ratio_exact_and_sampled_agree(regression):
 def test_linear_and_logistic_sets_share_one_ranges_result_that_draws_itself(regression):
     import matplotlib.pyplot as plt
 
-    from analysis.rashomon import CoefficientRanges, LogisticRashomonSet
+    from analysis.rashomon import LogisticRashomonSet, RashomonRanges
 
     X, y = regression
     linear = LinearRashomonSet(0.1).fit(X, y).coefficient_ranges(["a", "b", "c", "d"])
     logistic = LogisticRashomonSet(0.05).fit(X, (y > np.median(y)).astype(int)).coefficient_ranges()
-    assert isinstance(linear, CoefficientRanges) and isinstance(logistic, CoefficientRanges)
+    assert isinstance(linear, RashomonRanges) and isinstance(logistic, RashomonRanges)
     assert list(linear.to_frame().columns) == list(logistic.to_frame().columns) == ["optimum", "low", "high"]
     assert list(logistic.to_frame().index) == ["x0", "x1", "x2", "x3", "intercept"]
     fig, ax = plt.subplots()

@@ -39,8 +39,9 @@ def test_model_class_reliance_over_a_rashomon_set():
     y = X @ [0.0, 1.0, 1.0, 0.0] + rng.normal(0, 0.5, 300)
     rs = LinearRashomonSet(0.05).fit(X, y)
     members = np.vstack([rs.coef_, rs.sample(5000, rng=0)])
-    table = model_class_reliance(members, X, y)
-    assert (table["mcr_minus"] <= table["reference"]).all() and (table["reference"] <= table["mcr_plus"]).all()
+    table = model_class_reliance(members, X, y).to_frame()
+    np.testing.assert_allclose(table["optimum"], model_reliance(rs.coef_, X, y)[0])
+    assert (table["low"] <= table["optimum"]).all() and (table["optimum"] <= table["high"]).all()
     # collinear features: the set contains models leaning on either one, so their ranges are wide
-    spread = table["mcr_plus"] - table["mcr_minus"]
+    spread = (table["high"] - table["low"]).to_numpy()
     assert spread[2] > 5 * spread[1] and spread[3] > 5 * spread[1]

@@ -39,6 +39,15 @@ def test_two_step_predicts_larger_models():
     error = np.abs(fit.predict(large) - large["accuracy"])
     assert error.mean() < 0.02
     assert set(fit.to_frame()["step"]) == {"scale -> loss", "loss -> accuracy"}
+    fig, axes = plt.subplots(1, 2)
+    fit.plot(small, large, axes=axes)
+    fitted, held_out, predicted = axes[0].collections
+    np.testing.assert_allclose(held_out.get_offsets(), large[["C", "task_loss"]].to_numpy())
+    np.testing.assert_allclose(predicted.get_offsets()[:, 1], fit.loss_fit.predict(large))
+    grid, curve = axes[1].get_lines()[0].get_data()
+    np.testing.assert_allclose(curve, fit.accuracy_curve.predict(grid))
+    assert grid.min() == runs["task_loss"].min() and grid.max() == runs["task_loss"].max()
+    plt.close(fig)
 
 
 @pytest.fixture

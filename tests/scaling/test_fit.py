@@ -153,8 +153,41 @@ def test_summary_and_plot(grid_fit):
     text = grid_fit.summary()
     assert "E + A / N^alpha + B / D^beta" in text and "starts reached the best objective" in text
     ax = grid_fit.plot()
-    assert ax.get_xlabel() == "predicted loss"
+    assert ax.get_xlabel() == "predicted loss (nats/token)"
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), np.column_stack([grid_fit.fitted, grid_fit.observed]))
     plt.close("all")
+
+
+def test_fit_keeps_its_runs_and_draws_isoflop_profiles(epoch_runs, grid_fit):
+    np.testing.assert_allclose(grid_fit.observed_inputs["N"], epoch_runs["N"])
+    np.testing.assert_allclose(grid_fit.observed_inputs["D"], epoch_runs["D"])
+    fig, ax = plt.subplots()
+    grid_fit.plot_profiles([1e19, 1e21], ax=ax)
+    runs, curves = ax.collections[:2], ax.get_lines()
+    on = np.isclose(np.log10(epoch_runs["C"]), 19, atol=0.05)
+    np.testing.assert_allclose(runs[0].get_offsets(), epoch_runs.loc[on, ["N", "loss"]].to_numpy())
+    n, loss = curves[0].get_data()
+    np.testing.assert_allclose(loss, grid_fit.predict(N=n, D=1e19 / (6 * n)))  # the law along C = 6ND
+    assert len(fig.axes) == 2  # the colour bar
+    with pytest.raises(AnalysisInputError, match="No run lies within"):
+        grid_fit.plot_profiles([1e30], ax=ax)
+    with pytest.raises(AnalysisInputError, match="a law of one input"):
+        grid_fit.plot_curve(ax=ax)
+    plt.close(fig)
+
+
+def test_plot_curve_of_a_one_input_law():
+    x = np.geomspace(10, 1000, 12)
+    data = pd.DataFrame({"n": x, "error": 0.05 + 2 * x**-0.5})
+    fit = fit_scaling_law(data, "saturating_power_law", x="n", y="error", loss="squared")
+    fig, ax = plt.subplots()
+    fit.plot_curve(ax=ax, grid=[10, 100, 1000], label="runs")
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), data[["n", "error"]].to_numpy())
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), fit.predict(x=np.array([10, 100, 1000.0])))
+    assert ax.get_legend_handles_labels()[1] == ["runs"]
+    with pytest.raises(AnalysisInputError, match="a law of N and D"):
+        fit.plot_profiles([1e19], ax=ax)
+    plt.close(fig)
 
 
 @pytest.mark.parametrize(

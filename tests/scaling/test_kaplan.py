@@ -27,6 +27,22 @@ def test_steps_and_tokens_satisfy_kaplans_tradeoff():
     assert np.isinf(K.min_steps(K.min_loss(N) - 0.01, N))
 
 
+def test_plots_draw_the_trajectory_and_the_tradeoff():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    S = np.geomspace(1e3, 1e5, 9)
+    K.plot_trajectory(1e8, 2**20, S, ax=ax, ls="--")
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), K.trajectory(1e8, 2**20, S))
+    K.plot_tradeoff(3.2, 1e8, [2**16, 2**20], ax=ax)
+    np.testing.assert_allclose(ax.get_lines()[1].get_xydata(), np.column_stack(
+        [K.steps(3.2, 1e8, np.array([2**16, 2**20])), K.tokens(3.2, 1e8, np.array([2**16, 2**20]))]))
+    # at B_crit both cost twice their minimum
+    np.testing.assert_allclose(ax.collections[0].get_offsets()[0], [2 * K.min_steps(3.2, 1e8),
+                                                                     2 * K.min_tokens(3.2, 1e8)], rtol=1e-12)
+    plt.close(fig)
+
+
 def test_critical_batch_size():
     assert K.critical_batch_size(2.0) == pytest.approx(2.1e8 / 2.0 ** (1 / 0.21))
 
