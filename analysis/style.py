@@ -178,14 +178,15 @@ def set_style(venue: str = "neurips") -> None:
 
 
 def readable_number(value: float) -> str:
-    """A float as a reader wants it: whole numbers with thousands separators, others to 4 significant digits.
+    """A float as a reader wants it: whole numbers and numbers from 1000 on with thousands separators
+    (rounded to whole), others to 4 significant digits.
 
-    ``215.0`` is ``'215'``, ``162783.0`` is ``'162,783'``, ``18.326961`` is
-    ``'18.33'``, ``5.88e23`` is ``'5.88e+23'``.
+    ``215.0`` is ``'215'``, ``1247.6`` is ``'1,248'``, ``162783.0`` is
+    ``'162,783'``, ``18.326961`` is ``'18.33'``, ``5.88e23`` is ``'5.88e+23'``.
     """
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
-    if value == round(value) and abs(value) < 1e12:
+    if (value == round(value) or abs(value) >= 1000) and abs(value) < 1e12:
         return f"{value:,.0f}"
     return f"{value:.4g}"
 

@@ -30,7 +30,7 @@ scores = pd.DataFrame(n_candidates - positions, index=range(n_candidates))
 
 
 def ours():
-    return kemeny(scores).ranking[0]
+    return kemeny(scores).systems[0]
 
 
 def prefvoting():

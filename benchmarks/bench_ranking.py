@@ -22,7 +22,7 @@ winner, loser = np.where(i_wins, i, j), np.where(i_wins, j, i)
 
 
 def ours_bt():
-    return bradley_terry(win_matrix(winner, loser, 50)).scores
+    return bradley_terry(win_matrix(winner, loser, 50)).scores.sort_index().to_numpy()
 
 
 def choix_bt():
@@ -58,7 +58,7 @@ w_big, l_big = np.where(first_wins, a_big, b_big), np.where(first_wins, b_big, a
 
 
 def ours_bt_big():
-    return bradley_terry(win_matrix(w_big, l_big, 200), tol=1e-12).scores
+    return bradley_terry(win_matrix(w_big, l_big, 200), tol=1e-12).scores.sort_index().to_numpy()
 
 
 def arenakit_bt_big():
@@ -83,7 +83,7 @@ boot_arena = Arena([Battle(model_a=str(a), model_b=str(b), winner="a") for a, b 
 
 
 def ours_bootstrap():
-    return arena_ranking(boot_w, boot_l, 200, n_boot=100, rng=0, progress=False).table.sort_index()["score"].to_numpy()
+    return arena_ranking(boot_w, boot_l, 200, n_boot=100, rng=0, progress=False).scores.sort_index().to_numpy()
 
 
 def arenakit_bootstrap():

@@ -167,7 +167,8 @@ mle_fit.derived({
 # %%
 with style.paper_figure(figure_dir / "allocation", venue="icml", width="column", aspect=0.8) as (fig, ax):
     plot_allocation(alloc, ax=ax, color=style.PALETTE[0], label="Huber MLE (shaded: 95% band)")
-    plot_allocation(alloc_grid, interval_style="lines", ax=ax, color=style.PALETTE[1], label="Huber grid (dotted: 95% band)")
+    plot_allocation(alloc_grid, interval_style="lines", ax=ax, color=style.PALETTE[1],
+                    label="Huber grid (dotted: 95% band)")
     hoffmann = compute_optimal(published.loc["hoffmann_unrounded", names].to_dict(), grid_c)
     plot_allocation(hoffmann, ax=ax, color=style.PALETTE[3], ls="--", label="Hoffmann et al. (2022)")
     ax.axvline(chinchilla_c, color="0.5", lw=0.6)

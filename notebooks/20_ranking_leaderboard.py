@@ -83,7 +83,7 @@ methods = {
     "Copeland": aggregate(scores, "copeland"),
 }
 consensus = kemeny(scores)
-ranks = pd.DataFrame({name: table["rank"] for name, table in methods.items()})
+ranks = pd.DataFrame({name: ranking.ranks for name, ranking in methods.items()})
 ranks["Kemeny"] = consensus.ranks
 ranks.sort_values("Kemeny")
 
@@ -116,8 +116,8 @@ intervals
 # %%
 data_set_of = results.drop_duplicates("task").set_index("task")["data_set"]
 by_data_set = bootstrap_ranks(scores, n_boot=n_boot, k=1, clusters=data_set_of, rng=seed)
-pd.concat({"tasks resampled": intervals.table[["rank", "low", "high", "arena_rank"]],
-           "data sets resampled": by_data_set.table[["low", "high", "arena_rank"]]}, axis=1)
+pd.concat({"tasks resampled": intervals.table[["rank", "rank_low", "rank_high", "arena_rank"]],
+           "data sets resampled": by_data_set.table[["rank_low", "rank_high", "arena_rank"]]}, axis=1)
 
 # %%
 with style.paper_figure(figure_dir / "rank_intervals", venue="icml", width="column", aspect=0.7) as (fig, ax):
@@ -171,8 +171,8 @@ cd
 # %%
 battles = battles_from_scores(scores)
 wins = win_matrix(battles["winner"].to_numpy(), battles["loser"].to_numpy(), len(scores), ties=battles["tie"])
-bt = bradley_terry(wins)
-pd.Series(bt.scores, index=scores.index, name="Bradley-Terry score").sort_values(ascending=False).round(3)
+bt = bradley_terry(wins, systems=scores.index)
+bt.table.round(3)
 
 # %% [markdown]
 # Bradley-Terry orders the seven as the mean rank does, but spaces them
@@ -199,7 +199,7 @@ helm_methods = {
     "Copeland": aggregate(helm, "copeland"),
 }
 helm_kemeny = kemeny(helm.fillna(helm.mean()), rng=seed)
-helm_ranks = pd.DataFrame({name: table["rank"] for name, table in helm_methods.items()})
+helm_ranks = pd.DataFrame({name: ranking.ranks for name, ranking in helm_methods.items()})
 helm_ranks["Kemeny"] = helm_kemeny.ranks
 print(*helm_kemeny.notes)
 helm_ranks.sort_values("Borda").head(12)
@@ -211,11 +211,12 @@ helm_ranks.sort_values("Borda").head(12)
 
 # %%
 published = datasets.load_published_aggregate("helm_lite")
-beside = pd.DataFrame({"HELM (published)": published, "Borda score (ours)": helm_methods["Borda"]["score"]})
+beside = pd.DataFrame({"HELM (published)": published, "Borda score (ours)": helm_methods["Borda"].scores}).reindex(
+    published.index)
 beside["difference"] = beside["Borda score (ours)"] - beside["HELM (published)"]
 print(f"largest difference {beside['difference'].abs().max():.4f}; Kendall tau between the two orderings "
       f"{kendall_tau(beside.iloc[:, 0].to_numpy(), beside.iloc[:, 1].to_numpy()):.3f}")
-beside.head(8).round(4)
+beside.head(8).style.format({"HELM (published)": "{:.3f}", "Borda score (ours)": "{:.4f}", "difference": "{:+.4f}"})
 
 # %% [markdown]
 # Our Borda scores reproduce HELM's published win rates to within 0.003 for

@@ -117,7 +117,8 @@ def test_saved_figures_keep_their_venue_width_and_flag_small_text(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(215.0, "215"), (162783.0, "162,783"), (18.326961, "18.33"), (5.88e23, "5.88e+23"), (0.0157, "0.0157"),
+    [(215.0, "215"), (162783.0, "162,783"), (1247.6, "1,248"), (12345.67, "12,346"), (18.326961, "18.33"),
+     (5.88e23, "5.88e+23"), (0.0157, "0.0157"),
      (-3.0, "-3"), (float("nan"), "nan"), (float("inf"), "inf"), (0.5, "0.5")],
 )
 def test_readable_numbers(value, text):

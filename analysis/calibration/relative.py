@@ -51,8 +51,10 @@ def relative_confidence(
                                        "One preference per pair.")
     winner, loser = np.where(prefers, first, second), np.where(prefers, second, first)
     if method == "elo":
-        return elo_ratings(winner, loser, n_questions, n_shuffles=n_shuffles, rng=rng)
-    return bradley_terry(win_matrix(winner, loser, n_questions), prior=prior).scores
+        ranking = elo_ratings(winner, loser, n_questions, n_shuffles=n_shuffles, rng=rng)
+    else:
+        ranking = bradley_terry(win_matrix(winner, loser, n_questions), prior=prior)
+    return ranking.scores.sort_index().to_numpy()
 
 
 def simulate_confidence_preferences(

@@ -1,10 +1,18 @@
 """Ranking: aggregation of score matrices, pairwise and listwise comparison models (Bradley-Terry, Plackett-Luce,
 Elo), rank correlations, rank uncertainty and stability."""
 
-from .aggregate import KemenyResult, aggregate, kemeny, pairwise_preferences
+from .aggregate import KemenyRanking, aggregate, kemeny, pairwise_preferences
 from .arena import ArenaRanking, arena_ranking, wildbench_rewards
 from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
-from .bradley_terry import BradleyTerryResult, battles_from_scores, bradley_terry, elo_ratings, win_matrix
+from .bradley_terry import (
+    BradleyTerryRanking,
+    battles_from_scores,
+    bradley_terry,
+    elo_ratings,
+    elo_scale,
+    sample_battles,
+    win_matrix,
+)
 from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import (
     agreement_matrix,
@@ -17,7 +25,8 @@ from .correlations import (
                         top_k_overlap,
 )
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
-from .plackett_luce import PlackettLuceResult, orderings_from_scores, plackett_luce
+from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce
+from .result import Ranking
 from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
 from .stability import (
     StabilityCurve,
@@ -27,23 +36,24 @@ from .stability import (
     model_consistency,
     system_subsampling,
 )
-from .ties import StyleControlResult, TieModelResult, bradley_terry_covariates, bradley_terry_ties
+from .ties import StyleControlRanking, TieModelRanking, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
 from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
 from .weighted_kendall import weighted_tau
 
 __all__ = [
     "ArenaRanking",
-    "BradleyTerryResult",
+    "BradleyTerryRanking",
     "Committee",
     "CriticalDifference",
-    "KemenyResult",
-    "PlackettLuceResult",
+    "KemenyRanking",
+    "PlackettLuceRanking",
     "RankIntervals",
+    "Ranking",
     "Sensitivity",
     "StabilityCurve",
-    "StyleControlResult",
-    "TieModelResult",
+    "StyleControlRanking",
+    "TieModelRanking",
     "aggregate",
     "agreement_matrix",
     "arena_ranking",
@@ -60,6 +70,7 @@ __all__ = [
     "default_classifiers",
     "diversity",
     "elo_ratings",
+    "elo_scale",
     "friedman_nemenyi",
     "kemeny",
     "kendall_tau",
@@ -72,6 +83,7 @@ __all__ = [
     "pairwise_preferences",
     "plackett_luce",
     "rank_biased_overlap",
+    "sample_battles",
     "select_committee",
     "simulate_biased_rankings",
     "spearman_rho",

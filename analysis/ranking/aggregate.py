@@ -21,18 +21,21 @@ Methods:
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._results import Result
 from .._validation import check_choice, check_integer, check_rng
 from ..errors import AnalysisInputError
+from .result import Ranking, ranking_table
 
-__all__ = ["KemenyResult", "aggregate", "kemeny", "pairwise_preferences"]
+__all__ = ["KemenyRanking", "aggregate", "kemeny", "pairwise_preferences"]
 
 METHODS = ("mean", "median", "mean_rank", "borda", "copeland")
+METHOD_LABELS = {"mean": "Mean", "median": "Median", "mean_rank": "Mean rank", "borda": "Borda",
+                 "copeland": "Copeland"}
 NORMALISATIONS = ("raw", "zscore", "minmax", "rank")
 
 
@@ -91,8 +94,29 @@ def pairwise_preferences(scores) -> np.ndarray:
         return np.sum(both * ((a > b) + 0.5 * (a == b)), axis=2) - 0.5 * np.eye(len(values)) * both.sum(axis=2)
 
 
-def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: str = "raise") -> pd.DataFrame:
-    """Aggregate a systems x tasks score matrix into scores and ranks.
+def _borda(values: np.ndarray) -> np.ndarray:
+    """Per system, the mean over its tasks of the share of present opponents beaten (ties half), exactly.
+
+    Shares are summed as fractions and divided once, so systems with equal
+    points get equal scores whatever the order of summation.
+    """
+    present = ~np.isnan(values)
+    opponents = present.sum(axis=0) - 1
+    counted = present & (opponents > 0)  # a system alone on a task beats no one and loses to no one
+    twice_beaten = np.where(counted, 2 * (_ranks(values, higher_is_better=True) - 1), 0).astype(np.int64)
+    n_counted = counted.sum(axis=1)
+    if counted.all():  # one denominator for every share: integer sums, one division
+        return twice_beaten.sum(axis=1) / (2 * opponents[0] * values.shape[1])
+    out = np.full(len(values), np.nan)
+    for i in np.flatnonzero(n_counted):
+        total = sum(Fraction(int(b), 2 * int(o)) for b, o, c in zip(twice_beaten[i], opponents, counted[i]) if c)
+        out[i] = float(total / int(n_counted[i]))
+    return out
+
+
+def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: str = "raise",
+              tie_tolerance: float = 0.0) -> Ranking:
+    """Aggregate a systems x tasks score matrix into one ranking.
 
     Parameters
     ----------
@@ -103,12 +127,17 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
         Per-task normalisation before ``mean`` or ``median``.
     missing : {'raise', 'ignore'}
         For mean, median and mean_rank: refuse NaN, or average over present tasks.
+    tie_tolerance : float
+        Aggregate scores closer than this share a rank (chained: a run of
+        scores each within the tolerance of the next ties as one group). The
+        default 0 ties only equal scores, which are exact for Borda, Copeland
+        and mean ranks; use a small tolerance for means of rounded columns.
 
     Returns
     -------
-    DataFrame indexed by system, sorted best first, with ``score`` (the
-    method's statistic; for ``mean_rank`` lower is better) and ``rank`` (1 = best,
-    ties share the lowest rank; missing for a system with no score).
+    :class:`Ranking` whose ``score`` is the method's statistic (for
+    ``mean_rank`` lower is better) and ``rank`` 1 for the best (equal scores
+    share the lowest rank; missing for a system with no score).
     """
     scores = _check_scores(scores)
     check_choice(method, "method", METHODS)
@@ -120,7 +149,6 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
             "scores", f"no missing cells for method='{method}'", f"{int(np.isnan(values).sum())} NaN cells",
             "Pass missing='ignore' to average over the tasks each system has, or use method='borda'.",
         )
-    higher_is_better = True
     if method == "mean":
         stat = np.nanmean(_normalise(values, normalise), axis=1)
     elif method == "median":
@@ -128,33 +156,27 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
     elif method == "mean_rank":
         n_present = (~np.isnan(values)).sum(axis=0)
         stat = np.nanmean(n_present + 1 - _ranks(values, higher_is_better=True), axis=1)  # 1 = best
-        higher_is_better = False
     elif method == "borda":
-        present = ~np.isnan(values)
-        opponents = present.sum(axis=0, keepdims=True) - 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = (_ranks(values, higher_is_better=True) - 1) / opponents
-        counted = present & (opponents > 0)  # a system alone on a task beats no one and loses to no one
-        n_counted = counted.sum(axis=1)
-        stat = np.where(n_counted > 0, np.where(counted, share, 0.0).sum(axis=1) / np.maximum(n_counted, 1), np.nan)
+        stat = _borda(values)
     else:
         prefs = pairwise_preferences(scores)
         stat = np.sum(np.sign(prefs - prefs.T), axis=1)
-    rank = stats.rankdata(stat if not higher_is_better else -stat, method="min", nan_policy="omit")
-    rank = pd.array(np.where(np.isnan(rank), 0, rank).astype(int), dtype="Int64")
-    rank[np.isnan(stat)] = pd.NA  # e.g. Borda of a system that never met another on a task
-    out = pd.DataFrame({"score": stat, "rank": rank}, index=scores.index)
-    return out.sort_values(["rank"], kind="stable")
+    table = ranking_table(stat, scores.index, higher_is_better=method != "mean_rank", tie_tolerance=tie_tolerance)
+    normalised = normalise != "raw" and method in ("mean", "median")
+    return Ranking(table, METHOD_LABELS[method] + (f" ({normalise})" if normalised else ""))
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class KemenyResult(Result):
+class KemenyRanking(Ranking):
     """A Kemeny ranking and how far it is from optimal.
+
+    Its ``score`` is the number of systems ranked below each one; no two
+    systems tie.
 
     Attributes
     ----------
-    ranking : list
-        Systems, best first.
+    table, method
+        As in :class:`Ranking`.
     disagreements : float
         Pairwise disagreements with the per-task rankings (summed over tasks).
     lower_bound : float
@@ -163,7 +185,6 @@ class KemenyResult(Result):
         Whether the ranking is proven optimal (dynamic programming over subsets).
     """
 
-    ranking: list
     disagreements: float
     lower_bound: float
     exact: bool
@@ -178,15 +199,6 @@ class KemenyResult(Result):
         if self.exact:
             return ("exact: optimal over all orderings",)
         return (f"local search: at most {self.gap:g} disagreements above the optimum",)
-
-    @property
-    def ranks(self) -> pd.Series:
-        """Each system's rank (1 = best), indexed by system in the ranking's order."""
-        return pd.Series(np.arange(1, len(self.ranking) + 1), index=pd.Index(self.ranking, name="system"),
-                         name="rank")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.ranks.reset_index()
 
 
 def _cost(order: np.ndarray, prefs: np.ndarray) -> float:
@@ -258,7 +270,7 @@ def _kwiksort(items: np.ndarray, prefs: np.ndarray, rng) -> np.ndarray:
     return np.concatenate([_kwiksort(rest[ahead], prefs, rng), [pivot], _kwiksort(rest[~ahead], prefs, rng)])
 
 
-def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> KemenyResult:
+def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> KemenyRanking:
     """Kemeny consensus of the per-task rankings of a systems x tasks score matrix.
 
     Exact by dynamic programming for at most ``exact_limit`` systems (about a
@@ -272,4 +284,6 @@ def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> Ke
     exact = n <= exact_limit
     order = _kemeny_exact(prefs) if exact else _kemeny_local(prefs, check_rng(rng), check_integer(restarts, "restarts"))
     lower = float(np.triu(np.minimum(prefs, prefs.T), 1).sum())
-    return KemenyResult([scores.index[i] for i in order], _cost(order, prefs), lower, exact)
+    below = np.empty(n)
+    below[order] = np.arange(n - 1, -1, -1)  # systems ranked below each one
+    return KemenyRanking(ranking_table(below, scores.index), "Kemeny", _cost(order, prefs), lower, exact)

@@ -17,69 +17,51 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pandas as pd
 
 from .._resample import map_batches
-from .._results import Result
 from .._validation import check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
-from .bradley_terry import bradley_terry, win_matrix
+from .bradley_terry import _check_wins, _newton, win_matrix
+from .result import Ranking, ranking_table
 
 __all__ = ["ArenaRanking", "arena_ranking", "wildbench_rewards"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class ArenaRanking(Result):
+class ArenaRanking(Ranking):
     """Bradley-Terry scores with bootstrap intervals and arena ranks.
 
     Attributes
     ----------
     table : DataFrame
-        One row per system, best first: ``score``, ``low``, ``high``, ``rank``
-        (by score), ``arena_rank``, ``tied_with_best``, ``p_first`` (share of
-        resamples in which it scores highest).
+        As in :class:`Ranking`, best first: ``score``, ``rank`` (by score),
+        ``low`` and ``high`` (the score's interval), ``arena_rank`` (1 + the
+        systems whose interval lies wholly above), ``tied_with_best``,
+        ``p_first`` (share of resamples in which it scores highest).
+    method : str
     replicates : array, shape (n_boot, n_items)
+        Scores of each resample, in the systems' input order.
     ci : float
     """
 
-    table: pd.DataFrame
     replicates: np.ndarray
     ci: float
 
     @property
     def title(self) -> str:
-        return f"Arena ranking ({len(self.replicates)} multinomial resamples of the battles)"
+        return f"Arena ranking by {self.method} ({len(self.replicates)} multinomial resamples of the battles)"
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.reset_index(names="system")
-
-    def plot(self, *, ax=None):
-        """Scores with their intervals, best at the top; systems tied with the best in a second colour.
-
-        Returns the Axes.
-        """
-        import matplotlib.pyplot as plt
-
-        ax = ax if ax is not None else plt.gca()
-        t = self.table
-        y = np.arange(len(t))
-        tied = t["tied_with_best"].to_numpy()
-        for rows, colour, label in ((tied, "C1", "tied with the best"), (~tied, "C0", "below the best")):
-            part = t[rows]
-            if len(part):
-                ax.errorbar(part["score"], y[rows], xerr=[part["score"] - part["low"], part["high"] - part["score"]],
-                            fmt="o", ms=3, capsize=2, color=colour, label=label)
-        ax.set_yticks(y, [str(s) for s in t.index])
-        ax.set_ylim(len(t) - 0.5, -0.5)
-        ax.set(xlabel="Bradley-Terry score")
-        return ax
+    def plot(self, *, ax=None, top: int | None = None, xlabel: str | None = "Bradley-Terry score"):
+        """Scores with their intervals, best at the top, systems tied with the best in a second colour."""
+        return super().plot(ax=ax, top=top, xlabel=xlabel)
 
 
-def arena_ranking(winner, loser, n_items: int, *, ties=None, names=None, n_boot: int = 200, ci: float = 0.95,
+def arena_ranking(winner, loser, n_items: int, *, ties=None, systems=None, n_boot: int = 200, ci: float = 0.95,
                   prior: float = 0.0, rng=None, progress=None) -> ArenaRanking:
     """Bradley-Terry scores of battles with multinomial-bootstrap intervals and arena ranks.
 
-    ``winner``, ``loser``, ``ties`` as in :func:`win_matrix`. With ``prior=0``
+    ``winner``, ``loser``, ``ties`` as in :func:`win_matrix`; ``systems`` names
+    the items 0..n_items-1. With ``prior=0``
     every resample must meet Ford's condition; pass a small ``prior`` (virtual
     ties per pair) when some systems have few battles.
     """
@@ -91,7 +73,7 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, names=None, n_boot:
     if len(winner) and (winner == loser).any():
         raise AnalysisInputError.about("winner and loser", "two different systems per battle",
                                        f"{int((winner == loser).sum())} self-battles", "Drop them.")
-    full = bradley_terry(win_matrix(winner, loser, n_items, ties=tie), prior=prior)
+    full, _, _ = _newton(_check_wins(win_matrix(winner, loser, n_items, ties=tie), prior), prior)
     # distinct outcomes and their counts: resampling battles is a multinomial draw of these counts
     outcomes, counts = np.unique(np.column_stack([winner, loser, tie]), axis=0, return_counts=True)
     draws = rng.multinomial(counts.sum(), counts / counts.sum(), size=n_boot)
@@ -100,19 +82,14 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, names=None, n_boot:
 
     def refit(draw):
         w = win_matrix(a, b, n_items, ties=t, counts=draw)
-        return bradley_terry(w, prior=prior, init=full.scores).scores
+        return _newton(_check_wins(w, prior), prior, init=full)[0]  # each resample must meet Ford's condition
 
     replicates = np.array(map_batches(refit, draws, n_boot, progress=progress, desc="battle bootstrap"))
     low, high = np.quantile(replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
     better = (low[None, :] > high[:, None]).sum(axis=1)  # systems whose interval lies above each one's
-    order = np.argsort(-full.scores, kind="stable")
-    names = np.arange(n_items) if names is None else np.asarray(names)
-    table = pd.DataFrame({
-        "score": full.scores, "low": low, "high": high,
-        "rank": np.argsort(np.argsort(-full.scores, kind="stable")) + 1, "arena_rank": 1 + better,
-        "tied_with_best": better == 0, "p_first": np.bincount(replicates.argmax(axis=1), minlength=n_items) / n_boot,
-    }, index=names).iloc[order]
-    return ArenaRanking(table, replicates, ci)
+    table = ranking_table(full, systems, low=low, high=high, arena_rank=1 + better, tied_with_best=better == 0,
+                          p_first=np.bincount(replicates.argmax(axis=1), minlength=n_items) / n_boot)
+    return ArenaRanking(table, "Bradley-Terry", replicates, ci)
 
 
 _VERDICTS = {"A>>B": 1.0, "A>B": 0.5, "A=B": 0.0, "B>A": -0.5, "B>>A": -1.0}

@@ -21,11 +21,12 @@ import pandas as pd
 from scipy import linalg
 from scipy.sparse import csgraph
 
-from .._results import Result
 from .._validation import check_array, check_consistent_length, check_integer, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
+from .result import Ranking, ranking_table
 
-__all__ = ["BradleyTerryResult", "battles_from_scores", "bradley_terry", "elo_ratings", "win_matrix"]
+__all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "sample_battles",
+           "win_matrix"]
 
 
 def _check_ties(ties) -> np.ndarray:
@@ -89,19 +90,42 @@ def battles_from_scores(scores) -> pd.DataFrame:
     })
 
 
-def score_table(scores: np.ndarray) -> pd.DataFrame:
-    """Items by decreasing score: ``item`` (index), ``score``, ``rank`` (1 = best)."""
-    order = np.argsort(-scores, kind="stable")
-    return pd.DataFrame({"item": order, "score": scores[order], "rank": np.arange(1, len(order) + 1)})
+def sample_battles(scores, n_battles: int, *, rng=None) -> pd.DataFrame:
+    """Random battles from a systems x items score matrix, as an arena would collect them.
+
+    Each battle draws two systems uniformly (redrawing none: battles of a
+    system with itself are dropped, so fewer than ``n_battles`` may remain) and
+    one item; the higher score on it wins, equal scores tie. Returns ``winner``,
+    ``loser`` (row positions in ``scores``), ``tie`` and ``item`` (column position).
+    """
+    values = check_array(scores.to_numpy(dtype=float), "scores", ndim=2)
+    n_battles = check_integer(n_battles, "n_battles")
+    rng = check_rng(rng)
+    a, b = rng.integers(0, len(values), n_battles), rng.integers(0, len(values), n_battles)
+    keep = a != b
+    a, b, item = a[keep], b[keep], rng.integers(0, values.shape[1], keep.sum())
+    first = values[a, item] >= values[b, item]
+    return pd.DataFrame({"winner": np.where(first, a, b), "loser": np.where(first, b, a),
+                         "tie": values[a, item] == values[b, item], "item": item})
+
+
+def elo_scale(scores, *, scale: float = 400.0, initial: float = 1000.0):
+    """Bradley-Terry scores on the Elo scale: ``initial + scale / ln(10) * score``.
+
+    Elo's expected score ``1 / (1 + 10^((r_j - r_i) / scale))`` is Bradley-Terry's
+    win probability with ``r = scale / ln(10) * s``; ``initial`` fixes the mean.
+    """
+    return initial + check_positive(scale, "scale") / np.log(10) * scores
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class BradleyTerryResult(Result):
+class BradleyTerryRanking(Ranking):
     """Bradley-Terry scores (log-strengths, centred to mean 0) and the fit's diagnostics.
 
     Attributes
     ----------
-    scores : array, shape (n_items,)
+    table, method
+        As in :class:`Ranking`; ``score`` is the log-strength.
     n_iter : int
     converged : bool
     prior : float
@@ -110,7 +134,6 @@ class BradleyTerryResult(Result):
         Of the observed comparisons (without the prior).
     """
 
-    scores: np.ndarray
     n_iter: int
     converged: bool
     prior: float
@@ -118,14 +141,12 @@ class BradleyTerryResult(Result):
 
     @property
     def title(self) -> str:
-        return "Bradley-Terry scores" + (f" (prior: {self.prior:g} virtual ties per pair)" if self.prior else "")
+        return super().title + (f" (prior: {self.prior:g} virtual ties per pair)" if self.prior else "")
 
-    def to_frame(self) -> pd.DataFrame:
-        return score_table(self.scores)
-
-    def probability(self, i, j) -> np.ndarray:
-        """``P(i beats j)`` under the fitted scores."""
-        return 1 / (1 + np.exp(self.scores[j] - self.scores[i]))
+    def probability(self, a, b) -> np.ndarray:
+        """``P(a beats b)`` under the fitted scores, for systems (or arrays of systems) ``a`` and ``b``."""
+        s = self.table["score"]
+        return 1 / (1 + np.exp(np.asarray(s.loc[b], dtype=float) - np.asarray(s.loc[a], dtype=float)))
 
 
 def _log_likelihood(scores, wins) -> float:
@@ -133,8 +154,8 @@ def _log_likelihood(scores, wins) -> float:
     return float(-np.sum(wins * np.logaddexp(0, -diff)))
 
 
-def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float = 1e-10,
-                  init=None) -> BradleyTerryResult:
+def bradley_terry(wins, *, systems=None, prior: float = 0.0, max_iter: int = 100,
+                  tol: float = 1e-10) -> BradleyTerryRanking:
     """Maximum-likelihood (or, with ``prior``, shrunk) Bradley-Terry scores by Newton's method.
 
     Parameters
@@ -142,11 +163,18 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
     wins : array, shape (k, k)
         ``wins[i, j]``: wins of ``i`` over ``j`` (ties as half-wins both ways,
         see :func:`win_matrix`).
+    systems : sequence of k names, optional
+        Names of the rows of ``wins`` (default 0..k-1).
     prior : float
         Virtual ties added to every pair; 0 requires Ford's condition.
-    init : array, shape (k,), optional
-        Starting scores (e.g. a previous fit's, when refitting resamples).
     """
+    w = _check_wins(wins, prior)
+    scores, n_iter, converged = _newton(w, prior, max_iter, tol)
+    return BradleyTerryRanking(ranking_table(scores, systems), "Bradley-Terry", n_iter, converged, float(prior),
+                               _log_likelihood(scores, w))
+
+
+def _check_wins(wins, prior) -> np.ndarray:
     w = check_array(wins, "wins", ndim=2)
     k = len(w)
     if w.shape != (k, k):
@@ -158,9 +186,16 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
     if not (isinstance(prior, int | float | np.number) and np.isfinite(prior) and prior >= 0):
         raise AnalysisInputError.about("prior", "a finite, non-negative number of virtual ties", repr(prior),
                                        "Pass e.g. 1, or 0 for the maximum-likelihood fit.")
-    fit = w + prior / 2 * (1 - np.eye(k))
     if prior == 0:
         _check_ford(w)
+    return w
+
+
+def _newton(w: np.ndarray, prior: float, max_iter: int = 100, tol: float = 1e-10,
+            init=None) -> tuple[np.ndarray, int, bool]:
+    """Scores (k,), Newton steps taken and convergence, from ``init`` (default 0)."""
+    k = len(w)
+    fit = w + prior / 2 * (1 - np.eye(k))
     games = fit + fit.T
     scores = np.zeros(k) if init is None else np.array(init, dtype=float) - np.mean(init)
     converged, n_iter = False, 0
@@ -176,8 +211,8 @@ def bradley_terry(wins, *, prior: float = 0.0, max_iter: int = 100, tol: float =
         scores -= scores.mean()
         converged = np.abs(step).max() < tol
     if not converged:
-        warnings.warn(f"Bradley-Terry did not converge in {max_iter} Newton steps", ConvergenceWarning, stacklevel=2)
-    return BradleyTerryResult(scores, n_iter, bool(converged), float(prior), _log_likelihood(scores, w))
+        warnings.warn(f"Bradley-Terry did not converge in {max_iter} Newton steps", ConvergenceWarning, stacklevel=3)
+    return scores, n_iter, bool(converged)
 
 
 def _reaches_all(adjacency: np.ndarray) -> bool:
@@ -216,15 +251,16 @@ def _check_ford(w: np.ndarray) -> None:
 
 
 def elo_ratings(
-    winner, loser, n_items: int, *, ties=None, k: float = 4.0, scale: float = 400.0, initial: float = 1000.0,
-    n_shuffles: int = 100, rng=None,
-) -> np.ndarray:
+    winner, loser, n_items: int, *, ties=None, systems=None, k: float = 4.0, scale: float = 400.0,
+    initial: float = 1000.0, n_shuffles: int = 100, rng=None,
+) -> Ranking:
     """Online Elo ratings, averaged over ``n_shuffles`` random orders of the comparisons.
 
     Each comparison moves the winner up and the loser down by
     ``k (outcome - expected)`` with ``expected = 1 / (1 + 10^((r_j - r_i) / scale))``.
     One order gives path-dependent ratings; averaging over shuffles removes
-    most of that dependence. Returns ``(n_items,)`` ratings.
+    most of that dependence. Returns a :class:`Ranking` whose ``score`` is the
+    mean rating; ``systems`` names the items 0..n_items-1.
     """
     a, b = np.asarray(winner), np.asarray(loser)
     win_matrix(a, b, n_items, ties=ties)  # validates the inputs
@@ -240,4 +276,4 @@ def elo_ratings(
         delta = k * (o - expected)
         ratings[rows, i] += delta
         ratings[rows, j] -= delta
-    return ratings.mean(axis=0)
+    return Ranking(ranking_table(ratings.mean(axis=0), systems), "Elo")

@@ -17,40 +17,31 @@ import dataclasses
 import warnings
 
 import numpy as np
-import pandas as pd
 from scipy.sparse import coo_matrix, csgraph
 
-from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
-from .bradley_terry import score_table
+from .result import Ranking, ranking_table
 
-__all__ = ["PlackettLuceResult", "orderings_from_scores", "plackett_luce", "strongly_connected_items"]
+__all__ = ["PlackettLuceRanking", "orderings_from_scores", "plackett_luce", "strongly_connected_items"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class PlackettLuceResult(Result):
-    """Plackett-Luce log-strengths (centred to mean 0).
+class PlackettLuceRanking(Ranking):
+    """Plackett-Luce log-strengths (centred to mean 0) and the fit's diagnostics.
 
     Attributes
     ----------
-    scores : array, shape (n_items,)
+    table, method
+        As in :class:`Ranking`; ``score`` is the log-strength.
     n_iter : int
     converged : bool
     log_likelihood : float
     """
 
-    scores: np.ndarray
     n_iter: int
     converged: bool
     log_likelihood: float
-
-    @property
-    def title(self) -> str:
-        return "Plackett-Luce scores"
-
-    def to_frame(self) -> pd.DataFrame:
-        return score_table(self.scores)
 
 
 def orderings_from_scores(scores, *, rng=None) -> list[np.ndarray]:
@@ -130,10 +121,12 @@ def _log_likelihood(scores: np.ndarray, table: np.ndarray) -> float:
         return float(np.sum(np.where(stage, s - tail, 0.0)))
 
 
-def plackett_luce(orderings, n_items: int, *, max_iter: int = 10_000, tol: float = 1e-10) -> PlackettLuceResult:
+def plackett_luce(orderings, n_items: int, *, systems=None, max_iter: int = 10_000,
+                  tol: float = 1e-10) -> PlackettLuceRanking:
     """Maximum-likelihood Plackett-Luce scores from ``orderings`` (item indices, best first).
 
     Minorise-maximise iterations until no score moves by more than ``tol``.
+    ``systems`` names the items 0..n_items-1.
     """
     n_items = check_integer(n_items, "n_items", minimum=2)
     orderings = [o for o in orderings if len(o) > 1]
@@ -163,4 +156,5 @@ def plackett_luce(orderings, n_items: int, *, max_iter: int = 10_000, tol: float
     if not converged:
         warnings.warn(f"Plackett-Luce did not converge in {max_iter} iterations", ConvergenceWarning, stacklevel=2)
     scores = np.log(gamma)
-    return PlackettLuceResult(scores - scores.mean(), n_iter, bool(converged), _log_likelihood(scores, table))
+    return PlackettLuceRanking(ranking_table(scores - scores.mean(), systems), "Plackett-Luce", n_iter,
+                               bool(converged), _log_likelihood(scores, table))

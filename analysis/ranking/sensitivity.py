@@ -78,12 +78,12 @@ def cardinal_sensitivity(scores, *, method: str = "mean", max_power: float = 3.0
     low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
     span = np.where(high > low, high - low, 1.0)
     unit = (values - low) / span
-    base = aggregate(scores, method, missing="ignore").loc[scores.index, "score"].to_numpy()
+    base = aggregate(scores, method, missing="ignore").scores.loc[scores.index].to_numpy()
     taus = np.empty(n_draws)
     for d in range(n_draws):
         power = np.exp(rng.uniform(-np.log(max_power), np.log(max_power), values.shape[1]))
         moved = pd.DataFrame(low + span * unit**power, index=scores.index, columns=scores.columns)
-        taus[d] = kendall_tau(base, aggregate(moved, method, missing="ignore").loc[scores.index, "score"].to_numpy())
+        taus[d] = kendall_tau(base, aggregate(moved, method, missing="ignore").scores.loc[scores.index].to_numpy())
     return Sensitivity(taus, float(1 - taus.min()), "cardinal", method)
 
 
@@ -105,7 +105,7 @@ def ordinal_sensitivity(scores, *, method: str = "borda", n_irrelevant: int = 3,
     values = scores.to_numpy(dtype=float)
     low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
     full = aggregate(scores, method, missing="ignore")
-    leaders = full.index[:top]
+    leaders = full.systems[:top]
     sign = -1.0 if method == "mean_rank" else 1.0
     names = [f"irrelevant {i}" for i in range(n_irrelevant)]
     taus = []
@@ -113,9 +113,9 @@ def ordinal_sensitivity(scores, *, method: str = "borda", n_irrelevant: int = 3,
         for _ in range(max_tries):
             extra = pd.DataFrame(rng.uniform(low, high, (n_irrelevant, len(low))), index=names,
                                  columns=scores.columns)
-            table = aggregate(pd.concat([scores, extra]), method, missing="ignore")["score"] * sign
+            table = aggregate(pd.concat([scores, extra]), method, missing="ignore").scores * sign
             if table.loc[names].max() < table.loc[leaders].min():
-                taus.append(kendall_tau(sign * full.loc[leaders, "score"].to_numpy(), table.loc[leaders].to_numpy()))
+                taus.append(kendall_tau(sign * full.scores.loc[leaders].to_numpy(), table.loc[leaders].to_numpy()))
                 break
     if not taus:
         raise AnalysisInputError.about("n_irrelevant", f"weak systems that stay below the top {top}",

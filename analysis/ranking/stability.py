@@ -38,7 +38,7 @@ def _score(scores: pd.DataFrame, method: str, rng, prior: float) -> np.ndarray:
     present = scores.notna().any(axis=1).to_numpy()
     if method in METHODS:
         kept = scores[present]
-        table = aggregate(kept, method, missing="ignore").loc[kept.index, "score"].to_numpy()
+        table = aggregate(kept, method, missing="ignore").scores.loc[kept.index].to_numpy()
         out = np.full(len(scores), np.nan)
         out[present] = -table if method == "mean_rank" else table
         return out
@@ -46,7 +46,7 @@ def _score(scores: pd.DataFrame, method: str, rng, prior: float) -> np.ndarray:
         battles = battles_from_scores(scores)
         w = win_matrix(battles["winner"].to_numpy(), battles["loser"].to_numpy(), len(scores),
                        ties=battles["tie"].to_numpy())
-        out = bradley_terry(w, prior=prior).scores
+        out = bradley_terry(w, prior=prior).scores.sort_index().to_numpy()
         return np.where(present, out, np.nan)
     # Plackett-Luce on the largest group of systems linked both ways; the others are not ranked
     orderings = orderings_from_scores(scores, rng=rng)
@@ -59,7 +59,7 @@ def _score(scores: pd.DataFrame, method: str, rng, prior: float) -> np.ndarray:
     position = np.full(len(scores), -1)
     position[keep] = np.arange(len(keep))
     restricted = [position[o][position[o] >= 0] for o in orderings]
-    out[keep] = plackett_luce(restricted, len(keep)).scores
+    out[keep] = plackett_luce(restricted, len(keep)).scores.sort_index().to_numpy()
     return out
 
 
@@ -220,6 +220,6 @@ def leaderboard_change(scores, *, drop_tasks=(), drop_systems=(), method: str = 
     full = aggregate(scores, method, **kw)
     kept = scores.drop(index=list(drop_systems), columns=list(drop_tasks))
     after = aggregate(kept, method, **kw)
-    table = pd.DataFrame({"rank": after["rank"], "rank on all data": full.loc[after.index, "rank"]}).head(top)
-    tau = kendall_tau(full.loc[kept.index, "score"].to_numpy(), after.loc[kept.index, "score"].to_numpy())
+    table = pd.DataFrame({"rank": after.ranks, "rank on all data": full.ranks.loc[after.systems]}).head(top)
+    tau = kendall_tau(full.scores.loc[kept.index].to_numpy(), after.scores.loc[kept.index].to_numpy())
     return table, float(tau)

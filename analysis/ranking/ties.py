@@ -25,21 +25,21 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError, ConvergenceWarning
-from .bradley_terry import score_table
+from .result import Ranking, ranking_table
 
-__all__ = ["StyleControlResult", "TieModelResult", "bradley_terry_covariates", "bradley_terry_ties"]
+__all__ = ["StyleControlRanking", "TieModelRanking", "bradley_terry_covariates", "bradley_terry_ties"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class TieModelResult(Result):
+class TieModelRanking(Ranking):
     """Scores (centred) and tie parameter of a Davidson or Rao-Kupper fit.
 
     Attributes
     ----------
-    scores : array, shape (n_items,)
+    table, method
+        As in :class:`Ranking`; ``score`` is the log-strength.
     tie_parameter : float
         Davidson's ``nu`` or Rao-Kupper's ``theta``.
     model : str
@@ -47,7 +47,6 @@ class TieModelResult(Result):
     converged : bool
     """
 
-    scores: np.ndarray
     tie_parameter: float
     model: str
     log_likelihood: float
@@ -56,14 +55,12 @@ class TieModelResult(Result):
     @property
     def title(self) -> str:
         name = "nu" if self.model == "davidson" else "theta"
-        return f"Bradley-Terry with ties ({self.model}, {name} = {self.tie_parameter:.4g})"
+        return f"{super().title} ({name} = {self.tie_parameter:.4g})"
 
-    def to_frame(self) -> pd.DataFrame:
-        return score_table(self.scores)
-
-    def probabilities(self, i, j) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``P(i beats j)``, ``P(tie)``, ``P(j beats i)`` under the fit."""
-        pi, pj = np.exp(self.scores[i]), np.exp(self.scores[j])
+    def probabilities(self, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``P(a beats b)``, ``P(tie)``, ``P(b beats a)`` under the fit, for systems (or arrays of them)."""
+        s = self.table["score"]
+        pi, pj = np.exp(np.asarray(s.loc[a], dtype=float)), np.exp(np.asarray(s.loc[b], dtype=float))
         if self.model == "davidson":
             tie = self.tie_parameter * np.sqrt(pi * pj)
             d = pi + pj + tie
@@ -103,7 +100,7 @@ def _rao_kupper(params, wins, ties, games):
     return -ll, -np.append(grad_s, grad_theta * (theta - 1))
 
 
-def bradley_terry_ties(wins, ties, *, model: str = "davidson", tol: float = 1e-10) -> TieModelResult:
+def bradley_terry_ties(wins, ties, *, systems=None, model: str = "davidson", tol: float = 1e-10) -> TieModelRanking:
     """Maximum-likelihood scores with ties modelled (``model``: ``"davidson"`` or ``"rao_kupper"``).
 
     Parameters
@@ -112,6 +109,7 @@ def bradley_terry_ties(wins, ties, *, model: str = "davidson", tol: float = 1e-1
         ``wins[i, j]``: decisive wins of ``i`` over ``j``.
     ties : array, shape (k, k)
         Symmetric: ``ties[i, j] = ties[j, i]`` = ties between ``i`` and ``j``.
+    systems : sequence of k names, optional
     """
     check_choice(model, "model", ("davidson", "rao_kupper"))
     w, t = check_array(wins, "wins", ndim=2), check_array(ties, "ties", ndim=2)
@@ -136,16 +134,18 @@ def bradley_terry_ties(wins, ties, *, model: str = "davidson", tol: float = 1e-1
         warnings.warn(f"the {model} fit did not converge: {res.message}", ConvergenceWarning, stacklevel=2)
     s = res.x[:-1] - res.x[:-1].mean()
     tie_parameter = float(np.exp(res.x[-1]) if model == "davidson" else 1 + np.exp(res.x[-1]))
-    return TieModelResult(s, tie_parameter, model, float(-res.fun), converged)
+    label = "Bradley-Terry with ties (" + ("Davidson" if model == "davidson" else "Rao-Kupper") + ")"
+    return TieModelRanking(ranking_table(s, systems), label, tie_parameter, model, float(-res.fun), converged)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class StyleControlResult(Result):
+class StyleControlRanking(Ranking):
     """Scores with covariate effects held out, and the covariates' coefficients.
 
     Attributes
     ----------
-    scores : array, shape (n_items,)
+    table, method
+        As in :class:`Ranking`; ``score`` is the log-strength with the covariates held out.
     coef : Series
         One coefficient per covariate (log-odds per unit of the covariate difference).
     coef_se : Series
@@ -153,26 +153,19 @@ class StyleControlResult(Result):
     log_likelihood : float
     """
 
-    scores: np.ndarray
     coef: pd.Series
     coef_se: pd.Series
     log_likelihood: float
 
-    @property
-    def title(self) -> str:
-        return "Bradley-Terry with style control"
 
-    def to_frame(self) -> pd.DataFrame:
-        return score_table(self.scores)
-
-
-def bradley_terry_covariates(first, second, outcome, n_items: int, covariates, *, names=None,
-                             max_iter: int = 100, tol: float = 1e-10) -> StyleControlResult:
+def bradley_terry_covariates(first, second, outcome, n_items: int, covariates, *, systems=None,
+                             covariate_names=None, max_iter: int = 100, tol: float = 1e-10) -> StyleControlRanking:
     """Bradley-Terry with per-battle covariates: ``P(first wins) = sigmoid(s_first - s_second + beta . z)``.
 
     ``outcome`` is 1 when ``first`` won, 0 when ``second`` did, 0.5 for a tie;
     ``covariates`` (n_battles, n_covariates) are differences first minus second
-    (e.g. in normalised answer length).
+    (e.g. in normalised answer length), named by ``covariate_names``;
+    ``systems`` names the items 0..n_items-1.
     """
     n_items = check_integer(n_items, "n_items", minimum=2)
     a, b = np.asarray(first), np.asarray(second)
@@ -208,12 +201,13 @@ def bradley_terry_covariates(first, second, outcome, n_items: int, covariates, *
         warnings.warn("style control did not converge", ConvergenceWarning, stacklevel=2)
     logits = design @ theta
     ll = float(np.sum(y * logits - np.logaddexp(0, logits)))
-    names = names if names is not None else [f"z{c}" for c in range(z.shape[1])]
+    names = covariate_names if covariate_names is not None else [f"z{c}" for c in range(z.shape[1])]
     # the covariates' block of the inverse information does not depend on how the scores' shift is fixed;
     # here by leaving out the first item's column
     p = special.expit(logits)
     reduced = design[:, 1:]
     covariance = np.linalg.inv((reduced * (p * (1 - p))[:, None]).T @ reduced)
     se = np.sqrt(np.diag(covariance)[n_items - 1:])
-    return StyleControlResult(theta[:n_items], pd.Series(theta[n_items:], index=names, name="coef"),
-                              pd.Series(se, index=names, name="coef_se"), ll)
+    return StyleControlRanking(ranking_table(theta[:n_items], systems), "Bradley-Terry with style control",
+                               pd.Series(theta[n_items:], index=names, name="coef"),
+                               pd.Series(se, index=names, name="coef_se"), ll)

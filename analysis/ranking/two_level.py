@@ -10,25 +10,22 @@ by Kemeny consensus at both levels.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_columns
 from ..errors import AnalysisInputError
 from .aggregate import aggregate, kemeny
+from .result import Ranking, ranking_table
 
 __all__ = ["two_level_aggregate"]
 
 
 def _level(scores: pd.DataFrame, method: str, rng) -> pd.Series:
     """A score per system from a systems x voters table (higher is better)."""
-    if method == "borda":
-        return aggregate(scores, "borda")["score"]
-    order = kemeny(scores, rng=rng).ranking
-    return pd.Series(np.arange(len(order), 0, -1, dtype=float), index=order)  # best gets the most
+    return (aggregate(scores, "borda") if method == "borda" else kemeny(scores, rng=rng)).scores
 
 
-def two_level_aggregate(instances: pd.DataFrame, *, method: str = "borda", rng=None) -> pd.DataFrame:
+def two_level_aggregate(instances: pd.DataFrame, *, method: str = "borda", rng=None) -> Ranking:
     """Rank systems from instance-level scores in two levels: instances into tasks, tasks into one ranking.
 
     Parameters
@@ -42,8 +39,8 @@ def two_level_aggregate(instances: pd.DataFrame, *, method: str = "borda", rng=N
 
     Returns
     -------
-    DataFrame indexed by system, best first: ``score`` and ``rank`` of the final
-    ranking, then each task's level-one score.
+    :class:`Ranking` whose table holds, besides ``score`` and ``rank`` of the
+    final ranking, each task's level-one score.
     """
     check_choice(method, "method", ("borda", "kemeny"))
     frame = check_columns(instances, ["system", "task", "instance", "score"], "instances")
@@ -58,7 +55,6 @@ def two_level_aggregate(instances: pd.DataFrame, *, method: str = "borda", rng=N
         table = part.pivot(index="system", columns="instance", values="score")
         per_task[task] = _level(table, method, rng)
     tasks = pd.DataFrame(per_task)
-    final = aggregate(tasks, "borda")["score"] if method == "borda" else _level(tasks, "kemeny", rng)
-    out = pd.DataFrame({"score": final})
-    out["rank"] = out["score"].rank(ascending=False, method="min").astype(int)
-    return out.join(tasks).sort_values("rank", kind="stable")
+    final = _level(tasks, method, rng).reindex(tasks.index)
+    table = ranking_table(final.to_numpy(), tasks.index, **{str(task): tasks[task].to_numpy() for task in tasks})
+    return Ranking(table, f"Two-level {'Borda' if method == 'borda' else 'Kemeny'}")

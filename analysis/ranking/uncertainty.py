@@ -9,50 +9,45 @@ import pandas as pd
 from scipy import stats
 
 from .._resample import bootstrap
-from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import _check_scores, aggregate
 from .correlations import kendall_tau
+from .result import Ranking
 from .stability import StabilityCurve
 
 __all__ = ["RankIntervals", "bootstrap_ranks", "task_subsampling"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class RankIntervals(Result):
+class RankIntervals(Ranking):
     """Ranks and scores of the systems with bootstrap intervals.
 
     Attributes
     ----------
     table : DataFrame
-        Indexed by system, best first: ``rank`` (on the full data), ``low`` and
-        ``high`` (percentile interval of the bootstrap ranks), ``p_top_k`` (share
-        of resamples in which the system ranks in the top ``k``), ``score`` with
-        ``score_low`` and ``score_high``, ``arena_rank`` (1 + the number of
-        systems whose score interval lies wholly above this one's) and
-        ``tied_with_best`` (no such system).
+        As in :class:`Ranking`, best first: ``score`` and ``rank`` on the full
+        data, ``low`` and ``high`` (percentile interval of the bootstrap
+        scores), ``rank_low`` and ``rank_high`` (of the bootstrap ranks),
+        ``p_top_k`` (share of resamples in which the system ranks in the top
+        ``k``), ``arena_rank`` (1 + the number of systems whose score interval
+        lies wholly above this one's) and ``tied_with_best`` (no such system).
+    method : str
     replicate_ranks : DataFrame
         One row per resample, one column per system.
     k, ci : int, float
-    method : str
     unit : str
         What was resampled: ``"tasks"`` or ``"task clusters"``.
     """
 
-    table: pd.DataFrame
     replicate_ranks: pd.DataFrame
     k: int
     ci: float
-    method: str
-    unit: str = "tasks"
+    unit: str
 
     @property
     def title(self) -> str:
         return f"Rank intervals ({self.method}, {len(self.replicate_ranks)} resamples of {self.unit})"
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.reset_index(names="system")
 
     def plot(self, *, ax=None, top: int | None = None):
         """Each system's rank with its interval, best at the top; the ``top`` best only, if given.
@@ -66,14 +61,15 @@ class RankIntervals(Result):
         n = len(self.table)
         t = self.table.head(n if top is None else check_integer(top, "top"))
         y = np.arange(len(t))
-        ax.errorbar(t["rank"], y, xerr=[t["rank"] - t["low"], t["high"] - t["rank"]], fmt="o", ms=3, capsize=2)
+        ax.errorbar(t["rank"], y, xerr=[t["rank"] - t["rank_low"], t["rank_high"] - t["rank"]], fmt="o", ms=3,
+                    capsize=2)
         ax.set_yticks(y, [str(s) for s in t.index])
         ax.set_ylim(len(t) - 0.5, -0.5)
-        ax.set_xlim(0.5, t["high"].max() + 0.5)
-        ticks = [k for k in MaxNLocator(integer=True, steps=[1, 2, 5, 10]).tick_values(1, t["high"].max()) if k >= 1]
+        worst = t["rank_high"].max()
+        ticks = [k for k in MaxNLocator(integer=True, steps=[1, 2, 5, 10]).tick_values(1, worst) if k >= 1]
+        ax.set_xlim(0.5, worst + 0.5)
         ax.set_xticks(ticks if ticks[0] == 1 else [1, *ticks])
-        name = {"borda": "Borda", "copeland": "Copeland", "mean_rank": "mean-rank"}.get(self.method, self.method)
-        ax.set(xlabel=f"{name} rank ({self.ci:.0%} interval)")
+        ax.set(xlabel=f"{self.method} rank ({self.ci:.0%} interval)")
         if len(t) < n:
             ax.set_title(f"top {len(t)} of {n} systems", loc="left")
         return ax
@@ -111,7 +107,7 @@ def bootstrap_ranks(
         def statistic(values, weights):
             return np.array([
                 aggregate(pd.DataFrame(np.repeat(values, w.astype(int), axis=0).T, index=scores.index), method,
-                          **aggregate_kw).loc[scores.index, "score"]
+                          **aggregate_kw).scores.loc[scores.index]
                 for w in weights])
         batch_size = 50
     result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, clusters=clusters, rng=rng,
@@ -121,14 +117,13 @@ def bootstrap_ranks(
                              for v in np.quantile(result.replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0))
     worst, best = (score_low, score_high) if sign > 0 else (-score_high, -score_low)
     better = pd.Series((worst.to_numpy()[None, :] > best.to_numpy()[:, None]).sum(axis=1), index=scores.index)
-    index = full.index
-    table = pd.DataFrame({
-        "rank": full["rank"], "low": ranks.quantile((1 - ci) / 2).loc[index],
-        "high": ranks.quantile((1 + ci) / 2).loc[index], "p_top_k": (ranks <= k).mean().loc[index],
-        "score": full["score"], "score_low": score_low.loc[index], "score_high": score_high.loc[index],
-        "arena_rank": 1 + better.loc[index], "tied_with_best": better.loc[index] == 0,
-    })
-    return RankIntervals(table, ranks, k, ci, method, "tasks" if clusters is None else "task clusters")
+    index = full.systems
+    table = full.table.assign(
+        low=score_low.loc[index], high=score_high.loc[index], rank_low=ranks.quantile((1 - ci) / 2).loc[index],
+        rank_high=ranks.quantile((1 + ci) / 2).loc[index], p_top_k=(ranks <= k).mean().loc[index],
+        arena_rank=1 + better.loc[index], tied_with_best=better.loc[index] == 0,
+    )
+    return RankIntervals(table, full.method, ranks, k, ci, "tasks" if clusters is None else "task clusters")
 
 
 def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,
@@ -145,11 +140,11 @@ def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 20
     if max(sizes) > scores.shape[1]:
         raise AnalysisInputError.about("n_tasks", f"at most {scores.shape[1]} tasks", f"{max(sizes)}",
                                        "Keep no more tasks than the table has.")
-    full = aggregate(scores, method, **aggregate_kw)["score"].loc[scores.index].to_numpy()
+    full = aggregate(scores, method, **aggregate_kw).scores.loc[scores.index].to_numpy()
     rows = []
     for size in sizes:
         for _ in range(n_draws):
             keep = rng.choice(scores.shape[1], size, replace=False)
-            sub = aggregate(scores.iloc[:, keep], method, **aggregate_kw)["score"].loc[scores.index].to_numpy()
+            sub = aggregate(scores.iloc[:, keep], method, **aggregate_kw).scores.loc[scores.index].to_numpy()
             rows.append({"n_tasks": size, "tau": kendall_tau(full, sub), "n_ranked": len(scores)})
     return StabilityCurve(pd.DataFrame(rows), "n_tasks", method)

@@ -21,16 +21,17 @@ def test_replicates_are_refits_of_multinomial_resamples():
     draw = np.random.default_rng(3).multinomial(counts.sum(), counts / counts.sum(), size=5)[2]
     w = np.zeros((4, 4))
     np.add.at(w, (outcomes[:, 0], outcomes[:, 1]), draw)
-    np.testing.assert_allclose(result.replicates[2], bradley_terry(w).scores, atol=1e-9)
-    full = bradley_terry(win_matrix(winner, loser, 4)).scores
-    np.testing.assert_allclose(result.table.sort_index()["score"], full, atol=1e-12)
+    np.testing.assert_allclose(result.replicates[2], bradley_terry(w).scores.sort_index(), atol=1e-9)
+    full = bradley_terry(win_matrix(winner, loser, 4)).table
+    np.testing.assert_allclose(result.scores, full["score"], atol=1e-12)
+    assert result.systems == list(full.index) and result.ranks.tolist() == [1, 2, 3, 4]
 
 
 def test_arena_ranks_and_ties_with_the_best():
     rng = np.random.default_rng(1)
     # 0 and 1 nearly equal at the top, then 2, then 3 far below
     winner, loser = battles(np.array([1.0, 0.97, 0.0, -1.5]), 6000, rng)
-    table = arena_ranking(winner, loser, 4, names=list("abcd"), n_boot=200, rng=0).table
+    table = arena_ranking(winner, loser, 4, systems=list("abcd"), n_boot=200, rng=0).table
     assert set(table.index[table.tied_with_best]) == {"a", "b"}
     assert table.loc["c", "arena_rank"] == 3 and table.loc["d", "arena_rank"] == 4
     assert table.p_first.sum() == pytest.approx(1.0)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from analysis import AnalysisInputError
-from analysis.ranking import bradley_terry, elo_ratings, win_matrix
+from analysis.ranking import bradley_terry, elo_ratings, elo_scale, win_matrix
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def comparisons():
 
 def test_two_items_closed_form():
     result = bradley_terry(np.array([[0.0, 30.0], [10.0, 0.0]]))
-    assert result.scores[0] - result.scores[1] == pytest.approx(np.log(3.0), rel=1e-10)
+    assert result.scores.sort_index()[0] - result.scores.sort_index()[1] == pytest.approx(np.log(3.0), rel=1e-10)
     assert result.converged and result.probability(0, 1) == pytest.approx(0.75)
 
 
@@ -27,8 +27,8 @@ def test_equals_choix_mle(comparisons):
     winner, loser, strength = comparisons
     ours = bradley_terry(win_matrix(winner, loser, 8))
     ref = choix.opt_pairwise(8, list(zip(winner, loser)))
-    np.testing.assert_allclose(ours.scores, ref - ref.mean(), atol=1e-6)
-    assert np.corrcoef(ours.scores, strength)[0, 1] > 0.99
+    np.testing.assert_allclose(ours.scores.sort_index(), ref - ref.mean(), atol=1e-6)
+    assert np.corrcoef(ours.scores.sort_index(), strength)[0, 1] > 0.99
 
 
 def test_ties_count_half_a_win_each_way():
@@ -48,26 +48,31 @@ def test_ford_condition_is_checked(winner, loser, match):
     with pytest.raises(AnalysisInputError, match=match):
         bradley_terry(w)
     shrunk = bradley_terry(w, prior=1.0)
-    assert np.isfinite(shrunk.scores).all() and shrunk.converged
+    assert np.isfinite(shrunk.scores.sort_index()).all() and shrunk.converged
 
 
 def test_prior_shrinks_towards_equal_scores(comparisons):
     winner, loser, _ = comparisons
     w = win_matrix(winner, loser, 8)
     plain, shrunk = bradley_terry(w), bradley_terry(w, prior=50.0)
-    assert np.ptp(shrunk.scores) < np.ptp(plain.scores)
+    assert np.ptp(shrunk.scores.sort_index()) < np.ptp(plain.scores.sort_index())
     assert plain.log_likelihood >= shrunk.log_likelihood
 
 
 def test_elo_orders_items_like_bradley_terry(comparisons):
     winner, loser, _ = comparisons
-    elo = elo_ratings(winner, loser, 8, n_shuffles=50, rng=0)
-    bt = bradley_terry(win_matrix(winner, loser, 8)).scores
+    elo = elo_ratings(winner, loser, 8, n_shuffles=50, rng=0).scores.sort_index()
+    bt = bradley_terry(win_matrix(winner, loser, 8)).scores.sort_index()
     assert np.argsort(elo).tolist() == np.argsort(bt).tolist()
-    assert np.array_equal(elo, elo_ratings(winner, loser, 8, n_shuffles=50, rng=0))
+    assert np.array_equal(elo, elo_ratings(winner, loser, 8, n_shuffles=50, rng=0).scores.sort_index())
     # the Elo scale: 400 points = a factor 10 in odds; roughly log(10) / 400 per point against BT
     slope = np.polyfit(bt, elo, 1)[0]
     assert slope == pytest.approx(400 / np.log(10), rel=0.25)
+    on_elo_scale = elo_scale(bt)
+    assert np.polyfit(bt, on_elo_scale, 1) == pytest.approx([400 / np.log(10), 1000])
+    # the same win probability: 1 / (1 + 10^(-(r_i - r_j) / 400)) = 1 / (1 + exp(-(s_i - s_j)))
+    r, s = on_elo_scale.to_numpy(), bt.to_numpy()
+    np.testing.assert_allclose(1 / (1 + 10 ** ((r[1] - r[0]) / 400)), 1 / (1 + np.exp(s[1] - s[0])))
 
 
 def test_bad_comparisons():

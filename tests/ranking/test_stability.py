@@ -36,13 +36,13 @@ def test_missing_data_stability_decays_and_matches_a_manual_draw(table, method):
 def test_missing_data_draw_by_hand(table):
     result = missing_data_stability(table, [0.5], method="borda", n_draws=1, rng=5)
     rng = np.random.default_rng(5)
-    full = aggregate(table, "borda").loc[table.index, "score"].to_numpy()
+    full = aggregate(table, "borda").scores.loc[table.index].to_numpy()
     cells = np.argwhere(table.notna().to_numpy())
     drop = cells[rng.choice(len(cells), len(cells) // 2, replace=False)]
     values = table.to_numpy(copy=True)
     values[drop[:, 0], drop[:, 1]] = np.nan
     sparse = pd.DataFrame(values, index=table.index)
-    sub = aggregate(sparse, "borda", missing="ignore").loc[table.index, "score"].to_numpy()
+    sub = aggregate(sparse, "borda", missing="ignore").scores.loc[table.index].to_numpy()
     assert result.taus.tau.item() == pytest.approx(kendall_tau(full, sub))
 
 

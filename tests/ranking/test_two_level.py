@@ -19,21 +19,21 @@ def instances():
 
 
 def test_borda_levels_by_hand(instances):
-    result = two_level_aggregate(instances, method="borda")
-    tasks = {task: aggregate(part.pivot(index="system", columns="instance", values="score"), "borda")["score"]
+    result = two_level_aggregate(instances, method="borda").table
+    tasks = {task: aggregate(part.pivot(index="system", columns="instance", values="score"), "borda").scores
              for task, part in instances.groupby("task")}
-    final = aggregate(pd.DataFrame(tasks), "borda")["score"]
+    final = aggregate(pd.DataFrame(tasks), "borda").scores
     np.testing.assert_allclose(result["score"], final.loc[result.index])
     np.testing.assert_allclose(result["qa"], tasks["qa"].loc[result.index])
     assert result.index[0] == "a" and list(result["rank"]) == sorted(result["rank"])
 
 
 def test_kemeny_levels(instances):
-    result = two_level_aggregate(instances, method="kemeny")
-    task_orders = {task: kemeny(part.pivot(index="system", columns="instance", values="score")).ranking
+    result = two_level_aggregate(instances, method="kemeny").table
+    task_orders = {task: kemeny(part.pivot(index="system", columns="instance", values="score")).systems
                    for task, part in instances.groupby("task")}
     first_level = pd.DataFrame({t: pd.Series(np.arange(4, 0, -1.0), index=o) for t, o in task_orders.items()})
-    assert list(result.index) == kemeny(first_level).ranking
+    assert list(result.index) == kemeny(first_level).systems
 
 
 def test_bad_input(instances):

@@ -18,21 +18,21 @@ def board():
 def test_vectorised_mean_equals_reaggregation_per_resample(board):
     fast = bootstrap_ranks(board, n_boot=200, rng=3)
     for r, cols in enumerate(bootstrap_indices(12, n_boot=200, rng=3)[:5]):
-        expected = aggregate(board.iloc[:, cols])["rank"]
+        expected = aggregate(board.iloc[:, cols]).ranks
         assert fast.replicate_ranks.iloc[r].to_dict() == expected.to_dict()
     slow = bootstrap_ranks(board, normalise="zscore", n_boot=40, rng=3)  # the per-resample path
     cols = bootstrap_indices(12, n_boot=40, rng=3)[7]
-    expected = aggregate(board.iloc[:, cols], normalise="zscore")["rank"]
+    expected = aggregate(board.iloc[:, cols], normalise="zscore").ranks
     assert slow.replicate_ranks.iloc[7].to_dict() == expected.to_dict()
 
 
 def test_intervals_separate_clear_from_tied_systems(board):
     result = bootstrap_ranks(board, n_boot=1000, rng=0)
     t = result.table
-    assert t.index[0] == "E" and t.loc["E", "p_top_k"] > 0.99 and t.loc["E", "high"] == 1
-    assert t.loc["A", "high"] - t.loc["A", "low"] >= 1  # A and B swap places across resamples
+    assert t.index[0] == "E" and t.loc["E", "p_top_k"] > 0.99 and t.loc["E", "rank_high"] == 1
+    assert t.loc["A", "rank_high"] - t.loc["A", "rank_low"] >= 1  # A and B swap places across resamples
     ax = result.plot(top=2)
-    assert ax.get_xlabel() == "mean rank (95% interval)" and ax.get_xticks()[0] == 1
+    assert ax.get_xlabel() == "Mean rank (95% interval)" and ax.get_xticks()[0] == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == list(t.index[:2])
     assert ax.get_title(loc="left") == f"top 2 of {len(t)} systems" and ax.get_xlim()[0] == 0.5
     plt.close("all")
@@ -42,16 +42,16 @@ def test_borda_with_missing_cells(board):
     holes = board.copy()
     holes.iloc[0, :4] = np.nan
     result = bootstrap_ranks(holes, "borda", n_boot=30, rng=1)
-    assert set(result.table.columns) == {"rank", "low", "high", "p_top_k", "score", "score_low", "score_high",
-                                         "arena_rank", "tied_with_best"}
-    assert result.table["score"].equals(aggregate(holes, "borda")["score"].loc[result.table.index])
+    assert list(result.table.columns) == ["score", "rank", "low", "high", "rank_low", "rank_high", "p_top_k",
+                                          "arena_rank", "tied_with_best"]
+    assert result.scores.equals(aggregate(holes, "borda").scores)
 
 
 def test_arena_rank_counts_systems_clearly_above(board):
     t = bootstrap_ranks(board, n_boot=1000, rng=0).table
     assert t["arena_rank"].to_dict() == {"E": 1, "D": 2, "C": 2, "B": 4, "A": 4}
     assert t.index[t["tied_with_best"]].tolist() == ["E"]
-    assert (t["score_low"] < t["score"]).all() and (t["score"] < t["score_high"]).all()
+    assert (t["low"] < t["score"]).all() and (t["score"] < t["high"]).all()
     by_rank = bootstrap_ranks(board, "mean_rank", n_boot=300, rng=0).table  # lower is better
     assert by_rank.index[0] == "E" and by_rank.loc["E", "arena_rank"] == 1
 
@@ -66,7 +66,7 @@ def test_cluster_bootstrap_draws_whole_groups(board, method):
     plain = bootstrap_ranks(base, method, n_boot=100, rng=5)
     pd.testing.assert_frame_equal(by_cluster.replicate_ranks, plain.replicate_ranks)
     naive = bootstrap_ranks(copies, method, n_boot=100, rng=5)  # treats the copies as independent tasks
-    width = {name: (r.table["score_high"] - r.table["score_low"]).sum() for name, r in
+    width = {name: (r.table["high"] - r.table["low"]).sum() for name, r in
              [("naive", naive), ("cluster", by_cluster)]}
     assert width["naive"] < 0.8 * width["cluster"]
     series = pd.Series(clusters, index=copies.columns)
@@ -82,8 +82,8 @@ def test_task_subsampling_stability(board):
     assert summary.loc[2, "median"] < summary.loc[6, "median"] <= 1.0
     rng = np.random.default_rng(0)
     keep = rng.choice(12, 2, replace=False)  # the first draw
-    full = aggregate(board)["score"].loc[board.index]
-    sub = aggregate(board.iloc[:, keep])["score"].loc[board.index]
+    full = aggregate(board).scores.loc[board.index]
+    sub = aggregate(board.iloc[:, keep]).scores.loc[board.index]
     assert result.taus.loc[0, "tau"] == pytest.approx(kendall_tau(full, sub))
     assert result.plot().get_ylabel().startswith("Kendall")
     plt.close("all")
