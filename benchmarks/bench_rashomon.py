@@ -72,7 +72,7 @@ FIS_COLUMNS = ["Age=18-20", "Race=African-American", "Prior-Crimes=0", "Gender=M
 
 def ours_fis():
     X, y = vic[FIS_COLUMNS].to_numpy(float), vic["Recidivate-Within-Two-Years"].to_numpy()
-    rset = LogisticRashomonSet(0.05, alpha=1 / len(y)).fit(X, y)
+    rset = LogisticRashomonSet(0.05, l2_penalty=1 / len(y)).fit(X, y)
     members = np.vstack([rset._w, rset.sample(2000, rng=0)])
     interaction_cloud(rset, members, X, y)
     for i, j in itertools.combinations(range(len(FIS_COLUMNS)), 2):

@@ -70,11 +70,11 @@ names = list(X.columns)
 # ## The logistic Rashomon set
 #
 # Logistic regressions whose mean log-loss (plus scikit-learn's default
-# penalty, `alpha = 1/n`) is within 5% of the best. The set is convex: each
+# penalty, `l2_penalty = 1/n`) is within 5% of the best. The set is convex: each
 # coefficient's range is exact.
 
 # %%
-rset = LogisticRashomonSet(epsilon, alpha=1 / len(y)).fit(X.to_numpy(float), y)
+rset = LogisticRashomonSet(epsilon, l2_penalty=1 / len(y)).fit(X.to_numpy(float), y)
 print(rset.convention)
 rset.coefficient_ranges(names).to_frame().round(3)
 
@@ -84,7 +84,7 @@ rset.coefficient_ranges(names).to_frame().round(3)
 # outside it: the set is a thin, tilted ellipsoid-like body, not a box.
 
 # %%
-members = np.vstack([rset._w, rset.sample(n_members, rng=seed)])
+members = np.vstack([rset.weights_, rset.sample(n_members, rng=seed)])
 ranges = rset.coefficient_ranges(names).to_frame()
 box = np.random.default_rng(seed).uniform(ranges["low"], ranges["high"], size=(n_members, len(ranges)))
 cloud = interaction_cloud(rset, members, X.to_numpy(float), y, feature_names=names)

@@ -117,7 +117,7 @@ def test_helm_mean_win_rate_is_the_borda_score():
     from analysis.ranking import aggregate, kendall_tau
 
     published = datasets.load_published_aggregate("helm_lite")
-    ours = aggregate(datasets.load_leaderboard("helm_lite"), "borda")["score"].reindex(published.index)
+    ours = aggregate(datasets.load_leaderboard("helm_lite"), "borda").scores.reindex(published.index)
     assert np.abs(ours - published).max() < 0.0031
     assert kendall_tau(ours.to_numpy(), published.to_numpy()) > 0.99
 

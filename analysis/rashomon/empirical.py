@@ -19,6 +19,7 @@ from sklearn.model_selection import ParameterGrid
 from .._resample import bootstrap_indices, map_batches
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError
+from ._base import RashomonSet
 from .epsilon import check_epsilon, rashomon_threshold
 
 __all__ = ["EmpiricalRashomonSet"]
@@ -27,7 +28,7 @@ _LOSSES = {"zero_one": lambda est, X, y: zero_one_loss(y, est.predict(X)),
            "log_loss": lambda est, X, y: log_loss(y, est.predict_proba(X), labels=est.classes_)}
 
 
-class EmpiricalRashomonSet:
+class EmpiricalRashomonSet(RashomonSet):
     """Retrained models of one estimator within epsilon of the best of them.
 
     Parameters

@@ -1,7 +1,7 @@
 """The Rashomon set of L2-regularised logistic regression: a convex set.
 
-With ``L(w) = mean log-loss + alpha / 2 |coef|^2`` (the intercept is not
-penalised; ``alpha = 1 / (C n)`` in scikit-learn's ``LogisticRegression(C)``),
+With ``L(w) = mean log-loss + l2_penalty / 2 |coef|^2`` (the intercept is not
+penalised; ``l2_penalty = 1 / (C n)`` in scikit-learn's ``LogisticRegression(C)``),
 the set ``{w : L(w) <= threshold}`` is convex, so the range of any linear
 function of the coefficients (one coefficient, or a prediction's log-odds) is
 attained on its boundary. We find it exactly: the maximiser of ``c . w`` over
@@ -27,37 +27,41 @@ from scipy import optimize, special
 
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
 from ..errors import AnalysisInputError, FitError
+from ._base import RashomonSet
 from .epsilon import check_epsilon, rashomon_threshold
-from .linear import RashomonRatio
 from .ranges import RashomonRanges
+from .ratio import RashomonRatio, check_box, monte_carlo_ratio
 
 __all__ = ["LogisticRashomonSet"]
 
 
-class LogisticRashomonSet:
+class LogisticRashomonSet(RashomonSet):
     """Every (L2-regularised) logistic regression within epsilon of the best.
 
     Parameters
     ----------
     epsilon, epsilon_type : float, {'relative', 'absolute'}
         Tolerance on the objective ``L``.
-    alpha : float
-        L2 penalty on the coefficients (not the intercept).
+    l2_penalty : float
+        ``l2_penalty / 2 |coef|^2`` is added to the mean log-loss (the intercept
+        is not penalised).
     fit_intercept : bool
 
     Attributes (after ``fit``)
     --------------------------
     coef_ : array, shape (d,)
     intercept_ : float
+    weights_ : array, shape (d + fit_intercept,)
+        The optimum as one weight vector: coefficients, then the intercept.
     optimum_, threshold_ : float
     bounded_ : bool
     """
 
-    def __init__(self, epsilon: float = 0.05, *, epsilon_type: str = "relative", alpha: float = 0.0,
+    def __init__(self, epsilon: float = 0.05, *, epsilon_type: str = "relative", l2_penalty: float = 0.0,
                  fit_intercept: bool = True):
         self.epsilon = epsilon
         self.epsilon_type = epsilon_type
-        self.alpha = alpha
+        self.l2_penalty = l2_penalty
         self.fit_intercept = fit_intercept
 
     # --- the objective --------------------------------------------------------------
@@ -76,14 +80,14 @@ class LogisticRashomonSet:
         W = np.atleast_2d(weights)
         Z = self._A @ W.T
         loss = self._weight @ (np.logaddexp(0, Z) - self._y[:, None] * Z)
-        return loss + self.alpha / 2 * np.sum(W**2 * self._penalty_mask(), axis=1)
+        return loss + self.l2_penalty / 2 * np.sum(W**2 * self._penalty_mask(), axis=1)
 
     def _grad_hess(self, w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         z = self._A @ w
         p = special.expit(z)
-        value = self._weight @ (np.logaddexp(0, z) - self._y * z) + self.alpha / 2 * np.sum(w**2 * self._mask)
-        grad = self._A.T @ (self._weight * (p - self._y)) + self.alpha * self._mask * w
-        hess = (self._A * (self._weight * p * (1 - p))[:, None]).T @ self._A + np.diag(self.alpha * self._mask)
+        value = self._weight @ (np.logaddexp(0, z) - self._y * z) + self.l2_penalty / 2 * np.sum(w**2 * self._mask)
+        grad = self._A.T @ (self._weight * (p - self._y)) + self.l2_penalty * self._mask * w
+        hess = (self._A * (self._weight * p * (1 - p))[:, None]).T @ self._A + np.diag(self.l2_penalty * self._mask)
         return value, grad, hess
 
     def _minimise(self, w: np.ndarray, tilt: np.ndarray, max_iter: int = 100) -> np.ndarray | None:
@@ -117,17 +121,18 @@ class LogisticRashomonSet:
         if not np.isin(y, (0, 1)).all() or len(np.unique(y)) < 2:
             raise AnalysisInputError.about("y", "labels 0 and 1, both present", f"values {np.unique(y)[:5]}",
                                            "Encode the two classes as 0 and 1.")
-        if self.alpha < 0:
-            raise AnalysisInputError.about("alpha", "a penalty >= 0", repr(self.alpha), "Pass e.g. alpha=0.01.")
+        if self.l2_penalty < 0:
+            raise AnalysisInputError.about("l2_penalty", "a penalty >= 0", repr(self.l2_penalty),
+                                           "Pass e.g. l2_penalty=0.01.")
         # the objective only sees distinct (row, label) pairs and how often each occurs
         rows, counts = np.unique(np.column_stack([self._design(X), y]), axis=0, return_counts=True)
         self._A, self._y, self._weight = rows[:, :-1], rows[:, -1], counts / len(y)
         self._mask = self._penalty_mask()
-        if self.alpha == 0 and self._separable():
+        if self.l2_penalty == 0 and self._separable():
             raise AnalysisInputError.about(
                 "X, y", "overlapping classes for an unpenalised fit", "(weakly) separable classes: the log-loss "
-                "has no minimiser", "Pass alpha > 0.")
-        if self.alpha == 0:  # directions that leave every prediction unchanged: L is flat along them
+                "has no minimiser", "Pass l2_penalty > 0.")
+        if self.l2_penalty == 0:  # directions that leave every prediction unchanged: L is flat along them
             _, sv, vt = np.linalg.svd(self._A, full_matrices=True)
             rank = int(np.sum(sv > sv.max() * max(self._A.shape) * np.finfo(float).eps))
             self._flat = vt[rank:].T
@@ -136,7 +141,7 @@ class LogisticRashomonSet:
         w = self._minimise(np.zeros(self._A.shape[1]), np.zeros(self._A.shape[1]))
         if w is None:
             raise FitError("Newton's method did not converge on the logistic objective")
-        self._w = w
+        self._w = self.weights_ = w
         self.coef_ = w[:-1] if self.fit_intercept else w
         self.intercept_ = float(w[-1]) if self.fit_intercept else 0.0
         self.optimum_ = float(self.objective(w)[0])
@@ -157,7 +162,7 @@ class LogisticRashomonSet:
         """The set's definition in words."""
         bound = (f"optimum x (1 + {self.epsilon:g})" if self.epsilon_type == "relative"
                  else f"optimum + {self.epsilon:g}")
-        penalty = f" + {self.alpha:g}/2 |coef|^2" if self.alpha else ""
+        penalty = f" + {self.l2_penalty:g}/2 |coef|^2" if self.l2_penalty else ""
         return f"logistic regressions with mean log-loss{penalty} <= {bound} = {self.threshold_:.6g}"
 
     # --- extremes -----------------------------------------------------------------------
@@ -228,13 +233,13 @@ class LogisticRashomonSet:
         def g_and_slope(s):
             z = Z + s * V
             loss = self._weight @ (np.logaddexp(0, z) - self._y[:, None] * z)
-            penalty = self.alpha / 2 * np.sum((Wp + s[:, None] * Up) * (W + s[:, None] * U), axis=1)
+            penalty = self.l2_penalty / 2 * np.sum((Wp + s[:, None] * Up) * (W + s[:, None] * U), axis=1)
             slope = self._weight @ ((special.expit(z) - self._y[:, None]) * V)
-            slope += self.alpha * np.sum((Wp + s[:, None] * Up) * U, axis=1)
+            slope += self.l2_penalty * np.sum((Wp + s[:, None] * Up) * U, axis=1)
             return loss + penalty - self.threshold_, slope
 
         p0 = special.expit(Z)
-        curvature = self._weight @ (p0 * (1 - p0) * V**2) + self.alpha * np.sum(Up * U, axis=1)
+        curvature = self._weight @ (p0 * (1 - p0) * V**2) + self.l2_penalty * np.sum(Up * U, axis=1)
         start = np.sqrt(2 * np.maximum(-g_and_slope(np.zeros(len(W)))[0], 1e-300) / curvature)
         ends = []
         for sign in (1.0, -1.0):
@@ -270,7 +275,7 @@ class LogisticRashomonSet:
         if not self.bounded_:
             raise AnalysisInputError.about(
                 "the Rashomon set", "a bounded set to sample uniformly", "an unbounded set (collinear columns)",
-                "Add a penalty (alpha > 0) or drop linearly dependent columns.")
+                "Add a penalty (l2_penalty > 0) or drop linearly dependent columns.")
         if method == "rejection":
             return self._sample_rejection(n_samples, rng, max_draws)
         chol = np.linalg.cholesky(np.linalg.inv(self._hess))
@@ -304,16 +309,8 @@ class LogisticRashomonSet:
 
         A Monte Carlo estimate from ``n_samples`` uniform draws, with its standard error.
         """
-        d = len(self._w)
-        low = check_array(np.broadcast_to(low, (d,)), "low", ndim=1)
-        high = check_array(np.broadcast_to(high, (d,)), "high", ndim=1)
-        if not (high > low).all():
-            raise AnalysisInputError.about("high", "above low in every coordinate", "not", "Fix the box.")
-        draws = check_rng(rng).uniform(low, high, size=(check_integer(n_samples, "n_samples"), d))
-        share = float(np.mean(self.objective(draws) <= self.threshold_))
-        space = f"box of weights, volume {float(np.prod(high - low)):.4g} in {d} dimensions"
-        return RashomonRatio(share, float(np.sqrt(share * (1 - share) / len(draws))), False, space,
-                             f"Monte Carlo share of {len(draws)} uniform draws")
+        low, high = check_box(low, high, len(self._w))
+        return monte_carlo_ratio(lambda w: self.objective(w) <= self.threshold_, low, high, n_samples, rng)
 
     def mask_boundary(self, i: int, j: int, n_angles: int = 180) -> pd.DataFrame:
         """The halo of features ``i`` and ``j``: masks ``(m_i, m_j)`` scaling their coefficients

@@ -21,14 +21,15 @@ import pandas as pd
 
 from .._validation import check_array, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
+from ._base import RashomonSet
+from ._inputs import check_binary
 from .epsilon import as_fraction, check_epsilon, rashomon_threshold
 from .multiplicity import ambiguity, discrepancy
-from .trees import _check_binary
 
 __all__ = ["ScoringSystemRashomonSet"]
 
 
-class ScoringSystemRashomonSet:
+class ScoringSystemRashomonSet(RashomonSet):
     """Every sparse integer scoring system within epsilon of the best, on 0/1 features.
 
     Parameters
@@ -87,7 +88,7 @@ class ScoringSystemRashomonSet:
 
     def fit(self, X, y) -> ScoringSystemRashomonSet:
         """Enumerate every system, find the optimum and keep those within the bound."""
-        X, self.feature_names_ = _check_binary(X)
+        X, self.feature_names_ = check_binary(X)
         y = check_array(y, "y", ndim=1)
         n = check_consistent_length(X=X, y=y)
         if not np.isin(y, (0, 1)).all() or len(np.unique(y)) < 2:
@@ -144,7 +145,7 @@ class ScoringSystemRashomonSet:
 
     def predict(self, X) -> np.ndarray:
         """Every system's labels on ``X``, shape ``(n_models, n_rows)``, best first."""
-        X, _ = _check_binary(X)
+        X, _ = check_binary(X)
         return ((X.astype(np.int64) @ self.coefs_.T + self.intercepts_) > 0).T.astype(np.int8)
 
     def to_frame(self) -> pd.DataFrame:

@@ -35,51 +35,14 @@ from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
 from . import _tree_search as search
+from ._base import RashomonSet
+from ._inputs import check_binary
 from .epsilon import EPSILON_TYPES, as_fraction, rashomon_threshold
-from .linear import RashomonRatio
 from .multiplicity import ambiguity, discrepancy
 from .ranges import RashomonRanges
+from .ratio import RashomonRatio
 
-__all__ = ["SparseTreeRashomonSet", "TreeSetSummary", "binarize"]
-
-
-def _check_binary(X, name: str = "X") -> tuple[np.ndarray, list[str]]:
-    names = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
-    X = check_array(X, name, ndim=2)
-    bad = ~np.isin(X, (0, 1))
-    if bad.any():
-        column = int(np.nonzero(bad.any(axis=0))[0][0])
-        raise AnalysisInputError.about(
-            name, "0/1 features", f"value {X[bad][0]:g} in column {names[column] if names else column}",
-            "Binarise continuous features first, e.g. with analysis.rashomon.binarize.",
-        )
-    return X.astype(bool), names or [f"x{j}" for j in range(X.shape[1])]
-
-
-def binarize(X, n_thresholds: int = 5, *, feature_names=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """0/1 features ``x_j <= t`` at up to ``n_thresholds`` quantile thresholds per column.
-
-    Returns the binary table (columns named ``"name <= t"``) and the thresholds
-    used (``feature``, ``threshold``). Columns that are already 0/1 are kept as they are.
-    """
-    names = list(X.columns) if isinstance(X, pd.DataFrame) else feature_names
-    X = check_array(X, "X", ndim=2)
-    names = [str(n) for n in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
-    if len(names) != X.shape[1]:
-        raise AnalysisInputError.about("feature_names", f"one name per column of X ({X.shape[1]})",
-                                       f"{len(names)} names", "Name every column, or none.")
-    n_thresholds = check_integer(n_thresholds, "n_thresholds")
-    columns, used = {}, []
-    for j, name in enumerate(names):
-        values = X[:, j]
-        if np.isin(values, (0, 1)).all():
-            columns[name] = values.astype(np.int8)
-            continue
-        qs = np.unique(np.quantile(values, np.arange(1, n_thresholds + 1) / (n_thresholds + 1), method="lower"))
-        for t in qs[qs < values.max()]:
-            columns[f"{name} <= {t:g}"] = (values <= t).astype(np.int8)
-            used.append((name, float(t)))
-    return pd.DataFrame(columns), pd.DataFrame(used, columns=["feature", "threshold"])
+__all__ = ["SparseTreeRashomonSet", "TreeSetSummary"]
 
 
 def _predict_packed(trees: search.Trees, rows: np.ndarray) -> np.ndarray:
@@ -135,7 +98,7 @@ class TreeSetSummary(Result):
         return pd.DataFrame({"quantity": names, "value": [getattr(self, n) for n in names]})
 
 
-class SparseTreeRashomonSet:
+class SparseTreeRashomonSet(RashomonSet):
     """Every sparse decision tree within epsilon of the best, on 0/1 features.
 
     Parameters
@@ -215,7 +178,7 @@ class SparseTreeRashomonSet:
             raise AnalysisInputError.about("regularization and epsilon", "numbers >= 0",
                                            f"{self.regularization}, {self.epsilon}",
                                            "Pass e.g. regularization=0.01, epsilon=0.05.")
-        X, self.feature_names_ = _check_binary(X)
+        X, self.feature_names_ = check_binary(X)
         y = check_array(y, "y", ndim=1)
         check_consistent_length(X=X, y=y)
         if not np.isin(y, (0, 1)).all():
@@ -316,8 +279,6 @@ class SparseTreeRashomonSet:
                 f"{self.regularization:g} x leaves <= {bound} = {threshold:.6g}")
 
     def _require_list(self):
-        if not hasattr(self, "n_trees_"):
-            raise AnalysisInputError.about("the set", "a fitted set", "an unfitted one", "Call fit(X, y) first.")
         if self._trees is None:
             raise AnalysisInputError.about("enumerate", "True to list trees", "False",
                                            "Refit with enumerate=True (the set is counted, not listed).")
@@ -331,7 +292,7 @@ class SparseTreeRashomonSet:
 
     def predict(self, X) -> np.ndarray:
         """Every tree's labels on ``X``, shape ``(n_trees, n_rows)``, best tree first."""
-        X, _ = _check_binary(X)
+        X, _ = check_binary(X)
         if X.shape[1] != len(self.feature_names_):
             raise AnalysisInputError.about("X", f"{len(self.feature_names_)} features", f"{X.shape[1]}",
                                            "Pass the same columns as in fit.")
@@ -344,7 +305,7 @@ class SparseTreeRashomonSet:
 
         Computed once per distinct row, so it stays cheap for millions of trees.
         """
-        X, _ = _check_binary(X)
+        X, _ = check_binary(X)
         rows, inverse = np.unique(X, axis=0, return_inverse=True)
         preds = np.unpackbits(self._predict_rows(rows), axis=1, count=len(rows))
         return (preds != preds[0]).mean(axis=0)[inverse.ravel()]

@@ -33,7 +33,7 @@ def brute_switch(w, X, y, columns, include_self):
 @pytest.mark.parametrize("include_self", [False, True])
 def test_scores_equal_all_pairs_switching(data, include_self):
     X, y = data
-    rset = LogisticRashomonSet(0.1, alpha=0.01).fit(X, y)
+    rset = LogisticRashomonSet(0.1, l2_penalty=0.01).fit(X, y)
     members = np.vstack([rset._w, rset.sample(3, rng=0, burn_in=20)])
     cloud = interaction_cloud(rset, members, X, y, include_self=include_self)
     for m, w in enumerate(members):
@@ -88,7 +88,7 @@ def test_same_scores_as_generalized_rashomon_set_permutations(data):
     explainer = grs.RashomonExplainer(model, X, y, loss="log_loss", epsilon_rate=0.05, n_jobs=1, random_state=0,
                                       shuffle_times=500)
     theirs = explainer.explain_reference()
-    rset = LogisticRashomonSet(0.05, alpha=1 / len(y)).fit(X, y)
+    rset = LogisticRashomonSet(0.05, l2_penalty=1 / len(y)).fit(X, y)
     ours = interaction_cloud(rset, rset._w, X, y, switch="independent", include_self=True)
     # theirs average 500 random permutations of 60 rows: Monte Carlo error ~ 2e-3
     np.testing.assert_allclose(ours.main.iloc[0], theirs.main_effects, atol=4e-3)

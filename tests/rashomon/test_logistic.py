@@ -15,11 +15,11 @@ def data():
     return X, y
 
 
-@pytest.mark.parametrize("alpha", [0.0, 0.01])
-def test_optimum_matches_scikit_learn(data, alpha):
+@pytest.mark.parametrize("penalty", [0.0, 0.01])
+def test_optimum_matches_scikit_learn(data, penalty):
     X, y = data
-    rset = LogisticRashomonSet(0.05, alpha=alpha).fit(X, y)
-    ref = LogisticRegression(C=1 / (alpha * len(y)) if alpha else np.inf, l1_ratio=0, tol=1e-12, max_iter=10_000)
+    rset = LogisticRashomonSet(0.05, l2_penalty=penalty).fit(X, y)
+    ref = LogisticRegression(C=1 / (penalty * len(y)) if penalty else np.inf, l1_ratio=0, tol=1e-12, max_iter=10_000)
     ref.fit(X, y)
     np.testing.assert_allclose(rset.coef_, ref.coef_[0], atol=1e-6)
     assert rset.intercept_ == pytest.approx(ref.intercept_[0], abs=1e-6)
@@ -28,7 +28,7 @@ def test_optimum_matches_scikit_learn(data, alpha):
 
 def test_coefficient_ranges_solve_the_constrained_problem(data):
     X, y = data
-    rset = LogisticRashomonSet(0.05, alpha=0.01).fit(X, y)
+    rset = LogisticRashomonSet(0.05, l2_penalty=0.01).fit(X, y)
     ranges = rset.coefficient_ranges(["a", "b", "c"]).to_frame()
     constraint = {"type": "ineq", "fun": lambda w: rset.threshold_ - rset.objective(w)[0]}
     for j, name in enumerate(ranges.index):
@@ -51,7 +51,7 @@ def test_logit_range_is_reached_on_the_boundary(data):
 
 def test_samples_are_inside_and_uniform(data):
     X, y = data
-    rset = LogisticRashomonSet(0.002, alpha=0.01).fit(X, y)
+    rset = LogisticRashomonSet(0.002, l2_penalty=0.01).fit(X, y)
     samples = rset.sample(1000, rng=1, burn_in=100, thin=3)
     excess = (rset.objective(samples) - rset.optimum_) / (rset.threshold_ - rset.optimum_)
     assert excess.max() <= 1 + 1e-9
@@ -87,7 +87,7 @@ def test_mask_boundary_lies_on_the_threshold(data):
 
 def test_rejection_samples_are_exactly_uniform(data):
     X, y = data
-    rset = LogisticRashomonSet(0.002, alpha=0.01).fit(X, y)
+    rset = LogisticRashomonSet(0.002, l2_penalty=0.01).fit(X, y)
     samples = rset.sample(1500, rng=2, method="rejection")
     excess = (rset.objective(samples) - rset.optimum_) / (rset.threshold_ - rset.optimum_)
     assert excess.max() <= 1
@@ -101,7 +101,7 @@ def test_rashomon_ratio_of_a_small_set_is_its_ellipsoid_volume(data):
     from scipy import special
 
     X, y = data
-    rset = LogisticRashomonSet(0.001, alpha=0.01).fit(X, y)
+    rset = LogisticRashomonSet(0.001, l2_penalty=0.01).fit(X, y)
     ranges = rset.coefficient_ranges().to_frame()
     low, high = ranges["low"].to_numpy(), ranges["high"].to_numpy()
     ratio = rset.rashomon_ratio(low, high, n_samples=200_000, rng=0)
