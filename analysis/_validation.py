@@ -67,7 +67,10 @@ def check_array(
         Minimum length of the first axis.
     """
     if isinstance(x, pd.DataFrame | pd.Series):
-        x = x.to_numpy()
+        dtypes = x.dtypes if isinstance(x, pd.DataFrame) else [x.dtype]
+        numeric = all(pd.api.types.is_numeric_dtype(d) or pd.api.types.is_bool_dtype(d) for d in dtypes)
+        # nullable dtypes (Float64, Int64, boolean): pd.NA becomes NaN, which the finite check below reports
+        x = x.to_numpy(dtype=float, na_value=np.nan) if numeric else x.to_numpy()
     arr = np.asarray(x)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)

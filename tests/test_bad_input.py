@@ -6,12 +6,23 @@ import pytest
 
 from analysis import AnalysisInputError, bootstrap
 from analysis.calibration import bin_edges, bin_indices, repair_crossing, selective_auc, smooth_ece, smooth_reliability
-from analysis.ranking import bradley_terry, rank_biased_overlap, win_matrix
+from analysis.ranking import (
+    aggregate,
+    bootstrap_ranks,
+    bradley_terry,
+    kemeny,
+    kendall_w,
+    orderings_from_scores,
+    rank_biased_overlap,
+    win_matrix,
+)
 from analysis.rashomon import binarize
 from analysis.scaling import compute_optimal
 
 LAW = {"A": 482.0, "B": 2085.0, "E": 1.82, "alpha": 0.35, "beta": 0.37}
 MEAN = lambda x: x.mean(axis=1)
+BOARD = pd.DataFrame({"t1": [0.9, 0.5, 0.2], "t2": [0.4, 0.8, 0.1]}, index=["a", "b", "c"])
+TEXT_CELL = BOARD.astype(object).assign(t2=[0.4, "n/a", 0.1])
 
 CASES = {
     "more quantile columns than levels": (lambda: repair_crossing(np.ones((3, 5)), [0.1, 0.5, 0.9]), "quantiles"),
@@ -34,6 +45,12 @@ CASES = {
     "data with NaN": (lambda: bootstrap(MEAN, np.array([1.0, np.nan, 2.0]), n_boot=10, rng=0),
                       r"`statistic`.*1 NaN or infinite values"),
     "a single resample": (lambda: bootstrap(MEAN, np.array([1.0, 3.0, 2.0]), n_boot=1, rng=0), "n_boot"),
+    "a text cell in a leaderboard": (lambda: aggregate(TEXT_CELL, "borda"), "'n/a' for system 'b', task 't2'"),
+    "a text cell for Kemeny": (lambda: kemeny(TEXT_CELL), "'n/a' for system 'b'"),
+    "a text cell for rank intervals": (lambda: bootstrap_ranks(TEXT_CELL, n_boot=10, rng=0), "'n/a'"),
+    "True/False scores": (lambda: aggregate(BOARD.assign(t2=[True, False, True])), "True/False in task 't2'"),
+    "a missing cell for Kendall's W": (lambda: kendall_w(BOARD.astype("Float64").mask(BOARD > 0.85)),
+                                       r"NaN or inf in 1 entry \(at index \(0, 0\)\)"),
 }
 
 
@@ -42,6 +59,13 @@ def test_refused_with_a_message_that_names_the_argument(case):
     call, name = CASES[case]
     with pytest.raises(AnalysisInputError, match=name):
         call()
+
+
+def test_nullable_leaderboards_read_pd_na_as_missing():
+    nullable = BOARD.astype("Float64").mask(BOARD > 0.85)  # pd.NA for a on t1
+    plain = BOARD.mask(BOARD > 0.85)
+    pd.testing.assert_frame_equal(aggregate(nullable, "borda").table, aggregate(plain, "borda").table)
+    assert [list(o) for o in orderings_from_scores(nullable, rng=0)] == [[1, 2], [1, 0, 2]]
 
 
 def test_ties_as_booleans_or_zeros_and_ones_are_accepted_alike():

@@ -24,11 +24,11 @@ import dataclasses
 from fractions import Fraction
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from .._validation import check_choice, check_integer, check_rng
 from ..errors import AnalysisInputError
+from ._inputs import check_scores
 from .result import Ranking, ranking_table
 
 __all__ = ["KemenyRanking", "aggregate", "kemeny", "pairwise_preferences"]
@@ -37,29 +37,6 @@ METHODS = ("mean", "median", "mean_rank", "borda", "copeland")
 METHOD_LABELS = {"mean": "Mean", "median": "Median", "mean_rank": "Mean rank", "borda": "Borda",
                  "copeland": "Copeland"}
 NORMALISATIONS = ("raw", "zscore", "minmax", "rank")
-
-
-def _check_scores(scores) -> pd.DataFrame:
-    if not isinstance(scores, pd.DataFrame):
-        raise AnalysisInputError.about(
-            "scores", "a DataFrame: systems as rows, tasks as columns", type(scores).__name__,
-            "Wrap the matrix in pandas.DataFrame(values, index=systems, columns=tasks).",
-        )
-    if not scores.index.is_unique:
-        dup = scores.index[scores.index.duplicated()].unique().tolist()
-        raise AnalysisInputError.about("scores", "one row per system", f"duplicated systems {dup}",
-                                       "Merge or rename the duplicated rows.")
-    if scores.shape[0] < 2 or scores.shape[1] < 1:
-        raise AnalysisInputError.about("scores", "at least 2 systems and 1 task", f"shape {scores.shape}",
-                                       "Pass a larger table.")
-    values = scores.to_numpy(dtype=float)
-    if np.isinf(values).any():
-        raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
-    if np.isnan(values).all(axis=1).any():
-        empty = scores.index[np.isnan(values).all(axis=1)].tolist()
-        raise AnalysisInputError.about("scores", "every system scored on some task", f"no scores for {empty}",
-                                       "Drop those systems explicitly.")
-    return scores
 
 
 def _normalise(values: np.ndarray, how: str) -> np.ndarray:
@@ -87,7 +64,7 @@ def _ranks(values: np.ndarray, *, higher_is_better: bool) -> np.ndarray:
 
 def pairwise_preferences(scores) -> np.ndarray:
     """``P[i, j]``: tasks on which system ``i`` scores higher than ``j`` (ties count half; both present)."""
-    values = _check_scores(scores).to_numpy(dtype=float)
+    values = check_scores(scores).to_numpy(dtype=float)
     a, b = values[:, None, :], values[None, :, :]
     both = ~np.isnan(a) & ~np.isnan(b)
     with np.errstate(invalid="ignore"):
@@ -139,7 +116,7 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
     ``mean_rank`` lower is better) and ``rank`` 1 for the best (equal scores
     share the lowest rank; missing for a system with no score).
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     check_choice(method, "method", METHODS)
     check_choice(normalise, "normalise", NORMALISATIONS)
     check_choice(missing, "missing", ("raise", "ignore"))
@@ -277,7 +254,7 @@ def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> Ke
     second at 20); above that, KwikSort with adjacent-swap improvement from
     ``restarts`` random pivots, with its optimality gap reported.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     prefs = pairwise_preferences(scores)
     exact_limit = check_integer(exact_limit, "exact_limit")
     n = len(prefs)

@@ -23,21 +23,11 @@ from scipy.sparse import csgraph
 
 from .._validation import check_array, check_consistent_length, check_integer, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
+from ._inputs import check_ties
 from .result import Ranking, ranking_table
 
 __all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "sample_battles",
            "win_matrix"]
-
-
-def _check_ties(ties) -> np.ndarray:
-    """``ties`` as booleans: True/False or 1/0 only, no NaN."""
-    values = np.asarray(ties)
-    if values.dtype == bool:
-        return values
-    if values.dtype.kind in "iuf" and np.isin(values, (0, 1)).all():
-        return values.astype(bool)
-    raise AnalysisInputError.about("ties", "True/False or 1/0 for each comparison", f"values such as {values[:3]!r}",
-                                   "Mark each tie with True or 1 and every other comparison with False or 0.")
 
 
 def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.ndarray:
@@ -59,7 +49,7 @@ def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.nda
     if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n_items):
         raise AnalysisInputError.about("winner and loser", f"indices in 0 .. {n_items - 1}", "others",
                                        "Check n_items.")
-    tie = np.zeros(len(a), dtype=bool) if ties is None else _check_ties(ties)
+    tie = np.zeros(len(a), dtype=bool) if ties is None else check_ties(ties)
     check_consistent_length(winner=a, ties=tie)
     cells, pair = n_items * n_items, a * n_items + b
     if counts is None and not tie.any():

@@ -141,7 +141,7 @@ def kendall_w(scores) -> float:
     ``S = sum (R_i - mean R)^2`` and ``T`` sums ``t^3 - t`` over tied groups within
     tasks. 1 when every task ranks the systems alike, near 0 when they disagree.
     """
-    values = check_array(np.asarray(scores, dtype=float), "scores", ndim=2)
+    values = check_array(scores, "scores", ndim=2)
     n, m = values.shape
     if n < 2 or m < 2:
         raise AnalysisInputError.about("scores", "at least 2 systems and 2 tasks", f"shape {values.shape}",

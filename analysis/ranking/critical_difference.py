@@ -13,7 +13,7 @@ from statsmodels.stats.multitest import multipletests
 from .._results import Result
 from .._validation import check_alpha
 from ..errors import AnalysisInputError
-from .aggregate import _check_scores
+from ._inputs import check_scores
 
 __all__ = ["CriticalDifference", "friedman_nemenyi", "wilcoxon_holm"]
 
@@ -99,7 +99,7 @@ def friedman_nemenyi(scores, *, alpha: float = 0.05) -> CriticalDifference:
 
     ``scores``: systems x tasks, higher is better, no missing cells.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     values = scores.to_numpy(dtype=float)
     if np.isnan(values).any():
         raise AnalysisInputError.about("scores", "a complete systems x tasks table", "missing cells",
@@ -140,7 +140,7 @@ def wilcoxon_holm(scores, *, alpha: float = 0.05) -> CriticalDifference:
     Two systems differ when Holm's step-down rejects their pair at ``alpha``;
     cliques in the diagram join systems no test separates.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     values = scores.to_numpy(dtype=float)
     if np.isnan(values).any():
         raise AnalysisInputError.about("scores", "a complete systems x tasks table", "missing cells",

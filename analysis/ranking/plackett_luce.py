@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 from scipy.sparse import coo_matrix, csgraph
 
-from .._validation import check_integer, check_rng
+from .._validation import check_array, check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 from .result import Ranking, ranking_table
 
@@ -51,10 +51,9 @@ def orderings_from_scores(scores, *, rng=None) -> list[np.ndarray]:
     best first; equal scores are put in random order (seeded by ``rng``), since
     Plackett-Luce has no ties. Samples with fewer than two systems are dropped.
     """
-    values = np.asarray(scores, dtype=float)
-    if values.ndim != 2:
-        raise AnalysisInputError.about("scores", "a 2-D systems x samples matrix", f"{values.ndim} dimensions",
-                                       "Pass a DataFrame with systems as rows.")
+    values = check_array(scores, "scores", ndim=2, finite=False)
+    if np.isinf(values).any():
+        raise AnalysisInputError.about("scores", "finite scores or NaN for 'not run'", "inf", "Replace inf.")
     rng = check_rng(rng)
     out = []
     for column in values.T:

@@ -28,7 +28,8 @@ import pandas as pd
 from .._results import Result
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
-from .aggregate import _check_scores, aggregate
+from ._inputs import check_scores
+from .aggregate import aggregate
 from .correlations import kendall_tau, kendall_w
 
 __all__ = ["Sensitivity", "cardinal_sensitivity", "diversity", "ordinal_sensitivity"]
@@ -36,7 +37,7 @@ __all__ = ["Sensitivity", "cardinal_sensitivity", "diversity", "ordinal_sensitiv
 
 def diversity(scores) -> float:
     """``1 - W``: Kendall's concordance of the tasks' rankings, turned into disagreement."""
-    return 1.0 - kendall_w(_check_scores(scores))
+    return 1.0 - kendall_w(check_scores(scores))
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -69,7 +70,7 @@ class Sensitivity(Result):
 def cardinal_sensitivity(scores, *, method: str = "mean", max_power: float = 3.0, n_draws: int = 200,
                          rng=None) -> Sensitivity:
     """How far increasing per-task rescalings (which change no task's ranking) move the ``method`` ranking."""
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     n_draws = check_integer(n_draws, "n_draws")
     if not max_power > 1:
         raise AnalysisInputError.about("max_power", "a number above 1", repr(max_power), "Pass e.g. 3.")
@@ -97,7 +98,7 @@ def ordinal_sensitivity(scores, *, method: str = "borda", n_irrelevant: int = 3,
     ``max_tries`` times; ``len(taus)`` counts the draws that counted); tau is
     between the ``top`` systems' scores before and after.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     n_irrelevant = check_integer(n_irrelevant, "n_irrelevant")
     n_draws = check_integer(n_draws, "n_draws")
     top = check_integer(len(scores) // 2 if top is None else top, "top", minimum=2)

@@ -22,7 +22,8 @@ import pandas as pd
 from .._results import Result
 from .._validation import check_choice, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
-from .aggregate import METHODS, _check_scores, aggregate
+from ._inputs import check_scores
+from .aggregate import METHODS, aggregate
 from .bradley_terry import battles_from_scores, bradley_terry, win_matrix
 from .correlations import kendall_tau
 from .plackett_luce import orderings_from_scores, plackett_luce, strongly_connected_items
@@ -122,7 +123,7 @@ def missing_data_stability(scores, fractions=(0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.9
     largest group of systems linked both ways). Systems left with no cell, or
     outside that group, are not ranked in that draw (``n_ranked`` says how many were).
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     check_choice(method, "method", SCORERS)
     n_draws = check_integer(n_draws, "n_draws")
     rng = check_rng(rng)
@@ -156,7 +157,7 @@ def system_subsampling(scores, n_systems, *, method: str = "borda", n_draws: int
     A tau below 1 means removing other systems reordered the ones kept (the
     method is not independent of irrelevant alternatives).
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     check_choice(method, "method", SCORERS)
     n_draws = check_integer(n_draws, "n_draws")
     rng = check_rng(rng)
@@ -181,7 +182,7 @@ def checkpoint_consistency(scores) -> pd.Series:
     whose score rises steadily with training has tau near 1 (BOSE's stability);
     one that wanders has tau near 0.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     steps = np.arange(len(scores), dtype=float)
     out = {}
     for task in scores.columns:
@@ -198,7 +199,7 @@ def model_consistency(before, after) -> pd.Series:
     (``after``): a task that ranks base models the way it ranks the tuned ones
     is consistent (BOSE).
     """
-    before, after = _check_scores(before), _check_scores(after)
+    before, after = check_scores(before), check_scores(after)
     if not (before.index.equals(after.index) and before.columns.equals(after.columns)):
         raise AnalysisInputError.about("before and after", "the same models (rows) and tasks (columns)",
                                        f"{before.shape} and {after.shape}", "Align the two tables first.")
@@ -215,7 +216,7 @@ def leaderboard_change(scores, *, drop_tasks=(), drop_systems=(), method: str = 
     and after. ``method`` and ``normalise`` go to :func:`aggregate`; missing
     cells are ignored.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     kw = {"missing": "ignore"} | ({"normalise": normalise} if method in ("mean", "median") else {})
     full = aggregate(scores, method, **kw)
     kept = scores.drop(index=list(drop_systems), columns=list(drop_tasks))

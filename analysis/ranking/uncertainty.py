@@ -11,7 +11,8 @@ from scipy import stats
 from .._resample import bootstrap
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
-from .aggregate import _check_scores, aggregate
+from ._inputs import check_scores
+from .aggregate import aggregate
 from .correlations import kendall_tau
 from .result import Ranking
 from .stability import StabilityCurve
@@ -87,7 +88,7 @@ def bootstrap_ranks(
     to :func:`aggregate`. The mean of raw scores is vectorised over resamples;
     other methods are re-aggregated per resample.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     k = check_integer(k, "k")
     if isinstance(clusters, pd.Series):
         missing = scores.columns.difference(clusters.index)
@@ -133,7 +134,7 @@ def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 20
     ``n_tasks``: an int or a list of ints (each at most the number of tasks).
     Ties in a ranking count as ties for Kendall's tau-b.
     """
-    scores = _check_scores(scores)
+    scores = check_scores(scores)
     n_draws = check_integer(n_draws, "n_draws")
     rng = check_rng(rng)
     sizes = [check_integer(int(k), "n_tasks") for k in np.atleast_1d(n_tasks)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .aggregate import METHODS, _check_scores
+from ._inputs import check_scores
+from .aggregate import METHODS
 from .stability import leaderboard_change
 
 __all__ = ["LeaderboardExplorer"]
@@ -24,7 +25,7 @@ class LeaderboardExplorer(widgets.HBox):
     """
 
     def __init__(self, scores, *, method: str = "borda", normalise: str = "raw", top: int = 10):
-        self.scores, self.normalise, self.top = _check_scores(scores), normalise, top
+        self.scores, self.normalise, self.top = check_scores(scores), normalise, top
         self.tasks = widgets.SelectMultiple(options=list(self.scores.columns), description="drop tasks",
                                             rows=min(10, self.scores.shape[1]))
         self.systems = widgets.SelectMultiple(options=list(self.scores.index), description="drop systems", rows=10)

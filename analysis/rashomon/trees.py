@@ -24,8 +24,6 @@ for one on the same data and settings):
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import json
 import math
 
 import numpy as np
@@ -39,8 +37,9 @@ from ._base import RashomonSet
 from ._inputs import check_binary
 from .epsilon import EPSILON_TYPES, as_fraction, rashomon_threshold
 from .multiplicity import ambiguity, discrepancy
-from .ranges import RashomonRanges
 from .ratio import RashomonRatio
+from .tree_export import TreeExport
+from .tree_importance import TreeImportance
 
 __all__ = ["SparseTreeRashomonSet", "TreeSetSummary"]
 
@@ -98,7 +97,7 @@ class TreeSetSummary(Result):
         return pd.DataFrame({"quantity": names, "value": [getattr(self, n) for n in names]})
 
 
-class SparseTreeRashomonSet(RashomonSet):
+class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
     """Every sparse decision tree within epsilon of the best, on 0/1 features.
 
     Parameters
@@ -318,47 +317,6 @@ class SparseTreeRashomonSet(RashomonSet):
             self._train_predictions = np.unpackbits(packed, axis=1, count=len(problem.rows))
         return self._train_predictions, problem.counts.sum(axis=1)
 
-    # --- tables and export -------------------------------------------------------
-
-    def _rule(self, entry: int, cache: dict) -> str:
-        if entry not in cache:
-            t = self._trees
-            if t.feature[entry] < 0:
-                cache[entry] = str(int(t.label[entry]))
-            else:
-                cache[entry] = (f"({self.feature_names_[t.feature[entry]]} ? {self._rule(t.right[entry], cache)}"
-                                f" : {self._rule(t.left[entry], cache)})")
-        return cache[entry]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per tree, best first: objective, loss, leaves and the tree as ``(feature ? if 1 : if 0)``."""
-        trees = self._require_list()
-        cache: dict = {}
-        return pd.DataFrame({"objective": self.objectives_, "loss": self.losses_, "leaves": self.n_leaves_,
-                             "tree": [self._rule(int(r), cache) for r in trees.roots]})
-
-    def tree(self, i: int) -> dict:
-        """Tree ``i`` (0 = best) as nested dicts: ``{"feature", "name", "true", "false"}`` or ``{"prediction"}``."""
-        trees = self._require_list()
-        if not 0 <= i < len(trees.roots):
-            raise AnalysisInputError.about("i", f"an index in [0, {len(trees.roots)})", str(i), "Pick a listed tree.")
-
-        def node(entry):
-            if trees.feature[entry] < 0:
-                return {"prediction": int(trees.label[entry])}
-            j = int(trees.feature[entry])
-            return {"feature": j, "name": self.feature_names_[j], "true": node(trees.right[entry]),
-                    "false": node(trees.left[entry])}
-
-        return node(int(trees.roots[i]))
-
-    def to_json(self, limit: int | None = None) -> str:
-        """The convention, the bound and the trees (the best ``limit`` ones) as JSON."""
-        n = self.n_trees_ if limit is None else min(limit, self.n_trees_)
-        return json.dumps({"convention": self.convention, "optimum": self.optimum_, "threshold": self.threshold_,
-                           "n_trees": self.n_trees_,
-                           "trees": [dict(objective=float(self.objectives_[i]), **self.tree(i)) for i in range(n)]})
-
     # --- measures -----------------------------------------------------------------
 
     def _n_within(self, epsilon) -> int:
@@ -444,85 +402,3 @@ class SparseTreeRashomonSet(RashomonSet):
         ours = len(self.prediction_patterns())
         return RashomonRatio(ours / space, 0.0, True, f"{space} distinct patterns of {self._space(total)}",
                              f"exact: {ours} patterns in the set")
-
-    def model_reliance(self, *, kind: str = "ratio") -> pd.DataFrame:
-        """Model reliance of every tree on every feature (Fisher, Rudin & Dominici 2019), exactly.
-
-        ``e_switch`` averages the 0-1 loss over all ``n (n - 1)`` pairs of
-        training rows with feature ``j`` taken from the other row; model
-        reliance is ``e_switch / e_orig`` or ``e_switch - e_orig``; the ratio
-        is infinite for a tree without training errors (nan when switching
-        changes nothing either). Shape ``(n_trees, n_features)``; the columns
-        are the feature names.
-        """
-        check_choice(kind, "kind", ("ratio", "difference"))
-        e_orig = self._training_errors().sum(axis=1) / self._n
-        reliance = np.empty((len(e_orig), len(self.feature_names_)))
-        for j in range(reliance.shape[1]):
-            e_switch = self._switch_errors([j])
-            with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (or nan if 0/0)
-                reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
-        return pd.DataFrame(reliance, columns=self.feature_names_)
-
-    def model_class_reliance(self, *, kind: str = "ratio") -> RashomonRanges:
-        """Model class reliance: the range of :meth:`model_reliance` over the set, exactly.
-
-        ``optimum`` is the best tree's reliance, ``low`` and ``high`` are MCR-
-        and MCR+ (Fisher, Rudin & Dominici 2019) over every tree in the set.
-        """
-        reliance = self.model_reliance(kind=kind)
-        table = pd.DataFrame({"optimum": reliance.iloc[0], "low": reliance.min(), "high": reliance.max()})
-        quantity = "model reliance" if kind == "ratio" else "model reliance (difference)"
-        return RashomonRanges(table.rename_axis("feature"), quantity, self._convention(self.epsilon), "sparse tree")
-
-    def _training_errors(self) -> np.ndarray:
-        """Misclassified training rows of every tree at every distinct row, shape (n_trees, u); computed once."""
-        if self._train_errors is None:
-            counts = self._problem_.counts
-            self._train_errors = np.where(self._training_predictions()[0] == 1, counts[:, 0], counts[:, 1])
-        return self._train_errors
-
-    def _switch_errors(self, columns: list[int]) -> np.ndarray:
-        """Per tree, the 0-1 loss averaged over all ``n (n - 1)`` pairs of training rows with
-        ``columns`` taken jointly from the partner row, shape (n_trees,).
-
-        Rows that already hold the partner's values keep their predictions; only
-        the others are predicted again.
-        """
-        problem = self._problem_
-        rows, counts, n = problem.rows, problem.counts, self._n
-        values, inverse = np.unique(rows[:, columns], axis=0, return_inverse=True)
-        inverse = inverse.ravel()
-        lenders = np.bincount(inverse, weights=counts.sum(axis=1), minlength=len(values))
-        unchanged_errors = self._training_errors()
-        total = np.zeros(len(unchanged_errors))
-        for k, value in enumerate(values):
-            same = inverse == k
-            partners = lenders[k] - same  # the other rows holding this value
-            total += unchanged_errors @ (partners * same)
-            if not same.all():
-                moved = rows[~same].copy()
-                moved[:, columns] = value
-                preds = np.unpackbits(self._predict_rows(moved), axis=1, count=len(moved))
-                wrong = np.where(preds == 1, counts[~same, 0], counts[~same, 1])
-                total += wrong @ partners[~same]
-        return total / (n * (n - 1))
-
-    def interaction_scores(self, subsets=None) -> pd.DataFrame:
-        """Feature interaction scores of every tree: ``FIS_I = phi_I - sum_{j in I} phi_j``, exactly.
-
-        ``phi_I = e_switch(I) - e_orig`` with the 0-1 loss, ``e_switch`` over
-        all pairs of training rows with the features in ``I`` taken jointly from
-        the partner (Li et al. 2024, with Fisher et al.'s all-pairs switching).
-        ``subsets`` lists tuples of feature indices, pairs or triples (default:
-        all pairs); a subset of k features costs up to ``2^k`` passes over the
-        set. Shape ``(n_trees, n_subsets)``, columns ``"a x b"``.
-        """
-        self._require_list()
-        p = len(self.feature_names_)
-        subsets = [tuple(s) for s in (subsets if subsets is not None else itertools.combinations(range(p), 2))]
-        e_orig = self._switch_errors([])
-        main = {j: self._switch_errors([j]) - e_orig for j in sorted({j for s in subsets for j in s})}
-        names = self.feature_names_
-        return pd.DataFrame({" x ".join(names[j] for j in s):
-                             self._switch_errors(list(s)) - e_orig - sum(main[j] for j in s) for s in subsets})

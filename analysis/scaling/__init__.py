@@ -14,11 +14,13 @@ from .downstream import (
     fit_two_step,
     simulate_multiple_choice,
 )
-from .fit import LOSSES, ScalingLawFit, fit_scaling_law, grid_search
+from .fit import fit_scaling_law, grid_search
+from .fit_result import ScalingLawFit
 from .isoflop import IsoFLOPResult, isoflop_fit
 from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_joint, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 from .learning_curves import learning_curves
+from .objectives import LOSSES
 from .plots import plot_allocation, plot_runs
 
 __all__ = [

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._validation import check_positive
 from ..errors import AnalysisInputError
-from .fit import ScalingLawFit
+from .fit_result import ScalingLawFit
 from .laws import chinchilla
 
 __all__ = ["compute_optimal"]

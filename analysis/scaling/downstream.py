@@ -33,7 +33,8 @@ from .._validation import (
     check_rng,
 )
 from ..errors import AnalysisInputError
-from .fit import ScalingLawFit, fit_scaling_law
+from .fit import fit_scaling_law
+from .fit_result import ScalingLawFit
 
 __all__ = [
     "AccuracyCurve",

@@ -1,0 +1,65 @@
+"""Input checks shared by the ranking functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisInputError
+
+__all__ = ["check_scores", "check_ties"]
+
+
+def check_scores(scores) -> pd.DataFrame:
+    """A systems x tasks score table as floats: unique systems, 2+ rows, finite scores or NaN.
+
+    Tasks may repeat (a bootstrap resample of tasks does).
+
+    Missing cells may be NaN, None or ``pd.NA`` (nullable dtypes); they become
+    NaN. Text, booleans or other objects in a cell are refused with the cell named.
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise AnalysisInputError.about(
+            "scores", "a DataFrame: systems as rows, tasks as columns", type(scores).__name__,
+            "Wrap the matrix in pandas.DataFrame(values, index=systems, columns=tasks).",
+        )
+    if not scores.index.is_unique:
+        dup = scores.index[scores.index.duplicated()].unique().tolist()
+        raise AnalysisInputError.about("scores", "one row per system", f"duplicated systems {dup}",
+                                       "Merge or rename the duplicated rows.")
+    if scores.shape[0] < 2 or scores.shape[1] < 1:
+        raise AnalysisInputError.about("scores", "at least 2 systems and 1 task", f"shape {scores.shape}",
+                                       "Pass a larger table.")
+    for task, column in scores.items():
+        if pd.api.types.is_bool_dtype(column):
+            raise AnalysisInputError.about("scores", "numbers (NaN for a missing cell)", f"True/False in task {task!r}",
+                                           "Pass the column as numbers, e.g. column.astype(float) if True means 1.")
+        if not pd.api.types.is_numeric_dtype(column):
+            present = column.dropna()
+            bad = present[[not isinstance(v, int | float | np.number) or isinstance(v, bool | np.bool_)
+                           for v in present]]
+            if len(bad):
+                raise AnalysisInputError.about(
+                    "scores", "numbers (NaN for a missing cell)",
+                    f"{bad.iloc[0]!r} for system {bad.index[0]!r}, task {task!r}",
+                    "Convert the column with pandas.to_numeric(..., errors='coerce') if such cells mean 'missing'.")
+    scores = scores.astype("float64")  # nullable dtypes' pd.NA becomes NaN
+    values = scores.to_numpy()
+    if np.isinf(values).any():
+        raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
+    if np.isnan(values).all(axis=1).any():
+        empty = scores.index[np.isnan(values).all(axis=1)].tolist()
+        raise AnalysisInputError.about("scores", "every system scored on some task", f"no scores for {empty}",
+                                       "Drop those systems explicitly.")
+    return scores
+
+
+def check_ties(ties) -> np.ndarray:
+    """``ties`` as booleans: True/False or 1/0 only, no NaN."""
+    values = np.asarray(ties)
+    if values.dtype == bool:
+        return values
+    if values.dtype.kind in "iuf" and np.isin(values, (0, 1)).all():
+        return values.astype(bool)
+    raise AnalysisInputError.about("ties", "True/False or 1/0 for each comparison", f"values such as {values[:3]!r}",
+                                   "Mark each tie with True or 1 and every other comparison with False or 0.")
