@@ -148,18 +148,18 @@ pd.Series(scores, name="test WIS").round(2)
 
 # %%
 mean_model = LinearRegression().fit(X_train, y_train)
-split_lo, split_hi = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.1)
+split = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.1)
 agg_cal = combine_quantiles(stack_cal, global_w)
-cqr_lo, cqr_hi = cqr_interval(y_cal, agg_cal[:, 0], agg_cal[:, -1], combined_global[:, 0], combined_global[:, -1], 0.1)
+cqr = cqr_interval(y_cal, agg_cal[:, 0], agg_cal[:, -1], combined_global[:, 0], combined_global[:, -1], 0.1)
 pd.DataFrame({
     "aggregate quantiles (raw)": interval_coverage(y_test, combined_global[:, 0], combined_global[:, -1]),
-    "split conformal": interval_coverage(y_test, split_lo, split_hi),
-    "CQR": interval_coverage(y_test, cqr_lo, cqr_hi),
+    "split conformal": interval_coverage(y_test, split.low, split.high),
+    "CQR": interval_coverage(y_test, cqr.low, cqr.high),
 }).T.round(3)
 
 # %%
 with style.paper_figure(figure_dir / "intervals", venue="neurips", width="column", aspect=0.5) as (fig, ax):
-    plot_intervals(cqr_lo, cqr_hi, observed=y_test, center=combined_global[:, 2], ax=ax, label="CQR 90%",
+    plot_intervals(cqr.low, cqr.high, observed=y_test, center=combined_global[:, 2], ax=ax, label="CQR 90%",
                    center_label="aggregated median")
     ax.set(xlabel="test patients, ordered by predicted median", ylabel="disease progression after a year")
     ax.legend(loc="upper left")
@@ -194,7 +194,7 @@ pd.Series(pinball_loss(y_test, combined_global, levels), index=levels, name="pin
 # intervals?
 
 # %% tags=["solution"]
-widths = pd.DataFrame({"split conformal": split_hi - split_lo, "CQR": cqr_hi - cqr_lo})
+widths = pd.DataFrame({"split conformal": split.width, "CQR": cqr.width})
 assert np.ptp(widths["split conformal"]) < 1e-6 * widths["split conformal"].mean() and widths["CQR"].std() > 10
 widths.describe().loc[["mean", "std", "min", "max"]].round(1)
 
@@ -209,9 +209,9 @@ widths.describe().loc[["mean", "std", "min", "max"]].round(1)
 # test patients?
 
 # %% tags=["solution"]
-lo_80, hi_80 = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.2)
-at_80 = interval_coverage(y_test, lo_80, hi_80)
-assert at_80["mean_width"] < 0.9 * np.mean(split_hi - split_lo) and at_80["coverage"] >= 0.75
+split_80 = split_conformal_interval(y_cal, mean_model.predict(X_cal), mean_model.predict(X_test), 0.2)
+at_80 = interval_coverage(y_test, split_80.low, split_80.high)
+assert at_80["mean_width"] < 0.9 * np.mean(split.width) and at_80["coverage"] >= 0.75
 {name: round(value, 3) for name, value in at_80.items()}
 
 # %% [markdown] tags=["solution"]

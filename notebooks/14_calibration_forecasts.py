@@ -47,13 +47,12 @@ from analysis.calibration import (
     PlattScaling,
     balance_report,
     corp_decomposition,
-    cqr_interval,
+    cqr_quantiles,
     ece_ci,
     interval_coverage,
     metric_ci,
     rank_histogram,
     reliability_diagram,
-    repair_crossing,
     smooth_ece,
     weighted_interval_score,
 )
@@ -153,28 +152,24 @@ print(f"{histogram.n_ties} observations tied with a member (ties broken at rando
 
 # %%
 levels = np.arange(1, 12) / 12
-repaired = members.copy()
+corrected = cqr_quantiles(observed[fit], members[fit], members[test], levels, lower_bound=0.0)
 rows = []
-for j in range(1, 6):
-    low, high = members[:, j - 1], members[:, 11 - j]
-    nominal = (12 - 2 * j) / 12
-    new_low, new_high = cqr_interval(observed[fit], low[fit], high[fit], low[test], high[test], alpha=1 - nominal)
-    repaired[test, j - 1], repaired[test, 11 - j] = np.maximum(new_low, 0), new_high
-    before = interval_coverage(observed[test], low[test], high[test])
-    after = interval_coverage(observed[test], np.maximum(new_low, 0), new_high)
-    rows.append({"members": f"{j} and {12 - j}", "nominal": nominal,
+for j, k in zip(range(5), range(10, 5, -1)):  # members j + 1 and k + 1 bound a central interval
+    before = interval_coverage(observed[test], members[test, j], members[test, k])
+    after = interval_coverage(observed[test], corrected[:, j], corrected[:, k])
+    rows.append({"members": f"{j + 1} and {k + 1}", "nominal": 1 - 2 * levels[j],
                  "coverage, ensemble": before["coverage"], "coverage, CQR": after["coverage"],
                  "width, ensemble (mm)": before["mean_width"], "width, CQR (mm)": after["mean_width"]})
 pd.DataFrame(rows).set_index("members").round(3)
 
 # %% [markdown]
 # The weighted interval score judges all eleven quantiles at once (lower is
-# better); the corrected quantiles are sorted first so that they do not cross.
+# better); `cqr_quantiles` sorts the corrected quantiles so that they do not cross.
 
 # %%
 pd.Series({
     "ensemble": weighted_interval_score(observed[test], members[test], levels),
-    "CQR per interval": weighted_interval_score(observed[test], repair_crossing(repaired[test], levels), levels),
+    "CQR per interval": weighted_interval_score(observed[test], corrected, levels),
 }, name="WIS (mm)").round(3)
 
 # %% [markdown]

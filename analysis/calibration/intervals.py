@@ -21,6 +21,7 @@ import numpy as np
 from scipy import optimize, sparse
 from sklearn.isotonic import IsotonicRegression
 
+from .._results import ConfidenceInterval
 from .._validation import check_alpha, check_array, check_consistent_length, check_probabilities
 from ..errors import AnalysisInputError
 
@@ -29,6 +30,7 @@ __all__ = [
     "combine_quantiles",
     "conformal_quantile",
     "cqr_interval",
+    "cqr_quantiles",
     "interval_coverage",
     "interval_score",
     "pinball_loss",
@@ -175,26 +177,60 @@ def conformal_quantile(scores, alpha: float) -> float:
     return float(scores[rank - 1]) if rank <= len(scores) else np.inf
 
 
-def split_conformal_interval(y_cal, pred_cal, pred_test, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Split-conformal interval ``pred_test -/+ q`` from absolute calibration residuals (Lei et al. 2018)."""
+def split_conformal_interval(y_cal, pred_cal, pred_test, alpha: float) -> ConfidenceInterval:
+    """Split-conformal interval ``pred_test -/+ q`` from absolute calibration residuals (Lei et al. 2018).
+
+    Returns the intervals of the test points (``low``, ``high``, shape (m,)) at nominal coverage ``1 - alpha``.
+    """
     y_cal, pred_cal = check_array(y_cal, "y_cal", ndim=1), check_array(pred_cal, "pred_cal", ndim=1)
     check_consistent_length(y_cal=y_cal, pred_cal=pred_cal)
     q = conformal_quantile(np.abs(y_cal - pred_cal), alpha)
     pred_test = check_array(pred_test, "pred_test", ndim=1)
-    return pred_test - q, pred_test + q
+    return ConfidenceInterval(pred_test - q, pred_test + q, 1 - alpha, "split conformal")
 
 
-def cqr_interval(y_cal, lower_cal, upper_cal, lower_test, upper_test, alpha: float):
+def cqr_interval(y_cal, lower_cal, upper_cal, lower_test, upper_test, alpha: float) -> ConfidenceInterval:
     """Conformalised quantile regression (Romano, Patterson & Candes 2019).
 
     Scores ``max(l - y, y - u)`` on the calibration set give a correction ``Q``;
     the interval is ``[l - Q, u + Q]`` (``Q`` may be negative: it then shrinks).
+    Returns the test points' intervals at nominal coverage ``1 - alpha``.
     """
     y_cal = check_array(y_cal, "y_cal", ndim=1)
     lower_cal, upper_cal = check_array(lower_cal, "lower_cal", ndim=1), check_array(upper_cal, "upper_cal", ndim=1)
     check_consistent_length(y_cal=y_cal, lower_cal=lower_cal, upper_cal=upper_cal)
     q = conformal_quantile(np.maximum(lower_cal - y_cal, y_cal - upper_cal), alpha)
-    return check_array(lower_test, "lower_test", ndim=1) - q, check_array(upper_test, "upper_test", ndim=1) + q
+    lower_test = check_array(lower_test, "lower_test", ndim=1)
+    upper_test = check_array(upper_test, "upper_test", ndim=1)
+    check_consistent_length(lower_test=lower_test, upper_test=upper_test)
+    return ConfidenceInterval(lower_test - q, upper_test + q, 1 - alpha, "CQR")
+
+
+def cqr_quantiles(y_cal, quantiles_cal, quantiles_test, levels, *, lower_bound: float | None = None) -> np.ndarray:
+    """Conformalise every central interval of a quantile forecast, then repair crossings by sorting.
+
+    The quantiles at levels ``tau_j`` and ``1 - tau_j`` (symmetric ``levels``)
+    bound a central interval of nominal coverage ``1 - 2 tau_j``; each is
+    corrected by :func:`cqr_interval` on the calibration forecasts. A median
+    (level 0.5) is kept. ``lower_bound`` cuts the corrected quantiles from
+    below (0 for precipitation). Returns the test quantiles, shape (m, K).
+    """
+    y_cal, q_cal, levels = _quantile_inputs(y_cal, quantiles_cal, levels)
+    q_test = check_array(quantiles_test, "quantiles_test", ndim=2)
+    if q_test.shape[1] != len(levels):
+        raise AnalysisInputError.about("quantiles_test", f"{len(levels)} columns, one per level",
+                                       f"shape {q_test.shape}", "Pass the test forecasts at the same levels.")
+    if not np.allclose(levels, 1 - levels[::-1]):
+        raise AnalysisInputError.about("levels", "levels symmetric about 0.5 (tau and 1 - tau)", f"{levels}",
+                                       "Pass quantiles whose levels pair up into central intervals.")
+    out = q_test.copy()
+    for j in range(len(levels) // 2):
+        k = len(levels) - 1 - j
+        interval = cqr_interval(y_cal, q_cal[:, j], q_cal[:, k], q_test[:, j], q_test[:, k], alpha=2 * levels[j])
+        out[:, j], out[:, k] = interval.low, interval.high
+    if lower_bound is not None:
+        out = np.maximum(out, lower_bound)
+    return repair_crossing(out, levels)
 
 
 def interval_coverage(y, lower, upper) -> dict[str, float]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from .._resample import percentile_interval
 from .._results import Result
 from .._validation import check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
@@ -62,8 +63,8 @@ def consistency_bands(
         outcomes = (rng.uniform(size=(size, len(scores))) < scores).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             accuracies.append(outcomes @ onehot / count)
-    low, high = np.quantile(np.concatenate(accuracies), [(1 - ci) / 2, (1 + ci) / 2], axis=0)
-    return pd.DataFrame({"bin": np.arange(n_bins), "low": low, "high": high})
+    band = percentile_interval(np.concatenate(accuracies), ci=ci)
+    return pd.DataFrame({"bin": np.arange(n_bins), "low": band.low, "high": band.high})
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -230,5 +231,5 @@ def smooth_reliability(
     ci = check_level(ci, "ci")
     rows = check_rng(rng).integers(0, len(scores), (check_integer(n_boot, "n_boot", minimum=2), len(scores)))
     curves = np.array([points - _Smoother(scores[r], outcomes[r]).curve(sigma)[1] for r in rows])
-    low, high = np.quantile(curves, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
-    return SmoothReliability(curve=curve.assign(low=low, high=high), sigma=float(sigma), ci=ci, mode=mode)
+    band = percentile_interval(curves, ci=ci)
+    return SmoothReliability(curve=curve.assign(low=band.low, high=band.high), sigma=float(sigma), ci=ci, mode=mode)

@@ -18,7 +18,7 @@ import dataclasses
 
 import numpy as np
 
-from .._resample import map_batches
+from .._resample import map_batches, percentile_interval
 from .._validation import check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from .bradley_terry import _check_wins, _newton, win_matrix
@@ -85,7 +85,8 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, systems=None, n_boo
         return _newton(_check_wins(w, prior), prior, init=full)[0]  # each resample must meet Ford's condition
 
     replicates = np.array(map_batches(refit, draws, n_boot, progress=progress, desc="battle bootstrap"))
-    low, high = np.quantile(replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+    interval = percentile_interval(replicates, ci=ci)
+    low, high = interval.low, interval.high
     better = (low[None, :] > high[:, None]).sum(axis=1)  # systems whose interval lies above each one's
     table = ranking_table(full, systems, low=low, high=high, arena_rank=1 + better, tied_with_best=better == 0,
                           p_first=np.bincount(replicates.argmax(axis=1), minlength=n_items) / n_boot)

@@ -114,8 +114,7 @@ def bootstrap_ranks(
     result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, clusters=clusters, rng=rng,
                        progress=progress, batch_size=batch_size)
     ranks = pd.DataFrame(stats.rankdata(-sign * result.replicates, method="min", axis=1), columns=scores.index)
-    score_low, score_high = (pd.Series(v, index=scores.index)
-                             for v in np.quantile(result.replicates, [(1 - ci) / 2, (1 + ci) / 2], axis=0))
+    score_low, score_high = (pd.Series(v, index=scores.index) for v in (result.interval.low, result.interval.high))
     worst, best = (score_low, score_high) if sign > 0 else (-score_high, -score_low)
     better = pd.Series((worst.to_numpy()[None, :] > best.to_numpy()[:, None]).sum(axis=1), index=scores.index)
     index = full.systems

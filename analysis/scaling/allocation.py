@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._resample import percentile_interval
 from .._validation import check_positive
 from ..errors import AnalysisInputError
 from .fit_result import ScalingLawFit
@@ -79,7 +80,7 @@ def compute_optimal(fit: ScalingLawFit | dict, C, *, flops_per_token_param: floa
         bp = {k: boot[k].to_numpy()[:, None] for k in chinchilla.param_names}
         bn, bd = _optimum(bp["A"], bp["B"], bp["alpha"], bp["beta"], C * scale)
         bl = bp["E"] + bp["A"] / bn ** bp["alpha"] + bp["B"] / bd ** bp["beta"]
-        lo, hi = (1 - level) / 2, (1 + level) / 2
         for name, reps in (("N_opt", bn), ("D_opt", bd), ("tokens_per_param", bd / bn), ("loss_opt", bl)):
-            frame[f"{name}_low"], frame[f"{name}_high"] = np.quantile(reps, [lo, hi], axis=0)
+            interval = percentile_interval(reps, ci=level)
+            frame[f"{name}_low"], frame[f"{name}_high"] = interval.low, interval.high
     return frame

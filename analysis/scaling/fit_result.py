@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from .._resample import percentile_interval
 from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_positive, check_rng
 from ..errors import AnalysisInputError
@@ -93,9 +94,9 @@ class ScalingLawFit(Result):
         """Bootstrap percentile intervals of the parameters (empty without a bootstrap)."""
         if self.boot_params is None:
             return {}
-        a = (1 - self.ci) / 2
-        q = self.boot_params.quantile([a, 1 - a])
-        return {name: ConfidenceInterval(q[name].iloc[0], q[name].iloc[1], self.ci) for name in q.columns}
+        interval = percentile_interval(self.boot_params.to_numpy(), ci=self.ci)
+        return {name: ConfidenceInterval(interval.low[k], interval.high[k], self.ci)
+                for k, name in enumerate(self.boot_params.columns)}
 
     def derived(self, quantities: dict) -> pd.DataFrame:
         """Functions of the parameters with bootstrap standard errors and percentile intervals.
@@ -114,10 +115,10 @@ class ScalingLawFit(Result):
                 replicates = np.broadcast_to(np.asarray(func({k: v.to_numpy() for k, v in self.boot_params.items()}),
                                                         dtype=float), (len(self.boot_params),))
                 finite = replicates[np.isfinite(replicates)]
-                a = (1 - self.ci) / 2
+                interval = percentile_interval(finite, ci=self.ci) if len(finite) else None
                 row |= {"se": float(np.std(finite, ddof=1)) if len(finite) > 1 else np.nan,
-                        "low": float(np.quantile(finite, a)) if len(finite) else np.nan,
-                        "high": float(np.quantile(finite, 1 - a)) if len(finite) else np.nan,
+                        "low": float(interval.low) if interval else np.nan,
+                        "high": float(interval.high) if interval else np.nan,
                         "n_finite": len(finite)}
             rows[name] = row
         return pd.DataFrame.from_dict(rows, orient="index")
@@ -187,8 +188,8 @@ class ScalingLawFit(Result):
         if kind == "prediction":
             draws = check_rng(rng).integers(0, len(self.residuals), log_pred.shape)
             log_pred = log_pred - self.residuals[draws]
-        low, high = np.quantile(np.exp(log_pred), [(1 - self.ci) / 2, (1 + self.ci) / 2], axis=0)
-        return pd.DataFrame({"estimate": estimate, "low": low, "high": high})
+        interval = percentile_interval(np.exp(log_pred), ci=self.ci)
+        return pd.DataFrame({"estimate": estimate, "low": interval.low, "high": interval.high})
 
     @property
     def fitted(self) -> np.ndarray:

@@ -85,12 +85,13 @@ def test_split_conformal_and_cqr_cover(forecasts):
     x = rng.uniform(0, 4, 4000)
     y = x + rng.normal(0, 0.2 + 0.3 * x)  # heteroscedastic
     cal, test = slice(0, 2000), slice(2000, None)
-    lo, hi = split_conformal_interval(y[cal], x[cal], x[test], 0.1)
-    split = interval_coverage(y[test], lo, hi)
+    interval = split_conformal_interval(y[cal], x[cal], x[test], 0.1)
+    assert (interval.ci, interval.method) == (pytest.approx(0.9), "split conformal")
+    split = interval_coverage(y[test], interval.low, interval.high)
     assert split["coverage"] == pytest.approx(0.9, abs=0.02)
     q_lo, q_hi = x - 0.2 * x, x + 0.2 * x  # too narrow quantile estimates
-    lo, hi = cqr_interval(y[cal], q_lo[cal], q_hi[cal], q_lo[test], q_hi[test], 0.1)
-    cqr = interval_coverage(y[test], lo, hi)
+    interval = cqr_interval(y[cal], q_lo[cal], q_hi[cal], q_lo[test], q_hi[test], 0.1)
+    cqr = interval_coverage(y[test], interval.low, interval.high)
     assert cqr["coverage"] == pytest.approx(0.9, abs=0.02)
 
 
@@ -122,3 +123,26 @@ def test_plot_intervals_orders_cases_by_the_centre():
     with pytest.raises(AnalysisInputError, match="observed"):
         plot_intervals(lower, upper, observed=[1.0], ax=ax)
     plt.close(fig)
+
+
+def test_cqr_quantiles_conformalise_every_central_interval():
+    from analysis.calibration import cqr_quantiles
+
+    rng = np.random.default_rng(5)
+    levels = np.arange(1, 8) / 8  # pairs (1/8, 7/8), (2/8, 6/8), (3/8, 5/8), and the median
+    y = rng.gamma(2.0, 1.0, 6000)
+    members = np.sort(rng.gamma(2.0, 0.6, (6000, 7)) + 0.5, axis=1)  # too narrow and too wet
+    cal, test = slice(0, 3000), slice(3000, None)
+    out = cqr_quantiles(y[cal], members[cal], members[test], levels, lower_bound=0.0)
+    expected = members[test].copy()
+    for j, k in ((0, 6), (1, 5), (2, 4)):
+        interval = cqr_interval(y[cal], members[cal, j], members[cal, k], members[test, j], members[test, k],
+                                alpha=2 * levels[j])
+        expected[:, j], expected[:, k] = interval.low, interval.high
+    np.testing.assert_allclose(out, np.sort(np.maximum(expected, 0.0), axis=1))
+    np.testing.assert_array_equal(out[:, 3], np.maximum(members[test, 3], 0.0))  # the median is kept
+    for j, k in ((0, 6), (1, 5), (2, 4)):
+        covered = np.mean((out[:, j] <= y[test]) & (y[test] <= out[:, k]))
+        assert covered == pytest.approx(1 - 2 * levels[j], abs=0.03)
+    with pytest.raises(AnalysisInputError, match="symmetric"):
+        cqr_quantiles(y[cal], members[cal, :3], members[test, :3], [0.1, 0.5, 0.8])
