@@ -44,6 +44,7 @@ __all__ = [
     "paper_style",
     "rc_params",
     "savefig",
+    "readable_columns",
     "readable_number",
     "sci",
     "set_number_format",
@@ -196,6 +197,20 @@ def set_number_format() -> None:
     import pandas as pd
 
     pd.set_option("display.float_format", readable_number)
+
+
+_ACRONYMS = {"ece": "ECE", "auc": "AUC", "aurc": "AURC", "corp": "(CORP)", "l2": "L2", "ci": "CI"}
+
+
+def readable_columns(frame):
+    """``frame`` with column names in words: ``smooth_ece_low`` reads "smooth ECE low"; returns a copy.
+
+    For tables the package returns with code-style column names, when a page shows them to readers.
+    """
+    def words(name) -> str:
+        return " ".join(_ACRONYMS.get(part, part) for part in str(name).split("_"))
+
+    return frame.rename(columns=words)
 
 
 def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, dpi: int = 300) -> list[Path]:

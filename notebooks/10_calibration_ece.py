@@ -50,12 +50,12 @@ from analysis import datasets, style
 from analysis.calibration import (
     balance_report,
     bin_sensitivity,
+    by_model,
     ece,
-    ece_ci,
+    predictions_table,
     reliability_diagram,
     risk_coverage,
     selective_auc,
-    smooth_ece,
     smooth_reliability,
     top_label,
 )
@@ -91,16 +91,11 @@ probs = {name: cross_val_predict(m, X, y, cv=folds, method="predict_proba")[:, 1
 # smooth ECE.
 
 # %%
-rows = []
-for name, p in probs.items():
-    interval = ece_ci(y, p, n_boot=n_boot, rng=seed).interval
-    rows.append({
-        "model": name, "ECE (15 uniform)": ece(y, p), "95% interval": f"[{interval.low:.3f}, {interval.high:.3f}]",
-        "ECE (15 quantile)": ece(y, p, strategy="quantile"),
-        "debiased L2 ECE": ece(y, p, norm="l2", debiased=True), "smooth ECE": smooth_ece(y, p),
-        "accuracy": np.mean((p > 0.5) == y),
-    })
-pd.DataFrame(rows).set_index("model").round(4)
+summary = by_model(predictions_table(y, probs), n_boot=n_boot, rng=seed)
+summary["ece_quantile_bins"] = pd.Series({name: ece(y, p, strategy="quantile") for name, p in probs.items()})
+summary["debiased_l2_ece"] = pd.Series({name: ece(y, p, norm="l2", debiased=True) for name, p in probs.items()})
+style.readable_columns(summary[["accuracy", "ece", "ece_low", "ece_high", "ece_quantile_bins", "debiased_l2_ece",
+                                "smooth_ece", "smooth_ece_low", "smooth_ece_high"]]).round(4)
 
 # %% [markdown]
 # By the usual 15-bin ECE the SVM (0.014) edges out logistic regression

@@ -51,8 +51,8 @@ from analysis import style
 from analysis.calibration import (
     IsotonicCalibration,
     PlattScaling,
-    ece,
-    ece_ci,
+    by_model,
+    predictions_table,
     relative_confidence,
     risk_coverage,
     selective_auc,
@@ -100,13 +100,10 @@ candidates = {"verbal confidence": questions["verbal_confidence"].to_numpy()[tes
 for name, s in scores.items():
     candidates[f"{name} + Platt"] = PlattScaling().fit(s[fit], correct[fit]).transform(s[test])
     candidates[f"{name} + isotonic"] = IsotonicCalibration().fit(s[fit], correct[fit]).transform(s[test])
-table = {}
-for name, p in candidates.items():
-    interval = ece_ci(correct[test], p, mode="positive", n_boot=n_boot, rng=seed).interval
-    table[name] = {"ECE": ece(correct[test], p, mode="positive"), "ECE 95% interval":
-                   f"[{interval.low:.3f}, {interval.high:.3f}]", "selective AUC": selective_auc(correct[test], p),
-                   "AURC": risk_coverage(correct[test], p).aurc}
-pd.DataFrame(table).T.round(4)
+summary = by_model(predictions_table(correct[test], candidates, mode="positive"), n_boot=n_boot, rng=seed)
+summary["selective_auc"] = pd.Series({name: selective_auc(correct[test], p) for name, p in candidates.items()})
+summary["aurc"] = pd.Series({name: risk_coverage(correct[test], p).aurc for name, p in candidates.items()})
+style.readable_columns(summary.loc[list(candidates), ["ece", "ece_low", "ece_high", "selective_auc", "aurc"]]).round(4)
 
 # %% [markdown]
 # The preference-based scores separate right from wrong answers better

@@ -46,14 +46,13 @@ from analysis.calibration import (
     IsotonicCalibration,
     PlattScaling,
     balance_report,
+    by_model,
     corp_decomposition,
     cqr_quantiles,
-    ece_ci,
     interval_coverage,
-    metric_ci,
+    predictions_table,
     rank_histogram,
     reliability_diagram,
-    smooth_ece,
     weighted_interval_score,
 )
 
@@ -89,20 +88,15 @@ maps = {
 forecasts = {"ensemble share": raw[test]}
 forecasts |= {name: m.fit(x[fit], event[fit]).transform(x[test]) for name, (m, x) in maps.items()}
 y_test = event[test]
-rows = {}
-for name, p in forecasts.items():
-    binned = ece_ci(y_test, p, n_bins=12, mode="positive", n_boot=n_boot, rng=seed)
-    smooth = metric_ci(smooth_ece, y_test, p, mode="positive", n_boot=n_boot // 5, rng=seed)
-    corp = corp_decomposition(y_test, p)
-    balance = balance_report(y_test, p, n_bins=12)
-    rows[name] = {
-        "ECE": f"{binned.estimate:.3f} [{binned.interval.low:.3f}, {binned.interval.high:.3f}]",
-        "smooth ECE": f"{smooth.estimate:.3f} [{smooth.interval.low:.3f}, {smooth.interval.high:.3f}]",
-        "Brier": round(corp.score, 4), "miscalibration (CORP)": round(corp.miscalibration, 4),
-        "discrimination (CORP)": round(corp.discrimination, 4), "Balance (signed)": round(balance.balance, 3),
-    }
+summary = by_model(predictions_table(y_test, forecasts, mode="positive"), n_bins=12, n_boot=n_boot, rng=seed)
+corp = {name: corp_decomposition(y_test, p) for name, p in forecasts.items()}
+summary["miscalibration_corp"] = pd.Series({name: c.miscalibration for name, c in corp.items()})
+summary["discrimination_corp"] = pd.Series({name: c.discrimination for name, c in corp.items()})
+summary["balance"] = pd.Series({name: balance_report(y_test, p, n_bins=12).balance for name, p in forecasts.items()})
 print(f"{y_test.mean():.0%} of the test windows exceed {threshold:g} mm")
-pd.DataFrame(rows).T
+style.readable_columns(summary.loc[list(forecasts), [
+    "ece", "ece_low", "ece_high", "smooth_ece", "smooth_ece_low", "smooth_ece_high", "brier", "miscalibration_corp",
+    "discrimination_corp", "balance"]]).round(4)
 
 # %% [markdown]
 # The raw ensemble is too wet: its share of members above the threshold

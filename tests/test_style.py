@@ -154,3 +154,12 @@ def test_outer_labels_name_only_the_outer_axes():
 )
 def test_scientific_labels_in_mathtext(value, kw, text):
     assert style.sci(value, **kw) == text
+
+
+def test_readable_columns():
+    import pandas as pd
+
+    frame = pd.DataFrame(columns=["ece_low", "smooth_ece", "selective_auc", "miscalibration_corp", "n"])
+    assert list(style.readable_columns(frame).columns) == ["ECE low", "smooth ECE", "selective AUC",
+                                                         "miscalibration (CORP)", "n"]
+    assert list(frame.columns)[0] == "ece_low"  # a copy

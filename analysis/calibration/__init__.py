@@ -44,6 +44,7 @@ from .relative import relative_confidence, simulate_confidence_preferences
 from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
 from .sensitivity import BinSensitivity, bin_sensitivity
 from .smooth import smooth_ece, smooth_ece_sigma
+from .summary import by_model, predictions_table
 
 __all__ = [
     "BalanceReport",
@@ -65,6 +66,7 @@ __all__ = [
     "balance_report",
     "balance_score",
     "bin_sensitivity",
+    "by_model",
     "bin_edges",
     "bin_indices",
     "brier_decomposition",
@@ -80,6 +82,7 @@ __all__ = [
     "interval_score",
     "metric_ci",
     "pinball_loss",
+    "predictions_table",
     "plot_intervals",
     "relative_confidence",
     "rank_histogram",
