@@ -246,6 +246,15 @@ def check_rng(rng) -> np.random.Generator:
     )
 
 
+def check_number(value, name: str, *, minimum: float = -np.inf, strict: bool = False, fix: str = "") -> float:
+    """Check ``value`` is a finite real number (not a bool or text) at least ``minimum`` (above it if ``strict``)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(float(value))
+    if not ok or (value <= minimum if strict else value < minimum):
+        bound = "" if minimum == -np.inf else f" {'>' if strict else '>='} {minimum:g}"
+        raise AnalysisInputError.about(name, f"a finite number{bound}", repr(value), fix or f"Pass a number{bound}.")
+    return float(value)
+
+
 def _check_fraction(value, name: str, expected: str, fix: str) -> float:
     """Check ``value`` is a real number strictly between 0 and 1; percentages get a hint."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 < value < 1:

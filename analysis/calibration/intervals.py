@@ -41,13 +41,13 @@ __all__ = [
 ]
 
 
-def _quantile_inputs(y, quantiles, levels):
-    y = check_array(y, "y", ndim=1)
-    q = check_array(quantiles, "quantiles", ndim=2)
+def _quantile_inputs(y, quantiles, levels, names=("y", "quantiles")):
+    y = check_array(y, names[0], ndim=1)
+    q = check_array(quantiles, names[1], ndim=2)
     levels = check_probabilities(levels, "levels", ndim=1)
     if q.shape != (len(y), len(levels)):
         raise AnalysisInputError.about(
-            "quantiles", f"shape (n, n_levels) = ({len(y)}, {len(levels)})", f"shape {q.shape}",
+            names[1], f"shape (n, n_levels) = ({len(y)}, {len(levels)})", f"shape {q.shape}",
             "Pass one column per level, one row per observation.",
         )
     return y, q, levels
@@ -215,7 +215,7 @@ def cqr_quantiles(y_cal, quantiles_cal, quantiles_test, levels, *, lower_bound: 
     (level 0.5) is kept. ``lower_bound`` cuts the corrected quantiles from
     below (0 for precipitation). Returns the test quantiles, shape (m, K).
     """
-    y_cal, q_cal, levels = _quantile_inputs(y_cal, quantiles_cal, levels)
+    y_cal, q_cal, levels = _quantile_inputs(y_cal, quantiles_cal, levels, names=("y_cal", "quantiles_cal"))
     q_test = check_array(quantiles_test, "quantiles_test", ndim=2)
     if q_test.shape[1] != len(levels):
         raise AnalysisInputError.about("quantiles_test", f"{len(levels)} columns, one per level",
@@ -234,10 +234,18 @@ def cqr_quantiles(y_cal, quantiles_cal, quantiles_test, levels, *, lower_bound: 
 
 
 def interval_coverage(y, lower, upper) -> dict[str, float]:
-    """Share of ``y`` inside ``[lower, upper]`` and the mean width."""
+    """Share of ``y`` inside ``[lower, upper]`` and the mean width.
+
+    Bounds may be infinite (an unbounded interval, e.g. a conformal interval
+    from too few calibration points), never NaN.
+    """
     y = check_array(y, "y", ndim=1)
     lower = check_array(lower, "lower", ndim=1, finite=False)
     upper = check_array(upper, "upper", ndim=1, finite=False)
+    for name, bound in (("lower", lower), ("upper", upper)):
+        if np.isnan(bound).any():
+            raise AnalysisInputError.about(name, "bounds that are numbers or infinite", "NaN",
+                                           "Check how the interval was computed; NaN is not a bound.")
     check_consistent_length(y=y, lower=lower, upper=upper)
     return {"coverage": float(np.mean((lower <= y) & (y <= upper))), "mean_width": float(np.mean(upper - lower))}
 

@@ -44,6 +44,7 @@ def relative_confidence(
         Higher means more confident; only the order and spacing matter.
     """
     check_choice(method, "method", ("bradley_terry", "elo"))
+    n_questions = check_integer(n_questions, "n_questions", minimum=2)
     first, second = np.asarray(first), np.asarray(second)
     prefers = check_array(prefers_first, "prefers_first", ndim=1).astype(bool)
     if len(prefers) != len(first):

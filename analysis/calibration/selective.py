@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .._results import Result
-from .._validation import check_array, check_consistent_length
+from .._validation import check_array, check_consistent_length, check_labels
 from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
 
@@ -22,7 +22,7 @@ __all__ = ["RiskCoverage", "risk_coverage", "selective_auc", "top_label"]
 
 
 def _check(correct, scores) -> tuple[np.ndarray, np.ndarray]:
-    correct = check_array(correct, "correct", ndim=1)
+    correct = check_labels(correct, "correct", n_classes=2).astype(float)
     scores = check_array(scores, "scores", ndim=1)
     check_consistent_length(correct=correct, scores=scores)
     return correct, scores

@@ -257,9 +257,10 @@ def kemeny(scores, *, exact_limit: int = 20, restarts: int = 20, rng=None) -> Ke
     scores = check_scores(scores)
     prefs = pairwise_preferences(scores)
     exact_limit = check_integer(exact_limit, "exact_limit")
+    restarts, rng = check_integer(restarts, "restarts"), check_rng(rng)
     n = len(prefs)
     exact = n <= exact_limit
-    order = _kemeny_exact(prefs) if exact else _kemeny_local(prefs, check_rng(rng), check_integer(restarts, "restarts"))
+    order = _kemeny_exact(prefs) if exact else _kemeny_local(prefs, rng, restarts)
     lower = float(np.triu(np.minimum(prefs, prefs.T), 1).sum())
     below = np.empty(n)
     below[order] = np.arange(n - 1, -1, -1)  # systems ranked below each one

@@ -65,7 +65,7 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, systems=None, n_boo
     every resample must meet Ford's condition; pass a small ``prior`` (virtual
     ties per pair) when some systems have few battles.
     """
-    n_boot = check_integer(n_boot, "n_boot")
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
     ci = check_level(ci, "ci")
     rng = check_rng(rng)
     winner, loser = np.asarray(winner), np.asarray(loser)

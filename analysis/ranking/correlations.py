@@ -114,7 +114,7 @@ def rank_biased_overlap(ranking_a, ranking_b, *, p: float = 0.9) -> float:
     if len(a) != len(b) or not a:
         raise AnalysisInputError.about("ranking_b", f"a ranking of {len(a)} items, like ranking_a", f"{len(b)}",
                                        "Truncate both rankings to the same depth.")
-    if not 0 < p < 1:
+    if not (isinstance(p, int | float) and not isinstance(p, bool) and 0 < p < 1):
         raise AnalysisInputError.about("p", "a persistence in (0, 1)", repr(p), "Pass e.g. p=0.9.")
     for name, ranking in (("ranking_a", a), ("ranking_b", b)):
         if len(set(ranking)) != len(ranking):

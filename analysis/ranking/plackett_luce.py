@@ -128,6 +128,7 @@ def plackett_luce(orderings, n_items: int, *, systems=None, max_iter: int = 10_0
     ``systems`` names the items 0..n_items-1.
     """
     n_items = check_integer(n_items, "n_items", minimum=2)
+    max_iter = check_integer(max_iter, "max_iter")
     orderings = [o for o in orderings if len(o) > 1]
     if not orderings:
         raise AnalysisInputError.about("orderings", "orderings of at least two items", "none",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_choice, check_integer, check_level, check_rng
+from .._validation import check_array, check_choice, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import check_scores
 from .aggregate import METHODS, aggregate
@@ -127,7 +127,7 @@ def missing_data_stability(scores, fractions=(0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.9
     check_choice(method, "method", SCORERS)
     n_draws = check_integer(n_draws, "n_draws")
     rng = check_rng(rng)
-    fractions = np.atleast_1d(np.asarray(fractions, dtype=float))
+    fractions = check_array(np.atleast_1d(fractions), "fractions", ndim=1)
     if not ((fractions >= 0) & (fractions < 1)).all():
         raise AnalysisInputError.about("fractions", "shares in [0, 1)", f"{fractions}", "Pass e.g. (0.1, 0.5, 0.9).")
     full = _score(scores, method, rng, prior)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .._validation import check_choice
+from .._validation import check_choice, check_number
 from ..errors import AnalysisInputError
 
 __all__ = ["convert_epsilon", "rashomon_threshold"]
@@ -28,9 +28,7 @@ EPSILON_TYPES = ("relative", "absolute")
 def check_epsilon(epsilon, epsilon_type: str) -> None:
     """Check an epsilon and its convention."""
     check_choice(epsilon_type, "epsilon_type", EPSILON_TYPES)
-    if not epsilon >= 0:
-        raise AnalysisInputError.about("epsilon", "a number >= 0", repr(epsilon),
-                                       "Pass the tolerance, e.g. epsilon=0.05.")
+    check_number(epsilon, "epsilon", minimum=0, fix="Pass the tolerance, e.g. epsilon=0.05.")
 
 
 def rashomon_threshold(baseline, epsilon, epsilon_type: str = "relative"):

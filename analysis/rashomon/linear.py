@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number, check_rng
 from ..errors import AnalysisInputError
 from ._base import RashomonSet
 from .ranges import RashomonRanges
@@ -80,10 +80,8 @@ class LinearRashomonSet(RashomonSet):
         y = check_array(y, "y", ndim=1)
         n = check_consistent_length(X=A, y=y)
         check_choice(self.epsilon_type, "epsilon_type", ("absolute", "relative"))
-        if not self.epsilon > 0 or not self.l2_penalty >= 0:
-            raise AnalysisInputError.about("epsilon and l2_penalty", "epsilon > 0 and l2_penalty >= 0",
-                                           f"{self.epsilon}, {self.l2_penalty}",
-                                           "Pass e.g. epsilon=0.05, l2_penalty=0.")
+        check_number(self.epsilon, "epsilon", minimum=0, strict=True, fix="Pass the tolerance, e.g. epsilon=0.05.")
+        check_number(self.l2_penalty, "l2_penalty", minimum=0, fix="Pass e.g. l2_penalty=0 (least squares).")
         mask = np.ones(A.shape[1])
         if self.fit_intercept:
             mask[-1] = 0.0

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number, check_rng
 from ..errors import AnalysisInputError, FitError
 from ._base import RashomonSet
 from .epsilon import check_epsilon, rashomon_threshold
@@ -121,9 +121,7 @@ class LogisticRashomonSet(RashomonSet):
         if not np.isin(y, (0, 1)).all() or len(np.unique(y)) < 2:
             raise AnalysisInputError.about("y", "labels 0 and 1, both present", f"values {np.unique(y)[:5]}",
                                            "Encode the two classes as 0 and 1.")
-        if self.l2_penalty < 0:
-            raise AnalysisInputError.about("l2_penalty", "a penalty >= 0", repr(self.l2_penalty),
-                                           "Pass e.g. l2_penalty=0.01.")
+        check_number(self.l2_penalty, "l2_penalty", minimum=0, fix="Pass e.g. l2_penalty=0.01.")
         # the objective only sees distinct (row, label) pairs and how often each occurs
         rows, counts = np.unique(np.column_stack([self._design(X), y]), axis=0, return_counts=True)
         self._A, self._y, self._weight = rows[:, :-1], rows[:, -1], counts / len(y)

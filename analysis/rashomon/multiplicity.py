@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_array, check_positive
+from .._validation import check_array, check_integer, check_positive
 from ..errors import AnalysisInputError
 
 __all__ = ["ambiguity", "disagreement", "discrepancy", "rashomon_capacity"]
@@ -76,6 +76,9 @@ def rashomon_capacity(probabilities, *, tol: float = 1e-9, max_iter: int = 10_00
         Predicted class probabilities; a 2-D array holds P(class 1) of a binary task.
     """
     p = check_array(probabilities, "probabilities", ndim=(2, 3))
+    max_iter = check_integer(max_iter, "max_iter")
+    if not (isinstance(tol, int | float) and tol > 0):
+        raise AnalysisInputError.about("tol", "a positive tolerance in bits", repr(tol), "Pass e.g. tol=1e-9.")
     if p.ndim == 2:
         p = np.stack([1 - p, p], axis=2)
     if (p < 0).any() or not np.allclose(p.sum(axis=2), 1, atol=1e-6):

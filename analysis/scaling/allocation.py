@@ -62,7 +62,7 @@ def compute_optimal(fit: ScalingLawFit | dict, C, *, flops_per_token_param: floa
             "fit", "a fit of the 'chinchilla' law L(N, D)", f"a fit of '{fit.law.name}'",
             "Fit fit_scaling_law(data, law='chinchilla') first.",
         )
-    C = check_positive(np.atleast_1d(np.asarray(C, dtype=float)), "C", ndim=1)
+    C = check_positive(np.atleast_1d(C), "C", ndim=1)
     for name in ("A", "B", "alpha", "beta"):
         if not (np.isfinite(p[name]) and p[name] > 0):
             raise AnalysisInputError.about(name, "a positive number, as in a fitted Chinchilla law", repr(p[name]),

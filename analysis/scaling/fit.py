@@ -22,7 +22,15 @@ import pandas as pd
 from scipy import optimize
 
 from .._resample import bootstrap_counts, map_batches
-from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
+from .._validation import (
+    check_choice,
+    check_columns,
+    check_integer,
+    check_level,
+    check_number,
+    check_positive,
+    check_rng,
+)
 from ..errors import AnalysisInputError, ConvergenceWarning, FitError, LeastAbsoluteDeviationWarning
 from ._optimize import minimize_batched
 from .fit_result import LAD_SHARE, ScalingLawFit
@@ -100,12 +108,14 @@ def fit_scaling_law(
     """
     law = get_law(law)
     loss = check_choice(loss, "loss", LOSSES)
-    if not delta > 0:
-        raise AnalysisInputError.about("delta", "a positive Huber threshold", repr(delta), "Pass e.g. delta=1e-3.")
+    delta = check_number(delta, "delta", minimum=0, strict=True, fix="Pass a Huber threshold, e.g. delta=1e-3.")
     if loss == "asymmetric" and not 0 < quantile < 1:
         raise AnalysisInputError.about("quantile", "a share in (0, 1)", repr(quantile), "Pass e.g. quantile=0.1.")
     n_boot = check_integer(n_boot, "n_boot", minimum=0)
+    if n_boot == 1:
+        raise AnalysisInputError.about("n_boot", "0 (no bootstrap) or at least 2 resamples", "1", "Pass e.g. 1000.")
     ci = check_level(ci, "ci")
+    rng = check_rng(rng)
     inputs, log_x, log_y = _prepare(data, law, x, y)
     n_params = len(law.theta_names) + (loss == "huber_mle")  # sigma is a parameter of the likelihood
     if len(log_y) <= n_params:
@@ -130,7 +140,7 @@ def fit_scaling_law(
         )
     boot_params = boot_converged = None
     if n_boot:
-        boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, check_rng(rng), progress)
+        boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, rng, progress)
         if not boot_converged.all():
             warnings.warn(
                 f"{int((~boot_converged).sum())} of {n_boot} bootstrap fits did not converge; they are kept, "

@@ -145,7 +145,7 @@ class IsoFLOPResult(Result):
 
 
 def _assign_budgets(data: pd.DataFrame, C: str, budgets, tolerance_dex: float) -> tuple[np.ndarray, np.ndarray]:
-    budgets = check_positive(np.sort(np.asarray(budgets, dtype=float)), "budgets", ndim=1)
+    budgets = np.sort(check_positive(budgets, "budgets", ndim=1))
     distance = np.abs(np.log10(data[C].to_numpy())[:, None] - np.log10(budgets)[None, :])
     nearest = distance.argmin(axis=1)
     on = distance[np.arange(len(data)), nearest] <= tolerance_dex

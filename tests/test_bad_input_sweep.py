@@ -1,0 +1,261 @@
+"""Every kind of bad input, for every function in one table of the public API, is refused with AnalysisInputError.
+
+The table (``API``) names, for each function, a valid call and the role of each
+argument; ``BAD`` lists, per role, the kinds of bad value that role can receive.
+Hypothesis draws the bad values themselves (where a NaN sits, how far a
+probability strays, what text replaces a number), so each kind is tried at
+several shapes and positions.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import analysis
+from analysis import AnalysisInputError, FitError
+from analysis import calibration as cal
+from analysis import ranking as rk
+from analysis import rashomon as ra
+from analysis import scaling as sc
+
+RNG = np.random.default_rng(0)
+N = 60
+Y = np.tile([0, 1], N // 2)
+P = np.clip(0.5 + (Y - 0.5) * 0.6 + RNG.normal(0, 0.15, N), 0.01, 0.99)
+REAL = RNG.normal(size=N)
+BOARD = pd.DataFrame(RNG.normal(size=(5, 6)) + np.arange(5)[:, None], index=list("abcde"),
+                     columns=[f"t{j}" for j in range(6)])
+WINNER, LOSER = np.array([0, 1, 2, 1, 2, 0, 2, 0]), np.array([1, 2, 0, 0, 1, 2, 0, 1])
+QUANTILES = np.sort(REAL[:, None] + np.array([-1.0, 0.0, 1.0]), axis=1)
+RUNS = analysis.datasets.load_chinchilla()
+PREDS = (RNG.random((4, N)) < 0.5).astype(int)
+
+
+def mean(x):
+    return x.mean(axis=1)
+
+
+# function, valid arguments, role of each argument that gets bad values
+API = {
+    "calibration.ece": (cal.ece, dict(y_true=Y, y_prob=P), dict(y_true="labels", y_prob="probabilities")),
+    "calibration.ece_ci": (cal.ece_ci, dict(y_true=Y, y_prob=P, n_boot=20, rng=0),
+                           dict(y_prob="probabilities", n_boot="n_boot", ci="ci", rng="rng")),
+    "calibration.smooth_ece": (cal.smooth_ece, dict(y_true=Y, y_prob=P), dict(y_true="labels", y_prob="probabilities")),
+    "calibration.brier_decomposition": (cal.brier_decomposition, dict(y_true=Y, y_prob=P),
+                                        dict(y_prob="probabilities", n_bins="count")),
+    "calibration.balance_score": (cal.balance_score, dict(y_true=Y, y_prob=P), dict(y_true="labels")),
+    "calibration.reliability": (cal.reliability, dict(y_true=Y, y_prob=P), dict(y_prob="probabilities")),
+    "calibration.reliability_diagram": (cal.reliability_diagram, dict(y_true=Y, y_prob=P, n_boot=20, rng=0),
+                                        dict(y_prob="probabilities", ci="ci", n_boot="n_boot", rng="rng")),
+    "calibration.smooth_reliability": (cal.smooth_reliability, dict(y_true=Y, y_prob=P, n_boot=5, rng=0),
+                                       dict(y_true="labels", ci="ci", n_boot="n_boot")),
+    "calibration.corp_decomposition": (cal.corp_decomposition, dict(y_true=Y, y_prob=P), dict(y_prob="probabilities")),
+    "calibration.risk_coverage": (cal.risk_coverage, dict(correct=Y, scores=P), dict(correct="labels", scores="real")),
+    "calibration.selective_auc": (cal.selective_auc, dict(correct=Y, scores=P), dict(scores="real")),
+    "calibration.interval_score": (cal.interval_score, dict(y=REAL, lower=REAL - 1, upper=REAL + 1, alpha=0.1),
+                                   dict(y="real", upper="real", alpha="alpha")),
+    "calibration.split_conformal_interval": (cal.split_conformal_interval,
+                                             dict(y_cal=REAL, pred_cal=REAL * 0.9, pred_test=REAL[:5], alpha=0.1),
+                                             dict(y_cal="real", pred_cal="real", alpha="alpha")),
+    "calibration.interval_coverage": (cal.interval_coverage, dict(y=REAL, lower=REAL - 1, upper=REAL + 1),
+                                      dict(y="real", lower="real")),
+    "calibration.pinball_loss": (cal.pinball_loss, dict(y=REAL, quantiles=QUANTILES, levels=[0.1, 0.5, 0.9]),
+                                 dict(y="real")),
+    "calibration.rank_histogram": (cal.rank_histogram, dict(members=QUANTILES, observed=REAL, rng=0),
+                                   dict(observed="real", rng="rng")),
+    "calibration.by_model": (cal.by_model, dict(table=pd.DataFrame({"model": "m", "correct": Y, "confidence": P}),
+                                                n_boot=5, rng=0), dict(ci="ci", n_boot="n_boot", rng="rng")),
+    "ranking.aggregate": (rk.aggregate, dict(scores=BOARD, method="borda"), dict(scores="board")),
+    "ranking.kemeny": (rk.kemeny, dict(scores=BOARD, rng=0), dict(scores="board", rng="rng")),
+    "ranking.bootstrap_ranks": (rk.bootstrap_ranks, dict(scores=BOARD, n_boot=10, rng=0),
+                                dict(scores="board", n_boot="n_boot", ci="ci", rng="rng")),
+    "ranking.kendall_w": (rk.kendall_w, dict(scores=BOARD), dict(scores="matrix")),
+    "ranking.diversity": (rk.diversity, dict(scores=BOARD), dict(scores="board")),
+    "ranking.friedman_nemenyi": (rk.friedman_nemenyi, dict(scores=BOARD), dict(scores="board", alpha="alpha")),
+    "ranking.wilcoxon_holm": (rk.wilcoxon_holm, dict(scores=BOARD), dict(scores="board", alpha="alpha")),
+    "ranking.cardinal_sensitivity": (rk.cardinal_sensitivity, dict(scores=BOARD, n_draws=3, rng=0),
+                                     dict(scores="board", n_draws="count", rng="rng")),
+    "ranking.kendall_tau": (rk.kendall_tau, dict(x=REAL, y=REAL[::-1]), dict(x="real", y="real")),
+    "ranking.spearman_rho": (rk.spearman_rho, dict(x=REAL, y=REAL[::-1]), dict(x="real", y="real")),
+    "ranking.weighted_tau": (rk.weighted_tau, dict(x=REAL, y=REAL[::-1]), dict(x="real", y="real")),
+    "ranking.correlation_ci": (rk.correlation_ci, dict(x=REAL, y=REAL[::-1], n_boot=20, rng=0),
+                               dict(x="real", n_boot="n_boot", ci="ci", rng="rng")),
+    "ranking.bradley_terry": (rk.bradley_terry, dict(wins=rk.win_matrix(WINNER, LOSER, 3)),
+                              dict(wins="counts_matrix", prior="nonnegative")),
+    "ranking.win_matrix": (rk.win_matrix, dict(winner=WINNER, loser=LOSER, n_items=3),
+                           dict(winner="indices", n_items="count")),
+    "ranking.elo_ratings": (rk.elo_ratings, dict(winner=WINNER, loser=LOSER, n_items=3, n_shuffles=3, rng=0),
+                            dict(winner="indices", n_shuffles="count", rng="rng")),
+    "ranking.arena_ranking": (rk.arena_ranking, dict(winner=WINNER, loser=LOSER, n_items=3, n_boot=5, prior=1.0,
+                                                     rng=0),
+                              dict(winner="indices", n_boot="n_boot", ci="ci", rng="rng")),
+    "scaling.compute_optimal": (sc.compute_optimal, dict(fit={"A": 482.0, "B": 2085.0, "E": 1.82, "alpha": 0.35,
+                                                              "beta": 0.37}, C=[1e20, 1e22]), dict(C="positive")),
+    "scaling.isoflop_fit": (sc.isoflop_fit, dict(data=RUNS, budgets=[1e19, 1e20, 1e21]),
+                            dict(budgets="positive", degree="count")),
+    "rashomon.ambiguity": (ra.ambiguity, dict(predictions=PREDS, reference=PREDS[0]), dict(reference="real")),
+    "rashomon.rashomon_capacity": (ra.rashomon_capacity, dict(probabilities=np.stack([P, 1 - P], axis=-1)[None]),
+                                   dict(max_iter="count")),
+    "rashomon.model_reliance": (ra.model_reliance, dict(weights=[1.0, 0.5], X=np.column_stack([REAL, REAL ** 2]),
+                                                        y=REAL), dict(y="real")),
+    "calibration.adaptive_calibration_error": (cal.adaptive_calibration_error, dict(y_true=Y, y_prob=P),
+                                               dict(y_prob="probabilities", n_bins="count")),
+    "calibration.bin_sensitivity": (cal.bin_sensitivity, dict(y_true=Y, y_prob=P, n_bins=[5, 10]),
+                                    dict(y_true="labels", y_prob="probabilities")),
+    "calibration.smooth_ece sigma": (cal.smooth_ece, dict(y_true=Y, y_prob=P, sigma=0.1), dict(sigma="sigma")),
+    "calibration.weighted_interval_score": (cal.weighted_interval_score,
+                                            dict(y=REAL, quantiles=QUANTILES, levels=[0.1, 0.5, 0.9]),
+                                            dict(y="real")),
+    "calibration.cqr_interval": (cal.cqr_interval, dict(y_cal=REAL, lower_cal=REAL - 1, upper_cal=REAL + 1,
+                                                        lower_test=REAL[:5] - 1, upper_test=REAL[:5] + 1, alpha=0.1),
+                                 dict(y_cal="real", lower_test="real", alpha="alpha")),
+    "calibration.cqr_quantiles": (cal.cqr_quantiles, dict(y_cal=REAL, quantiles_cal=QUANTILES,
+                                                          quantiles_test=QUANTILES[:5], levels=[0.1, 0.5, 0.9]),
+                                  dict(y_cal="real")),
+    "calibration.relative_confidence": (cal.relative_confidence, dict(first=WINNER, second=LOSER,
+                                                                      prefers_first=np.ones(8), n_questions=3),
+                                        dict(first="indices", n_questions="count", prior="nonnegative")),
+    "ranking.plackett_luce": (rk.plackett_luce, dict(orderings=rk.orderings_from_scores(BOARD, rng=0), n_items=5),
+                              dict(n_items="count", max_iter="count")),
+    "ranking.task_subsampling": (rk.task_subsampling, dict(scores=BOARD, n_tasks=[2, 3], n_draws=3, rng=0),
+                                 dict(scores="board", n_draws="count", rng="rng")),
+    "ranking.system_subsampling": (rk.system_subsampling, dict(scores=BOARD, n_systems=[3, 4], n_draws=3, rng=0),
+                                   dict(scores="board", n_draws="count", rng="rng")),
+    "ranking.missing_data_stability": (rk.missing_data_stability, dict(scores=BOARD, fractions=[0.2], n_draws=2,
+                                                                       rng=0),
+                                       dict(scores="board", fractions="shares", n_draws="count")),
+    "ranking.ordinal_sensitivity": (rk.ordinal_sensitivity, dict(scores=BOARD, n_draws=2, rng=0),
+                                    dict(scores="board", n_irrelevant="count", rng="rng")),
+    "ranking.rank_biased_overlap": (rk.rank_biased_overlap, dict(ranking_a=list("abcde"), ranking_b=list("baced")),
+                                    dict(p="fraction")),
+    "scaling.fit_scaling_law": (sc.fit_scaling_law,
+                                dict(data=RUNS, loss="squared", starts=sc.chinchilla.start_grid()[::500]),
+                                dict(delta="nonnegative", n_boot="n_boot", ci="ci", rng="rng")),
+    "rashomon.LinearRashomonSet.fit": (lambda X, y, epsilon=0.1: ra.LinearRashomonSet(epsilon).fit(X, y),
+                                       dict(X=np.column_stack([REAL, REAL ** 2]), y=REAL),
+                                       dict(y="real", epsilon="nonnegative")),
+    "rashomon.LogisticRashomonSet.fit": (lambda X, y, l2_penalty=0.1: ra.LogisticRashomonSet(
+        0.05, l2_penalty=l2_penalty).fit(X, y), dict(X=REAL[:, None], y=Y), dict(y="labels", l2_penalty="nonnegative")),
+    "rashomon.SparseTreeRashomonSet.fit": (
+        lambda X, y, max_depth=2: ra.SparseTreeRashomonSet(max_depth, 0.01, 0.05).fit(X, y),
+        dict(X=(np.column_stack([REAL, P]) > 0.5).astype(int), y=Y), dict(y="labels", max_depth="depth")),
+    "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
+                  dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
+}
+
+
+def _text(length):
+    return st.lists(st.sampled_from(["n/a", "", "0.5x", "high"]), min_size=1, max_size=1).map(
+        lambda t: np.array([*map(str, range(length - 1)), t[0]], dtype=object))
+
+
+def _with_value(base, value):
+    """``base`` with one entry, at a drawn position, replaced by ``value``."""
+    return st.integers(0, len(base) - 1).map(lambda k: np.where(np.arange(len(base)) == k, value, base))
+
+
+def _with_cell(board, value):
+    board = board.copy()
+    board.iloc[2, 3] = value
+    return board
+
+
+def bad_values(role, valid):
+    """Strategies of bad values for an argument of ``role`` whose valid value is ``valid``, by kind."""
+    if role in ("probabilities", "labels", "real", "indices", "positive"):
+        base = np.asarray(valid, dtype=float)
+        kinds = {
+            "empty": st.just(base[:0]),
+            "NaN": _with_value(base, np.nan),
+            "text": _text(len(base)),
+            "3-d": st.just(base.reshape(1, 1, -1)),
+            "length mismatch": st.integers(1, len(base) - 1).map(lambda k: base[:k]),
+        }
+        if role != "real":
+            kinds["inf"] = _with_value(base, np.inf)
+        if role == "probabilities":
+            kinds["above 1"] = st.floats(1.001, 10).flatmap(lambda v: _with_value(base, v))
+            kinds["below 0"] = st.floats(-10, -0.001).flatmap(lambda v: _with_value(base, v))
+        if role == "labels":
+            kinds["not 0/1"] = st.sampled_from([2.0, 0.5, -1.0]).flatmap(lambda v: _with_value(base, v))
+        if role == "indices":
+            kinds["out of range"] = st.sampled_from([3.0, -1.0, 0.5]).flatmap(lambda v: _with_value(base, v))
+            kinds.pop("length mismatch")  # shorter winner arrays are caught by the loser's length, covered below
+        if role == "positive":
+            kinds["zero or negative"] = st.sampled_from([0.0, -1e20]).flatmap(lambda v: _with_value(base, v))
+            kinds.pop("length mismatch")
+        return kinds
+    if role == "sample":  # any values a statistic can take; only an empty sample or a NaN estimate is refused
+        base = np.asarray(valid, dtype=float)
+        return {"empty": st.just(base[:0]), "NaN": _with_value(base, np.nan)}
+    if role == "matrix":  # a systems x tasks array or table
+        return {kind: strategy for kind, strategy in bad_values("board", valid).items()
+                if kind in ("text cell", "inf cell", "one system")}
+    if role == "board":
+        return {
+            "text cell": st.sampled_from(["n/a", "-", "0.5?"]).map(lambda t: _with_cell(BOARD.astype(object), t)),
+            "inf cell": st.just(_with_cell(BOARD, np.inf)),
+            "duplicated systems": st.just(pd.concat([BOARD, BOARD.iloc[:1]])),
+            "one system": st.just(BOARD.iloc[:1]),
+            "not a table": st.just(BOARD.to_numpy()),
+        }
+    if role == "counts_matrix":
+        base = np.asarray(valid, dtype=float)
+        return {"negative count": st.just(base - 2 * np.eye(3)[::-1] * base.max()),
+                "NaN count": st.just(np.where(np.eye(3, k=1) > 0, np.nan, base)),
+                "not square": st.just(base[:2]),
+                "3-d": st.just(base[None])}
+    if role == "ci":
+        return {"percent": st.sampled_from([95, 90.0, 99]), "edge": st.sampled_from([0.0, 1.0, -0.5, 1.5]),
+                "NaN": st.just(np.nan), "text": st.just("0.95")}
+    if role == "alpha":
+        return {"edge": st.sampled_from([0.0, 1.0, -0.1, 5.0]), "NaN": st.just(np.nan), "text": st.just("0.1")}
+    if role == "n_boot":
+        return {"one": st.just(1), "negative": st.just(-5), "fractional": st.just(2.5), "text": st.just("100")}
+    if role == "count":
+        return {"not positive": st.sampled_from([0, -3]), "fractional": st.just(2.5), "NaN": st.just(np.nan),
+                "text": st.just("3")}
+    if role == "shares":  # any number of shares in [0, 1)
+        kinds = bad_values("probabilities", valid)
+        return {kind: kinds[kind] for kind in ("NaN", "text", "above 1", "below 0")}
+    if role == "sigma":
+        return {"edge": st.sampled_from([0.0, -0.2, 1.5]), "NaN": st.just(np.nan), "text": st.just("0.1")}
+    if role == "depth":
+        return {"negative": st.just(-1), "fractional": st.just(2.5), "NaN": st.just(np.nan), "text": st.just("2")}
+    if role == "fraction":
+        return {"edge": st.sampled_from([0.0, 1.0, -0.2, 1.5]), "NaN": st.just(np.nan), "text": st.just("0.5")}
+    if role == "nonnegative":
+        return {"negative": st.floats(-100, -1e-6), "NaN": st.just(np.nan), "inf": st.just(np.inf)}
+    if role == "rng":
+        return {"text": st.just("seed"), "fractional": st.just(1.5), "negative": st.just(-1)}
+    raise KeyError(role)
+
+
+CASES = [(name, arg, kind) for name, (_, kwargs, roles) in API.items() for arg, role in roles.items()
+         for kind in bad_values(role, kwargs.get(arg))]
+
+
+def _call(func, kwargs):
+    if "statistic" in kwargs:  # bootstrap(statistic, *data)
+        return func(kwargs.pop("statistic"), kwargs.pop("data"), **kwargs)
+    return func(**kwargs)
+
+
+@pytest.mark.parametrize(("name", "arg", "kind"), CASES, ids=[f"{n}-{a}-{k}" for n, a, k in CASES])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(data=st.data())
+def test_bad_input_is_refused_with_the_argument_named(name, arg, kind, data):
+    func, kwargs, roles = API[name]
+    bad = data.draw(bad_values(roles[arg], kwargs.get(arg))[kind], label=f"{arg} ({kind})")
+    with pytest.raises((AnalysisInputError, FitError)) as refused:
+        _call(func, dict(kwargs) | {arg: bad})
+    if kind != "length mismatch":  # a mismatch may be reported on the other argument of the pair
+        assert arg in str(refused.value), f"the message does not name `{arg}`: {refused.value}"
+
+
+@pytest.mark.parametrize("name", API)
+def test_the_valid_call_of_every_entry_works(name):
+    func, kwargs, _ = API[name]
+    _call(func, dict(kwargs))
