@@ -10,7 +10,7 @@ from analysis._results import ConfidenceInterval, Result
 
 MODULES = [
     "analysis", "analysis.calibration", "analysis.ranking", "analysis.rashomon", "analysis.scaling", "analysis.style",
-    "analysis.datasets", "analysis.widgets", "analysis.notebooks", "analysis.calibration.widgets",
+    "analysis.datasets", "analysis.io", "analysis.widgets", "analysis.notebooks", "analysis.calibration.widgets",
     "analysis.ranking.widgets", "analysis.rashomon.widgets", "analysis.scaling.widgets",
 ]
 # a confidence level is `ci`; randomness comes from `rng`

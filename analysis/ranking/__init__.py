@@ -10,6 +10,7 @@ from .bradley_terry import (
     bradley_terry,
     elo_ratings,
     elo_scale,
+    index_battles,
     sample_battles,
     win_matrix,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "diversity",
     "elo_ratings",
     "elo_scale",
+    "index_battles",
     "friedman_nemenyi",
     "kemeny",
     "kendall_tau",

@@ -21,13 +21,13 @@ import pandas as pd
 from scipy import linalg
 from scipy.sparse import csgraph
 
-from .._validation import check_array, check_consistent_length, check_integer, check_positive, check_rng
+from .._validation import check_array, check_columns, check_consistent_length, check_integer, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 from ._inputs import check_ties
 from .result import Ranking, ranking_table
 
-__all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "sample_battles",
-           "win_matrix"]
+__all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "index_battles",
+           "sample_battles", "win_matrix"]
 
 
 def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.ndarray:
@@ -78,6 +78,22 @@ def battles_from_scores(scores) -> pd.DataFrame:
         "winner": np.where(first_wins, i[pair], j[pair]), "loser": np.where(first_wins, j[pair], i[pair]),
         "tie": a[pair, task] == b[pair, task], "task": np.asarray(scores.columns)[task],
     })
+
+
+def index_battles(battles: pd.DataFrame) -> dict:
+    """The arguments of :func:`arena_ranking` from a battles table with model names.
+
+    ``battles`` has ``winner`` and ``loser`` (model names; for a tie, the two
+    models in either order) and ``tie``, as :func:`analysis.io.read_results`
+    reads arena records. Returns ``winner`` and ``loser`` (indices into
+    ``systems``, sorted by name), ``ties``, ``n_items`` and ``systems``:
+    ``arena_ranking(**index_battles(battles))``.
+    """
+    check_columns(battles, ("winner", "loser", "tie"), name="battles")
+    codes, systems = pd.factorize(pd.concat([battles["winner"], battles["loser"]], ignore_index=True), sort=True)
+    n = len(battles)
+    return {"winner": codes[:n], "loser": codes[n:], "ties": check_ties(battles["tie"].to_numpy()),
+            "n_items": len(systems), "systems": list(systems)}
 
 
 def sample_battles(scores, n_battles: int, *, rng=None) -> pd.DataFrame:

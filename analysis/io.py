@@ -1,0 +1,170 @@
+"""Evaluation results as the tools write them, read into the package's tidy tables.
+
+Formats (``read_results(path, format=...)``):
+
+- ``"lm-eval"``: an lm-evaluation-harness (0.4) output folder: ``results_<date>.json``
+  and, when run with ``--log_samples``, ``samples_<task>_<date>.jsonl``, in
+  the folder or in one folder per model below it. One row per (model, task,
+  item, filter): ``model``, ``task``, ``item`` (``doc_id``), ``filter``,
+  ``correct`` (the sample's ``acc``, or ``exact_match`` for generation
+  tasks; NaN when the task has neither), ``score`` (the value of the
+  sample's first metric), ``target``; for multiple-choice tasks also
+  ``logprobs`` (one log-likelihood per choice), ``n_choices`` and
+  ``confidence`` (the softmax probability of the highest-scoring choice, the
+  model's top-label confidence). The harness writes every response as text
+  (its ``sanitize_list``); the numbers are parsed back.
+- ``"arena"``: Chatbot Arena battle records (JSON, JSON lines, CSV or
+  parquet) with ``model_a``, ``model_b`` and ``winner`` in ``model_a``,
+  ``model_b``, ``tie``, ``tie (bothbad)``. One row per battle: ``model_a``,
+  ``model_b``, ``outcome`` (the ``winner`` field), ``winner`` and ``loser``
+  (model names; for a tie ``model_a`` and ``model_b``), ``tie``; and, when the
+  records carry FastChat's ``conv_metadata``, the style features
+  ``tokens_a``/``tokens_b``, ``headers_a``/``headers_b``, ``lists_a``/``lists_b``
+  and ``bold_a``/``bold_b`` (counts summed over their kinds).
+  :func:`~analysis.ranking.index_battles` turns the table into the arrays
+  ``arena_ranking`` and ``bradley_terry`` take.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_columns
+from .errors import AnalysisInputError
+
+__all__ = ["FORMATS", "read_results"]
+
+FORMATS = ("lm-eval", "arena")
+_OUTCOMES = ("model_a", "model_b", "tie", "tie (bothbad)")
+_STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "lists": "list_count_{}",
+          "bold": "bold_count_{}"}
+
+
+def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools call it a format)
+    """Read an evaluation tool's output at ``path`` into a tidy table; see the module docstring per format."""
+    check_choice(format, "format", FORMATS)
+    path = Path(path)
+    if not path.exists():
+        raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
+                                       "Check the path and the working directory.")
+    return _read_lm_eval(path) if format == "lm-eval" else _read_arena(path)
+
+
+# --- lm-evaluation-harness ------------------------------------------------------------------------------------
+
+def _number(text) -> float:
+    """A number the harness wrote as text (``"-1.25"``, ``"True"``)."""
+    text = str(text)
+    if text in ("True", "False"):
+        return float(text == "True")
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def _lm_eval_rows(sample: dict, model: str, task: str, output_type: str | None) -> dict:
+    metrics = sample.get("metrics") or []
+    row = {"model": model, "task": task, "item": sample["doc_id"], "filter": sample.get("filter", "none"),
+           "target": str(sample.get("target", ""))}
+    correct_metric = next((m for m in ("acc", "exact_match") if m in sample), None)
+    row["correct"] = _number(sample[correct_metric]) if correct_metric else np.nan
+    row["score"] = _number(sample[metrics[0]]) if metrics and metrics[0] in sample else np.nan
+    responses = sample.get("filtered_resps") or []
+    if output_type == "multiple_choice" or (output_type is None and len(responses) > 1 and all(
+            isinstance(r, list) and len(r) == 2 for r in responses)):
+        logprobs = np.array([_number(r[0] if isinstance(r, list) else r) for r in responses])
+        probs = np.exp(logprobs - logprobs.max())
+        row |= {"logprobs": logprobs.tolist(), "n_choices": len(logprobs), "confidence": probs.max() / probs.sum()}
+    return row
+
+
+def _read_lm_eval(path: Path) -> pd.DataFrame:
+    results_files = sorted(path.rglob("results_*.json")) if path.is_dir() else [path]
+    if not results_files:
+        raise AnalysisInputError.about("path", "an lm-eval output folder with results_<date>.json",
+                                       f"no results file under {path}", "Point to the harness's --output_path.")
+    rows = []
+    for results_file in results_files:
+        results = json.loads(results_file.read_text(encoding="utf-8"))
+        model = (results.get("model_name") or _pretrained(results.get("config", {}).get("model_args"))
+                 or results_file.parent.name)
+        date = results_file.stem.removeprefix("results_")
+        configs = results.get("configs", {})
+        samples = sorted(results_file.parent.glob(f"samples_*_{date}.jsonl"))
+        if not samples:  # without --log_samples: the aggregate metrics only
+            raise AnalysisInputError.about(
+                "path", "per-sample files samples_<task>_<date>.jsonl beside the results",
+                f"none for {results_file.name}", "Rerun lm_eval with --log_samples.")
+        for sample_file in samples:
+            task = re.sub(rf"^samples_(.*)_{re.escape(date)}$", r"\1", sample_file.stem)
+            output_type = configs.get(task, {}).get("output_type")
+            with sample_file.open(encoding="utf-8") as lines:
+                rows.extend(_lm_eval_rows(json.loads(line), model, task, output_type) for line in lines if line.strip())
+    table = pd.DataFrame(rows)
+    columns = ["model", "task", "item", "filter", "correct", "score", "confidence", "logprobs", "n_choices", "target"]
+    return table.reindex(columns=[c for c in columns if c in table])
+
+
+def _pretrained(model_args) -> str | None:
+    """The ``pretrained=...`` entry of a harness ``model_args`` string (or dict)."""
+    if isinstance(model_args, dict):
+        return model_args.get("pretrained")
+    match = re.search(r"pretrained=([^,]+)", model_args or "")
+    return match.group(1) if match else None
+
+
+# --- Chatbot Arena ----------------------------------------------------------------------------------------------
+
+def _read_records(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(path)
+    if suffix == ".parquet":
+        return pd.read_parquet(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return pd.read_json(path, lines=True)
+    if suffix == ".json":
+        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    raise AnalysisInputError.about("path", "a .json, .jsonl, .csv or .parquet file of battles", f"{path.name}",
+                                   "Export the battles in one of these formats.")
+
+
+def _count(value) -> float:
+    """A style count: a number, or a dict of counts by kind (FastChat's header/list/bold counts) summed."""
+    if isinstance(value, dict):
+        return float(sum(value.values()))
+    return float(value) if value is not None else np.nan
+
+
+def _read_arena(path: Path) -> pd.DataFrame:
+    records = _read_records(path)
+    check_columns(records, ("model_a", "model_b", "winner"), name=str(path))
+    outcome = records["winner"].astype(str)
+    unknown = sorted(set(outcome) - set(_OUTCOMES))
+    if unknown:
+        raise AnalysisInputError.about("winner", f"one of {list(_OUTCOMES)}", f"{unknown[:3]}",
+                                       "Map other verdicts to these before reading.")
+    if (records["model_a"] == records["model_b"]).any():
+        raise AnalysisInputError.about("model_a and model_b", "two different models per battle",
+                                       f"{int((records['model_a'] == records['model_b']).sum())} self-battles",
+                                       "Drop them.")
+    b_won = outcome == "model_b"
+    table = pd.DataFrame({
+        "model_a": records["model_a"], "model_b": records["model_b"], "outcome": outcome,
+        "winner": records["model_b"].where(b_won, records["model_a"]),
+        "loser": records["model_a"].where(b_won, records["model_b"]),
+        "tie": outcome.str.startswith("tie"),
+    })
+    if "conv_metadata" in records:
+        meta = records["conv_metadata"].apply(lambda m: m if isinstance(m, dict) else {})
+        for name, key in _STYLE.items():
+            for side in ("a", "b"):
+                field = key.format(side)
+                table[f"{name}_{side}"] = [_count(m.get(field)) for m in meta]
+    return table

@@ -1,0 +1,122 @@
+"""Readers of the tools' outputs, on files written as each tool writes them."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.calibration import by_model
+from analysis.io import read_results
+from analysis.ranking import arena_ranking, bradley_terry, index_battles, win_matrix
+
+DATE = "2024-05-13T12-34-56.123456"  # the harness's datetime.now().isoformat() with ':' replaced
+
+
+def _lm_eval_folder(root, model="EleutherAI/pythia-70m"):
+    """An lm-eval 0.4 output folder: results_<date>.json and samples_<task>_<date>.jsonl per task.
+
+    As the harness writes them: responses through its sanitize_list (every number as text), the
+    target as text, one line per (doc, filter), the sample's metric values beside the list of names.
+    """
+    folder = root / model.replace("/", "__")
+    folder.mkdir(parents=True)
+    results = {"results": {"arc_easy": {"acc,none": 0.5}, "gsm8k": {"exact_match,strict-match": 0.5}},
+               "configs": {"arc_easy": {"output_type": "multiple_choice"},
+                           "gsm8k": {"output_type": "generate_until"}},
+               "config": {"model": "hf", "model_args": f"pretrained={model},dtype=float32"},
+               "model_name": model, "model_name_sanitized": model.replace("/", "__")}
+    (folder / f"results_{DATE}.json").write_text(json.dumps(results))
+    arc = [
+        {"doc_id": 0, "target": "1", "filter": "none", "metrics": ["acc", "acc_norm"], "acc": 1.0, "acc_norm": 1.0,
+         "resps": [[["-2.5", "False"]], [["-0.5", "True"]], [["-3.0", "False"]], [["-1.5", "False"]]],
+         "filtered_resps": [["-2.5", "False"], ["-0.5", "True"], ["-3.0", "False"], ["-1.5", "False"]]},
+        {"doc_id": 1, "target": "0", "filter": "none", "metrics": ["acc", "acc_norm"], "acc": 0.0, "acc_norm": 1.0,
+         "resps": [[["-1.0", "False"]], [["-0.9", "False"]], [["-4.0", "False"]], [["-2.0", "False"]]],
+         "filtered_resps": [["-1.0", "False"], ["-0.9", "False"], ["-4.0", "False"], ["-2.0", "False"]]},
+    ]
+    gsm = [{"doc_id": k, "target": "42", "filter": "strict-match", "metrics": ["exact_match"],
+            "exact_match": float(k == 0), "resps": [["The answer is 42"]], "filtered_resps": [["42", "41"][k]]}
+           for k in range(2)]
+    for task, lines in (("arc_easy", arc), ("gsm8k", gsm)):
+        (folder / f"samples_{task}_{DATE}.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return folder
+
+
+def test_lm_eval_samples_become_one_row_per_item(tmp_path):
+    _lm_eval_folder(tmp_path)
+    _lm_eval_folder(tmp_path, model="EleutherAI/pythia-160m")
+    table = read_results(tmp_path, format="lm-eval")
+    assert len(table) == 8 and set(table["model"]) == {"EleutherAI/pythia-70m", "EleutherAI/pythia-160m"}
+    arc = table[(table.task == "arc_easy") & (table.model == "EleutherAI/pythia-70m")].set_index("item")
+    assert arc.loc[0, "logprobs"] == [-2.5, -0.5, -3.0, -1.5] and arc.loc[0, "n_choices"] == 4
+    logprobs = np.array([-1.0, -0.9, -4.0, -2.0])
+    assert arc.loc[1, "confidence"] == pytest.approx(np.exp(-0.9) / np.exp(logprobs).sum())  # softmax of the top
+    assert arc["correct"].tolist() == [1.0, 0.0] and arc.loc[0, "target"] == "1"
+    gsm = table[(table.task == "gsm8k") & (table.model == "EleutherAI/pythia-70m")]
+    assert gsm["correct"].tolist() == [1.0, 0.0] and gsm["filter"].eq("strict-match").all()
+    assert gsm["confidence"].isna().all()
+    # the tidy table goes straight into the calibration summary
+    summary = by_model(table.dropna(subset=["confidence"]), model=["model", "task"])
+    assert summary.loc[("EleutherAI/pythia-70m", "arc_easy"), "accuracy"] == 0.5
+
+
+def test_lm_eval_without_samples_or_results_is_refused(tmp_path):
+    with pytest.raises(AnalysisInputError, match="no results file"):
+        read_results(tmp_path, format="lm-eval")
+    folder = _lm_eval_folder(tmp_path)
+    for sample_file in folder.glob("samples_*"):
+        sample_file.unlink()
+    with pytest.raises(AnalysisInputError, match="--log_samples"):
+        read_results(tmp_path, format="lm-eval")
+    with pytest.raises(AnalysisInputError, match="format"):
+        read_results(tmp_path, format="helm-lite")
+
+
+def _battles():
+    # FastChat's battle records: header/list/bold counts are dicts of counts by kind
+    meta = {"sum_assistant_a_tokens": 120, "sum_assistant_b_tokens": 300, "header_count_a": {"h1": 1, "h2": 2},
+            "header_count_b": {"h1": 0, "h2": 0}, "list_count_a": {"ordered": 0, "unordered": 3},
+            "list_count_b": {"ordered": 1, "unordered": 0}, "bold_count_a": {"**": 2, "__": 0},
+            "bold_count_b": {"**": 0, "__": 0}}
+    pairs = [("gpt", "llama", "model_a"), ("llama", "gpt", "model_b"), ("gpt", "mistral", "tie"),
+             ("mistral", "llama", "tie (bothbad)"), ("llama", "mistral", "model_a"), ("mistral", "gpt", "model_a"),
+             ("gpt", "llama", "model_b"), ("mistral", "llama", "model_b")]
+    return [{"question_id": f"q{k}", "model_a": a, "model_b": b, "winner": w, "anony": True, "conv_metadata": meta}
+            for k, (a, b, w) in enumerate(pairs)]
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl", "csv"])
+def test_arena_battles_read_into_the_bradley_terry_inputs(tmp_path, suffix):
+    records = _battles()
+    path = tmp_path / f"battles.{suffix}"
+    if suffix == "json":
+        path.write_text(json.dumps(records))
+    elif suffix == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    else:
+        pd.DataFrame(records).drop(columns="conv_metadata").to_csv(path, index=False)
+    battles = read_results(path, format="arena")
+    assert battles["winner"].tolist()[:4] == ["gpt", "gpt", "gpt", "mistral"]
+    assert battles["loser"].tolist()[:4] == ["llama", "llama", "mistral", "llama"]
+    assert battles["tie"].tolist()[:4] == [False, False, True, True]
+    if suffix != "csv":
+        assert battles.loc[0, ["tokens_a", "tokens_b", "headers_a", "lists_b", "bold_a"]].tolist() == [
+            120, 300, 3, 1, 2]
+    inputs = index_battles(battles)
+    assert inputs["systems"] == ["gpt", "llama", "mistral"] and inputs["n_items"] == 3
+    ranking = arena_ranking(**inputs, n_boot=20, prior=1.0, rng=0)
+    by_hand = bradley_terry(win_matrix(inputs["winner"], inputs["loser"], 3, ties=inputs["ties"]), prior=1.0,
+                            systems=inputs["systems"])
+    np.testing.assert_allclose(ranking.scores, by_hand.scores.loc[ranking.systems])
+
+
+def test_arena_verdicts_outside_the_four_are_refused(tmp_path):
+    path = tmp_path / "battles.json"
+    path.write_text(json.dumps([{"model_a": "x", "model_b": "y", "winner": "model_c"}]))
+    with pytest.raises(AnalysisInputError, match="winner"):
+        read_results(path, format="arena")
+    path.write_text(json.dumps([{"model_a": "x", "model_b": "x", "winner": "tie"}]))
+    with pytest.raises(AnalysisInputError, match="self-battles"):
+        read_results(path, format="arena")
