@@ -23,6 +23,17 @@ Formats (``read_results(path, format=...)``):
   and ``bold_a``/``bold_b`` (counts summed over their kinds).
   :func:`~analysis.ranking.index_battles` turns the table into the arrays
   ``arena_ranking`` and ``bradley_terry`` take.
+- ``"alpaca-eval"``: an AlpacaEval leaderboard CSV (the package's, with the
+  model as the unnamed first column, or the website's, with a ``name``
+  column): one row per model, indexed by ``model``, with the file's columns;
+  win rates stay in percent, as AlpacaEval writes them. Or an
+  ``annotations.json`` of per-instance judgements: one row per instruction
+  with ``model`` (``generator_2``), ``baseline`` (``generator_1``), ``item``
+  (position), ``dataset``, ``annotator``, ``preference`` (1 to 2, as
+  written), ``score`` (``preference - 1``: the judged probability that the
+  model's output is better, 0.5 a tie) and the two outputs' lengths in
+  characters, ``length`` and ``baseline_length`` (``score`` is NaN where
+  the annotator gave no preference).
 """
 
 from __future__ import annotations
@@ -39,7 +50,7 @@ from .errors import AnalysisInputError
 
 __all__ = ["FORMATS", "read_results"]
 
-FORMATS = ("lm-eval", "arena")
+FORMATS = ("lm-eval", "arena", "alpaca-eval")
 _OUTCOMES = ("model_a", "model_b", "tie", "tie (bothbad)")
 _STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "lists": "list_count_{}",
           "bold": "bold_count_{}"}
@@ -52,7 +63,8 @@ def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
-    return _read_lm_eval(path) if format == "lm-eval" else _read_arena(path)
+    readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval}
+    return readers[format](path)
 
 
 # --- lm-evaluation-harness ------------------------------------------------------------------------------------
@@ -168,3 +180,32 @@ def _read_arena(path: Path) -> pd.DataFrame:
                 field = key.format(side)
                 table[f"{name}_{side}"] = [_count(m.get(field)) for m in meta]
     return table
+
+
+# --- AlpacaEval --------------------------------------------------------------------------------------------------
+
+def _read_alpaca_eval(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".csv":
+        table = pd.read_csv(path)
+        model = "name" if "name" in table else table.columns[0]
+        if model != "name" and not str(model).startswith("Unnamed"):
+            raise AnalysisInputError.about("path", "an AlpacaEval leaderboard (models in a 'name' or unnamed "
+                                           "first column)", f"columns {list(table.columns[:4])}",
+                                           "Pass the leaderboard CSV AlpacaEval writes.")
+        check_columns(table, ("win_rate",), name=str(path))
+        return table.rename(columns={model: "model"}).set_index("model")
+    records = _read_records(path)
+    check_columns(records, ("generator_1", "generator_2", "preference"), name=str(path))
+    preference = pd.to_numeric(records["preference"], errors="coerce")
+    judged = preference.notna()
+    if not (preference[judged].between(1, 2)).all():
+        raise AnalysisInputError.about("preference", "values from 1 (baseline better) to 2 (model better)",
+                                       f"{preference[judged & ~preference.between(1, 2)].iloc[0]!r}",
+                                       "Pass AlpacaEval's annotations as written.")
+    text_length = (lambda column: records[column].astype(str).str.len() if column in records else np.nan)
+    return pd.DataFrame({
+        "model": records["generator_2"], "baseline": records["generator_1"], "item": np.arange(len(records)),
+        "dataset": records.get("dataset"), "annotator": records.get("annotator"), "preference": preference,
+        "score": preference - 1, "length": text_length("output_2"), "baseline_length": text_length("output_1"),
+    })
+

@@ -120,3 +120,33 @@ def test_arena_verdicts_outside_the_four_are_refused(tmp_path):
     path.write_text(json.dumps([{"model_a": "x", "model_b": "x", "winner": "tie"}]))
     with pytest.raises(AnalysisInputError, match="self-battles"):
         read_results(path, format="arena")
+
+
+def test_alpaca_eval_leaderboards_and_annotations(tmp_path):
+    # the package's leaderboard CSV: models in an unnamed first column, win rates in percent
+    package = tmp_path / "weighted_alpaca_eval_gpt4_turbo_leaderboard.csv"
+    package.write_text(",win_rate,standard_error,n_wins,n_wins_base,n_draws,n_total,discrete_win_rate,mode,"
+                       "avg_length,length_controlled_winrate,lc_standard_error\n"
+                       "NullModel,76.9198,0.9090,676,129,0,805,83.9752,community,872,86.4578,0.1418\n"
+                       "gpt4_1106_preview,50.0,0.0,0,0,805,805,50.0,minimal,2049,50.0,0.0\n")
+    board = read_results(package, format="alpaca-eval")
+    assert board.index.name == "model" and list(board.index) == ["NullModel", "gpt4_1106_preview"]
+    assert board.loc["NullModel", "length_controlled_winrate"] == 86.4578 and board.loc["NullModel", "n_total"] == 805
+    # the website's CSV: a name column
+    site = tmp_path / "site.csv"
+    site.write_text("name,length_controlled_winrate,win_rate,avg_length,link,samples,filter\n"
+                    "Shopee SlimMoA v1,77.45,75.61,1994,https://x,https://y,community\n")
+    assert read_results(site, format="alpaca-eval").loc["Shopee SlimMoA v1", "win_rate"] == 75.61
+    # per-instance annotations: preference 1 (baseline better) to 2 (model better)
+    annotations = [{"dataset": "helpful_base", "instruction": f"q{k}", "output_1": "b" * 10, "generator_1": "gpt4",
+                    "output_2": "m" * (5 + k), "generator_2": "mine", "annotator": "weighted_alpaca_eval_gpt4_turbo",
+                    "preference": p} for k, p in enumerate([1.0, 1.73, 2.0, None])]
+    (tmp_path / "annotations.json").write_text(json.dumps(annotations))
+    judged = read_results(tmp_path / "annotations.json", format="alpaca-eval")
+    assert judged["score"].tolist()[:3] == pytest.approx([0.0, 0.73, 1.0]) and np.isnan(judged["score"].iloc[3])
+    assert judged["length"].tolist() == [5, 6, 7, 8] and (judged["baseline_length"] == 10).all()
+    assert set(judged["model"]) == {"mine"} and set(judged["baseline"]) == {"gpt4"}
+    annotations[0]["preference"] = 3.0
+    (tmp_path / "annotations.json").write_text(json.dumps(annotations))
+    with pytest.raises(AnalysisInputError, match="preference"):
+        read_results(tmp_path / "annotations.json", format="alpaca-eval")
