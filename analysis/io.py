@@ -34,6 +34,13 @@ Formats (``read_results(path, format=...)``):
   model's output is better, 0.5 a tie) and the two outputs' lengths in
   characters, ``length`` and ``baseline_length`` (``score`` is NaN where
   the annotator gave no preference).
+- ``"helm"``: HELM run folders (``run_spec.json`` and ``per_instance_stats.json``,
+  as ``helm-run`` writes them), one folder or a directory of them: one row
+  per (run, instance, trial, perturbation, split) with ``model``
+  (``adapter_spec.model``), ``task`` (the run's name without its model),
+  ``item`` (``instance_id``), ``trial``, ``split``, ``perturbation`` (its
+  name, or ``"none"``), one column per statistic (its mean over the
+  instance's values) and ``correct`` (``exact_match``, when the run has it).
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from .errors import AnalysisInputError
 
 __all__ = ["FORMATS", "read_results"]
 
-FORMATS = ("lm-eval", "arena", "alpaca-eval")
+FORMATS = ("lm-eval", "arena", "alpaca-eval", "helm")
 _OUTCOMES = ("model_a", "model_b", "tie", "tie (bothbad)")
 _STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "lists": "list_count_{}",
           "bold": "bold_count_{}"}
@@ -63,7 +70,7 @@ def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
-    readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval}
+    readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm}
     return readers[format](path)
 
 
@@ -208,4 +215,39 @@ def _read_alpaca_eval(path: Path) -> pd.DataFrame:
         "dataset": records.get("dataset"), "annotator": records.get("annotator"), "preference": preference,
         "score": preference - 1, "length": text_length("output_2"), "baseline_length": text_length("output_1"),
     })
+
+
+# --- HELM -----------------------------------------------------------------------------------------------------------
+
+def _read_helm(path: Path) -> pd.DataFrame:
+    runs = [path] if (path / "run_spec.json").is_file() else sorted(p.parent for p in path.rglob("run_spec.json"))
+    if not runs:
+        raise AnalysisInputError.about("path", "a HELM run folder (run_spec.json, per_instance_stats.json) or a "
+                                       "directory of them", f"none under {path}",
+                                       "Point to benchmark_output/runs/<suite>.")
+    rows = []
+    for run in runs:
+        stats_file = run / "per_instance_stats.json"
+        if not stats_file.is_file():
+            raise AnalysisInputError.about("path", "per_instance_stats.json beside run_spec.json",
+                                           f"none in {run.name}", "Use a completed helm-run output.")
+        spec = json.loads((run / "run_spec.json").read_text(encoding="utf-8"))
+        model = spec.get("adapter_spec", {}).get("model") or "unknown"
+        task = re.sub(r"(?<=[:,])model=[^,]*,?", "", spec.get("name", run.name)).rstrip(",:")
+        for entry in json.loads(stats_file.read_text(encoding="utf-8")):
+            keyed = {}
+            for stat in entry.get("stats", []):
+                name = stat["name"]
+                split = name.get("split", "none")
+                perturbation = (name.get("perturbation") or entry.get("perturbation") or {}).get("name", "none")
+                values = keyed.setdefault((split, perturbation), {})
+                values[name["name"]] = stat.get("mean", stat.get("sum", np.nan) / max(stat.get("count", 1), 1))
+            for (split, perturbation), values in keyed.items():
+                rows.append({"model": model, "task": task, "item": entry["instance_id"],
+                             "trial": entry.get("train_trial_index", 0), "split": split,
+                             "perturbation": perturbation, **values})
+    table = pd.DataFrame(rows)
+    if "exact_match" in table:
+        table.insert(6, "correct", table["exact_match"])
+    return table
 

@@ -150,3 +150,41 @@ def test_alpaca_eval_leaderboards_and_annotations(tmp_path):
     (tmp_path / "annotations.json").write_text(json.dumps(annotations))
     with pytest.raises(AnalysisInputError, match="preference"):
         read_results(tmp_path / "annotations.json", format="alpaca-eval")
+
+
+def _helm_run(root, name, model, stats):
+    run = root / name
+    run.mkdir(parents=True)
+    (run / "run_spec.json").write_text(json.dumps({
+        "name": name, "scenario_spec": {"class_name": "helm.benchmark.scenarios.mmlu_scenario.MMLUScenario"},
+        "adapter_spec": {"method": "multiple_choice_joint", "model": model, "model_deployment": model},
+        "metric_specs": [], "groups": ["mmlu"]}))
+    (run / "per_instance_stats.json").write_text(json.dumps(stats))
+
+
+def test_helm_runs_become_one_row_per_instance(tmp_path):
+    def stat(name, value, split="test", perturbation=None):
+        metric = {"name": name, "split": split} | ({"perturbation": {"name": perturbation}} if perturbation else {})
+        return {"name": metric, "count": 1, "sum": value, "sum_squared": value ** 2, "min": value, "max": value,
+                "mean": value, "variance": 0.0, "stddev": 0.0}
+
+    for model, right in (("openai/gpt2", [1, 0, 0]), ("meta/llama-7b", [1, 1, 0])):
+        stats = [{"instance_id": f"id{k}", "train_trial_index": 0,
+                  "stats": [stat("exact_match", float(r)), stat("num_output_tokens", 1.0)]}
+                 for k, r in enumerate(right)]
+        stats.append({"instance_id": "id0", "train_trial_index": 0, "perturbation": {"name": "typos"},
+                      "stats": [stat("exact_match", 0.0, perturbation="typos")]})
+        _helm_run(tmp_path, f"mmlu:subject=anatomy,method=multiple_choice_joint,model={model.replace('/', '_')}",
+                  model, stats)
+    table = read_results(tmp_path, format="helm")
+    assert set(table["task"]) == {"mmlu:subject=anatomy,method=multiple_choice_joint"}
+    clean = table[table.perturbation == "none"]
+    assert clean.groupby("model")["correct"].mean().to_dict() == pytest.approx({"openai/gpt2": 1 / 3,
+                                                                              "meta/llama-7b": 2 / 3})
+    typos = table[table.perturbation == "typos"]
+    assert len(typos) == 2 and (typos["correct"] == 0).all() and typos["num_output_tokens"].isna().all()
+    one = read_results(next(tmp_path.iterdir()), format="helm")  # a single run folder
+    assert one["model"].nunique() == 1 and len(one) == 4
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AnalysisInputError, match="HELM run folder"):
+        read_results(tmp_path / "empty", format="helm")
