@@ -41,12 +41,20 @@ Formats (``read_results(path, format=...)``):
   ``item`` (``instance_id``), ``trial``, ``split``, ``perturbation`` (its
   name, or ``"none"``), one column per statistic (its mean over the
   instance's values) and ``correct`` (``exact_match``, when the run has it).
+- ``"inspect"``: Inspect AI eval logs, ``.eval`` (a zip of ``header.json`` and
+  ``samples/<id>_epoch_<n>.json``) or ``.json``, one file or a folder of
+  them: one row per (log, sample, epoch) with ``model``, ``task``, ``item``
+  (the sample id), ``epoch``, ``target``, and per scorer its value as a
+  number (Inspect's own mapping: ``"C"`` 1, ``"P"`` 0.5, ``"I"`` and ``"N"``
+  0, yes/true 1, no/false 0; a dict value gives one column per key,
+  ``<scorer>.<key>``); ``correct`` is the first scorer's value.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +65,7 @@ from .errors import AnalysisInputError
 
 __all__ = ["FORMATS", "read_results"]
 
-FORMATS = ("lm-eval", "arena", "alpaca-eval", "helm")
+FORMATS = ("lm-eval", "arena", "alpaca-eval", "helm", "inspect")
 _OUTCOMES = ("model_a", "model_b", "tie", "tie (bothbad)")
 _STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "lists": "list_count_{}",
           "bold": "bold_count_{}"}
@@ -70,7 +78,8 @@ def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
-    readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm}
+    readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm,
+               "inspect": _read_inspect}
     return readers[format](path)
 
 
@@ -249,5 +258,59 @@ def _read_helm(path: Path) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if "exact_match" in table:
         table.insert(6, "correct", table["exact_match"])
+    return table
+
+
+# --- Inspect AI ------------------------------------------------------------------------------------------------------
+
+_INSPECT_VALUES = {"C": 1.0, "P": 0.5, "I": 0.0, "N": 0.0, "yes": 1.0, "true": 1.0, "no": 0.0, "false": 0.0}
+
+
+def _inspect_value(value) -> float:
+    """A score value as Inspect's ``value_to_float`` reads it."""
+    if isinstance(value, bool | int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value if value in _INSPECT_VALUES else value.lower()
+        return _INSPECT_VALUES.get(text, _number(text))
+    return np.nan
+
+
+def _inspect_logs(path: Path):
+    """``(header, samples)`` of every Inspect log at ``path`` (a file or a folder)."""
+    files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.suffix in (".eval", ".json"))
+    for file in files:
+        if file.suffix == ".eval":
+            with zipfile.ZipFile(file) as archive:
+                header = json.loads(archive.read("header.json"))
+                names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
+                yield header, [json.loads(archive.read(n)) for n in names]
+        else:
+            log = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(log, dict) and "eval" in log:
+                yield log, log.get("samples") or []
+
+
+def _read_inspect(path: Path) -> pd.DataFrame:
+    rows = []
+    for header, samples in _inspect_logs(path):
+        model, task = header["eval"].get("model"), header["eval"].get("task")
+        for sample in samples:
+            row = {"model": model, "task": task, "item": sample["id"], "epoch": sample.get("epoch", 1),
+                   "target": sample.get("target")}
+            for scorer, score in (sample.get("scores") or {}).items():
+                value = score.get("value") if isinstance(score, dict) else score
+                if isinstance(value, dict):
+                    row |= {f"{scorer}.{key}": _inspect_value(v) for key, v in value.items()}
+                else:
+                    row[scorer] = _inspect_value(value)
+            rows.append(row)
+    if not rows:
+        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
+                                       "Point to the log file or the log folder (./logs by default).")
+    table = pd.DataFrame(rows)
+    scorers = [c for c in table.columns if c not in ("model", "task", "item", "epoch", "target")]
+    if scorers:
+        table.insert(5, "correct", table[scorers[0]])
     return table
 

@@ -188,3 +188,33 @@ def test_helm_runs_become_one_row_per_instance(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(AnalysisInputError, match="HELM run folder"):
         read_results(tmp_path / "empty", format="helm")
+
+
+def _inspect_sample(k, value, epoch=1):
+    return {"id": k, "epoch": epoch, "input": f"question {k}", "target": "A",
+            "scores": {"choice": {"value": value, "answer": "A", "explanation": "..."},
+                       "judge": {"value": {"helpful": 4, "honest": "yes"}}}}
+
+
+def test_inspect_eval_and_json_logs(tmp_path):
+    import zipfile
+
+    header = {"version": 2, "status": "success", "eval": {"task": "mmlu_0_shot", "model": "openai/gpt-4o"},
+              "results": {"total_samples": 4}}
+    with zipfile.ZipFile(tmp_path / "2024-06-01T12-00-00_mmlu_abc.eval", "w") as archive:  # as Inspect writes .eval
+        archive.writestr("header.json", json.dumps(header))
+        for k, value in enumerate(["C", "I", "P", "N"], start=1):
+            archive.writestr(f"samples/{k}_epoch_1.json", json.dumps(_inspect_sample(k, value)))
+        archive.writestr("reductions.json", "[]")
+    log = header | {"eval": {"task": "mmlu_0_shot", "model": "anthropic/claude-3"},
+                    "samples": [_inspect_sample(1, 1.0), _inspect_sample(1, False, epoch=2)]}
+    (tmp_path / "claude.json").write_text(json.dumps(log))
+    table = read_results(tmp_path, format="inspect")
+    gpt = table[table.model == "openai/gpt-4o"].set_index("item")
+    assert gpt["correct"].tolist() == [1.0, 0.0, 0.5, 0.0]  # Inspect's value_to_float: C, I, P, N
+    assert gpt["judge.helpful"].tolist() == [4.0] * 4 and gpt["judge.honest"].eq(1.0).all()
+    claude = table[table.model == "anthropic/claude-3"]
+    assert claude["epoch"].tolist() == [1, 2] and claude["correct"].tolist() == [1.0, 0.0]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AnalysisInputError, match="Inspect logs"):
+        read_results(tmp_path / "empty", format="inspect")
