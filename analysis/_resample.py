@@ -121,6 +121,13 @@ def percentile_interval(replicates, *, ci: float = 0.95) -> ConfidenceInterval:
     return ConfidenceInterval(low[()], high[()], ci, "percentile")
 
 
+def column_intervals(replicates: pd.DataFrame, *, ci: float = 0.95) -> dict[str, ConfidenceInterval]:
+    """Percentile interval of each column of a table of replicates (one row per resample), by column name."""
+    interval = percentile_interval(replicates.to_numpy(), ci=ci)
+    return {name: ConfidenceInterval(interval.low[k], interval.high[k], interval.ci)
+            for k, name in enumerate(replicates.columns)}
+
+
 def bca_interval(replicates, estimate, jackknife, *, ci: float = 0.95) -> ConfidenceInterval:
     """Bias-corrected and accelerated interval (Efron & Tibshirani 1993, eq. 14.9-14.15).
 

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .._resample import percentile_interval
+from .._resample import column_intervals, percentile_interval
 from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_positive, check_rng
 from ..errors import AnalysisInputError
@@ -94,9 +94,7 @@ class ScalingLawFit(Result):
         """Bootstrap percentile intervals of the parameters (empty without a bootstrap)."""
         if self.boot_params is None:
             return {}
-        interval = percentile_interval(self.boot_params.to_numpy(), ci=self.ci)
-        return {name: ConfidenceInterval(interval.low[k], interval.high[k], self.ci)
-                for k, name in enumerate(self.boot_params.columns)}
+        return column_intervals(self.boot_params, ci=self.ci)
 
     def derived(self, quantities: dict) -> pd.DataFrame:
         """Functions of the parameters with bootstrap standard errors and percentile intervals.

@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .._resample import bootstrap_counts, percentile_interval
+from .._resample import bootstrap_counts, column_intervals
 from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
 from ..errors import AnalysisInputError
@@ -102,9 +102,7 @@ class IsoFLOPResult(Result):
         """Bootstrap percentile intervals of ``a`` and ``b`` (empty without a bootstrap)."""
         if self.boot_exponents is None:
             return {}
-        interval = percentile_interval(self.boot_exponents.to_numpy(), ci=self.ci)
-        return {name: ConfidenceInterval(interval.low[k], interval.high[k], self.ci)
-                for k, name in enumerate(self.boot_exponents.columns)}
+        return column_intervals(self.boot_exponents, ci=self.ci)
 
     @property
     def notes(self) -> tuple[str, ...]:
