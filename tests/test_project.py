@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _requirement(spec: str) -> tuple[str, str]:
-    name, version = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip()).groups()
+    """Name and version of a requirement; pip's extras (dask[dataframe]) are conda's package (dask)."""
+    name, version = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", spec.strip()).groups()
     return name.lower().replace("_", "-"), version.replace(" ", "")
 
 

@@ -36,6 +36,21 @@ class _Smoother:
         self.scores, self.residuals = scores, scores - outcomes
         self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
+    @classmethod
+    def from_grids(cls, grids: dict) -> _Smoother:
+        """A smoother from spreads summed elsewhere (e.g. over a table's partitions), one per grid size.
+
+        It must hold every size its bandwidths need: :func:`search_grid_sizes` for the fixed point.
+        """
+        smoother = cls(np.empty(0), np.empty(0))
+        smoother._grids = dict(grids)
+        return smoother
+
+    @staticmethod
+    def grid_size(sigma: float) -> int:
+        """Points of the grid the scores are spread onto at bandwidth ``sigma``."""
+        return max(2000, round(20 / sigma)) // 2 + 1
+
     def _spread(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Residuals and unit masses spread linearly onto ``size`` grid points (cached per size)."""
         if size not in self._grids:
@@ -54,7 +69,7 @@ class _Smoother:
 
     def curve(self, sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Evaluation points, smoothed mean residual (score - outcome) and smoothed density of scores."""
-        size = max(2000, round(20 / sigma)) // 2 + 1
+        size = self.grid_size(sigma)
         t = np.linspace(0, 1, size)
         kernel = np.exp(-(t - 0.5) * (t - 0.5) / (2 * sigma**2)) / (np.sqrt(2 * np.pi) * sigma)
         points = np.linspace(0, 1, max(round(10 / sigma), 200))
@@ -83,6 +98,16 @@ class _Smoother:
             else:
                 high = mid
         return high
+
+
+def search_grid_sizes(eps: float = 1e-3) -> list[int]:
+    """Every grid size the fixed-point search of :meth:`_Smoother.fixed_point` can visit.
+
+    The search halves [0, 1] ``_HALVINGS`` times, so it only evaluates bandwidths
+    ``k / 2^_HALVINGS`` of at least ``eps``.
+    """
+    steps = 2**_HALVINGS
+    return sorted({_Smoother.grid_size(k / steps) for k in range(1, steps + 1) if k / steps >= eps})
 
 
 def _reflect_convolve(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:

@@ -6,6 +6,13 @@ of being right). For a binary event forecast, ``correct`` is the event and
 ``confidence`` its forecast probability. Every metric is the positive-class
 metric of these pairs, so top-label calibration of a classifier and
 calibration of an event forecast read the same way.
+
+A table too large for memory can be a Dask DataFrame. Every metric is then a
+sum over partitions, computed by Dask's scheduler (a ``dask.distributed``
+cluster when a client is active): counts, per-bin sums for the ECE, and the
+scores spread onto the smoothing grids for the smooth ECE, at every grid the
+bandwidth search can visit. The results equal the in-memory ones up to the
+order of floating-point summation.
 """
 
 from __future__ import annotations
@@ -26,9 +33,9 @@ from .._validation import (
 )
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs
-from .metrics import ece, ece_ci, metric_ci
+from .metrics import _bin_sums, _ece_from_sums, ece, ece_ci, metric_ci
 from .selective import top_label
-from .smooth import smooth_ece, smooth_ece_sigma
+from .smooth import _Smoother, search_grid_sizes, smooth_ece, smooth_ece_sigma
 
 __all__ = ["by_model", "predictions_table"]
 
@@ -106,6 +113,8 @@ def by_model(table: pd.DataFrame, *, model="model", correct: str = "correct", co
     intervals show the sampling noise of the items, not of those choices.
     """
     keys = [model] if isinstance(model, str) else list(model)
+    if _is_dask(table):
+        return _by_model_dask(table, keys, correct, confidence, n_bins, n_boot)
     check_columns(table, [*keys, correct, confidence], name="table")
     n_bins = check_integer(n_bins, "n_bins")
     n_boot = check_integer(n_boot, "n_boot", minimum=0)
@@ -138,3 +147,64 @@ def by_model(table: pd.DataFrame, *, model="model", correct: str = "correct", co
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.names = keys
     return out
+
+
+# --- tables larger than memory: sums over partitions --------------------------------------------------------------
+
+def _is_dask(table) -> bool:
+    return type(table).__module__.startswith("dask")
+
+
+def _partial_sums(part: pd.DataFrame, keys: list, correct: str, confidence: str, n_bins: int, sizes: list) -> dict:
+    """Per group of one partition: counts, per-bin sums and smoothing spreads (all additive)."""
+    out = {}
+    for name, group in part.groupby(keys[0] if len(keys) == 1 else keys, sort=False):
+        c = check_labels(group[correct].to_numpy(), correct, n_classes=2).astype(float)
+        p = check_probabilities(group[confidence].to_numpy(), confidence, ndim=1)
+        smoother = _Smoother(p, c)
+        out[name] = {"n": len(c), "correct": c.sum(), "squared_error": np.sum((p - c) ** 2),
+                     "bins": _bin_sums(p, c, n_bins, "uniform"),
+                     "grids": {size: smoother._spread(size) for size in sizes}}
+    return out
+
+
+def _by_model_dask(table, keys: list, correct: str, confidence: str, n_bins: int, n_boot: int) -> pd.DataFrame:
+    import dask
+
+    missing = [c for c in (*keys, correct, confidence) if c not in table.columns]
+    if missing:
+        raise AnalysisInputError.about("table", f"columns {[*keys, correct, confidence]}", f"no column {missing}",
+                                       "Name the columns with model=, correct= and confidence=.")
+    n_bins = check_integer(n_bins, "n_bins")
+    if check_integer(n_boot, "n_boot", minimum=0):
+        raise AnalysisInputError.about("n_boot", "0 for a Dask table (no bootstrap over partitions yet)",
+                                       str(n_boot), "Bootstrap a sample that fits in memory, or pass n_boot=0.")
+    sizes = search_grid_sizes()
+    parts = [dask.delayed(_partial_sums)(part, keys, correct, confidence, n_bins, sizes)
+             for part in table[[*keys, correct, confidence]].to_delayed()]
+    totals: dict = {}
+    for partial in dask.compute(*parts):
+        for name, sums in partial.items():
+            if name not in totals:
+                totals[name] = sums
+                continue
+            total = totals[name]
+            for field in ("n", "correct", "squared_error", "bins"):
+                total[field] = total[field] + sums[field]
+            total["grids"] = {size: (total["grids"][size][0] + residual, total["grids"][size][1] + mass)
+                              for size, (residual, mass) in sums["grids"].items()}
+    if table[keys].isna().any().any().compute():
+        raise AnalysisInputError.about("table", f"a name in {keys} on every row", "missing names",
+                                       "Fill or drop the rows without a model name.")
+    rows = {}
+    for name in sorted(totals):
+        t = totals[name]
+        count, score_sum, outcome_sum = t["bins"]
+        smoother = _Smoother.from_grids(t["grids"])
+        rows[name] = {"n": t["n"], "accuracy": t["correct"] / t["n"],
+                      "ece": float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, "l1", False)),
+                      "smooth_ece": smoother.value(smoother.fixed_point(1e-3)), "brier": t["squared_error"] / t["n"]}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.names = keys
+    return out
+

@@ -1,0 +1,50 @@
+"""by_model on a Dask DataFrame, computed by a dask.distributed LocalCluster, equals the in-memory result."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.calibration import by_model
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(0)
+    n = 9000
+    frame = pd.DataFrame({"model": np.repeat(["b", "a", "c"], n // 3), "task": np.tile(["x", "y", "z"], n // 3),
+                          "confidence": rng.uniform(0.3, 1, n)})
+    frame["correct"] = (rng.uniform(size=n) < frame["confidence"] ** np.repeat([1.0, 1.5, 3.0], n // 3)).astype(int)
+    return frame
+
+
+@pytest.mark.parametrize("model", ["model", ["model", "task"]])
+def test_a_dask_table_on_a_local_cluster_gives_the_in_memory_numbers(client, table, model):
+    in_memory = by_model(table, model=model, n_bins=10)
+    distributed_result = by_model(dd.from_pandas(table, npartitions=7), model=model, n_bins=10)
+    pd.testing.assert_index_equal(distributed_result.index, in_memory.index)
+    assert (distributed_result["n"] == in_memory["n"]).all()
+    np.testing.assert_allclose(distributed_result[["accuracy", "ece", "smooth_ece", "brier"]].to_numpy(),
+                               in_memory[["accuracy", "ece", "smooth_ece", "brier"]].to_numpy(), rtol=1e-12,
+                               atol=1e-15)
+
+
+def test_bad_partitions_are_refused_as_in_memory(client, table):
+    bad = table.copy()
+    bad.loc[8000, "confidence"] = 1.5  # in the last partition only
+    with pytest.raises(AnalysisInputError, match="`confidence`"):
+        by_model(dd.from_pandas(bad, npartitions=5))
+    with pytest.raises(AnalysisInputError, match="no column"):
+        by_model(dd.from_pandas(table, npartitions=2), correct="right")
+    with pytest.raises(AnalysisInputError, match="n_boot"):
+        by_model(dd.from_pandas(table, npartitions=2), n_boot=100)
