@@ -9,6 +9,12 @@ for ``missing="ignore"`` (average over the tasks a system has), while
 Methods:
 
 - ``"mean"``, ``"median"``: of the (normalised) scores;
+- ``"harmonic_mean"``, ``"geometric_mean"``: of the scores plus ``offset``,
+  minus ``offset``, so a system with the same score on every task keeps it.
+  Both punish a weak task more than the mean does; BIG-Bench Extra Hard
+  (Kazemi et al. 2025) reports the harmonic mean of task accuracies with 1
+  point (in percent) added to each, so that a task at 0 does not make the
+  mean 0. With ``offset=0`` they are ``scipy.stats.hmean`` and ``gmean``;
 - ``"mean_rank"``: mean of per-task ranks (1 = best; ties share the mean rank);
 - ``"borda"``: per task, the share of present opponents a system beats (ties
   count half), averaged over the tasks it has;
@@ -26,16 +32,17 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from .._validation import check_choice, check_integer, check_rng
+from .._validation import check_choice, check_integer, check_number, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import check_scores
 from .result import Ranking, ranking_table
 
 __all__ = ["KemenyRanking", "aggregate", "kemeny", "pairwise_preferences"]
 
-METHODS = ("mean", "median", "mean_rank", "borda", "copeland")
-METHOD_LABELS = {"mean": "Mean", "median": "Median", "mean_rank": "Mean rank", "borda": "Borda",
-                 "copeland": "Copeland"}
+METHODS = ("mean", "median", "harmonic_mean", "geometric_mean", "mean_rank", "borda", "copeland")
+METHOD_LABELS = {"mean": "Mean", "median": "Median", "harmonic_mean": "Harmonic mean",
+                 "geometric_mean": "Geometric mean", "mean_rank": "Mean rank", "borda": "Borda", "copeland": "Copeland"}
+_AVERAGES = ("mean", "median", "harmonic_mean", "geometric_mean")  # of the (normalised) scores themselves
 NORMALISATIONS = ("raw", "zscore", "minmax", "rank")
 
 
@@ -91,19 +98,36 @@ def _borda(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _shifted_mean(values: np.ndarray, method: str, offset: float) -> np.ndarray:
+    """Harmonic or geometric mean over the present cells of each row of ``values + offset``, minus ``offset``."""
+    shifted = values + offset
+    if (shifted[~np.isnan(shifted)] <= 0).any():
+        raise AnalysisInputError.about(
+            "scores", f"scores above -offset = {-offset:g} for a {method.replace('_', ' ')}",
+            f"{int((shifted[~np.isnan(shifted)] <= 0).sum())} scores at or below it",
+            "Pass offset=0.01 for accuracies in [0, 1] or offset=1 for percent, as BIG-Bench Extra Hard does.")
+    with np.errstate(divide="ignore"):
+        if method == "harmonic_mean":
+            return (~np.isnan(shifted)).sum(axis=1) / np.nansum(1 / shifted, axis=1) - offset
+        return np.exp(np.nanmean(np.log(shifted), axis=1)) - offset
+
+
 def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: str = "raise",
-              tie_tolerance: float = 0.0) -> Ranking:
+              offset: float = 0.0, tie_tolerance: float = 0.0) -> Ranking:
     """Aggregate a systems x tasks score matrix into one ranking.
 
     Parameters
     ----------
     scores : DataFrame
         Systems as rows, tasks as columns, higher is better, NaN for missing.
-    method : {'mean', 'median', 'mean_rank', 'borda', 'copeland'}
+    method : {'mean', 'median', 'harmonic_mean', 'geometric_mean', 'mean_rank', 'borda', 'copeland'}
     normalise : {'raw', 'zscore', 'minmax', 'rank'}
-        Per-task normalisation before ``mean`` or ``median``.
+        Per-task normalisation before the means and the median.
     missing : {'raise', 'ignore'}
-        For mean, median and mean_rank: refuse NaN, or average over present tasks.
+        For the means, the median and mean_rank: refuse NaN, or average over present tasks.
+    offset : float
+        Added to every score before a harmonic or geometric mean and taken off
+        after; it must leave every score positive (see the module docstring).
     tie_tolerance : float
         Aggregate scores closer than this share a rank (chained: a run of
         scores each within the tolerance of the next ties as one group). The
@@ -120,8 +144,9 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
     check_choice(method, "method", METHODS)
     check_choice(normalise, "normalise", NORMALISATIONS)
     check_choice(missing, "missing", ("raise", "ignore"))
+    offset = check_number(offset, "offset", minimum=0, fix="Pass e.g. offset=0.01 for accuracies in [0, 1].")
     values = scores.to_numpy(dtype=float)
-    if method in ("mean", "median", "mean_rank") and np.isnan(values).any() and missing == "raise":
+    if method in (*_AVERAGES, "mean_rank") and np.isnan(values).any() and missing == "raise":
         raise AnalysisInputError.about(
             "scores", f"no missing cells for method='{method}'", f"{int(np.isnan(values).sum())} NaN cells",
             "Pass missing='ignore' to average over the tasks each system has, or use method='borda'.",
@@ -130,6 +155,8 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
         stat = np.nanmean(_normalise(values, normalise), axis=1)
     elif method == "median":
         stat = np.nanmedian(_normalise(values, normalise), axis=1)
+    elif method in ("harmonic_mean", "geometric_mean"):
+        stat = _shifted_mean(_normalise(values, normalise), method, offset)
     elif method == "mean_rank":
         n_present = (~np.isnan(values)).sum(axis=0)
         stat = np.nanmean(n_present + 1 - _ranks(values, higher_is_better=True), axis=1)  # 1 = best
@@ -139,7 +166,7 @@ def aggregate(scores, method: str = "mean", *, normalise: str = "raw", missing: 
         prefs = pairwise_preferences(scores)
         stat = np.sum(np.sign(prefs - prefs.T), axis=1)
     table = ranking_table(stat, scores.index, higher_is_better=method != "mean_rank", tie_tolerance=tie_tolerance)
-    normalised = normalise != "raw" and method in ("mean", "median")
+    normalised = normalise != "raw" and method in _AVERAGES
     return Ranking(table, METHOD_LABELS[method] + (f" ({normalise})" if normalised else ""))
 
 

@@ -119,3 +119,24 @@ def test_tie_tolerance_groups_near_equal_scores():
     assert loose.ranks.to_dict() == {"D": 1, "A": 2, "B": 2, "C": 4}
     with pytest.raises(AnalysisInputError, match="tie_tolerance"):
         aggregate(board, tie_tolerance=-1)
+
+
+def test_harmonic_and_geometric_means_are_scipys_and_take_an_offset(board):
+    from scipy import stats
+
+    np.testing.assert_allclose(aggregate(board, "harmonic_mean").scores.loc[board.index], stats.hmean(board, axis=1))
+    np.testing.assert_allclose(aggregate(board, "geometric_mean").scores.loc[board.index], stats.gmean(board, axis=1))
+    zero = board.assign(t1=[0.9, 0.8, 0.0, 0.1])  # C scores 0 on a task
+    with pytest.raises(AnalysisInputError, match="offset=0.01"):
+        aggregate(zero, "harmonic_mean")
+    shifted = aggregate(zero, "harmonic_mean", offset=0.01)  # BIG-Bench Extra Hard's 1 point, on a [0, 1] scale
+    np.testing.assert_allclose(shifted.scores.loc[zero.index], stats.hmean(zero + 0.01, axis=1) - 0.01)
+    same = pd.DataFrame({"t1": [0.4, 0.2], "t2": [0.4, 0.9]}, index=["x", "y"])
+    assert aggregate(same, "harmonic_mean", offset=0.5).scores["x"] == pytest.approx(0.4)  # equal scores keep it
+    # the harmonic mean punishes the weak task: y leads the mean, x the harmonic mean
+    assert aggregate(same).systems[0] == "y" and aggregate(same, "harmonic_mean").systems[0] == "x"
+    holes = board.copy()
+    holes.loc["A", "t2"] = np.nan
+    assert aggregate(holes, "geometric_mean", missing="ignore").scores["A"] == pytest.approx(np.sqrt(0.9 * 0.5))
+    with pytest.raises(AnalysisInputError, match="offset"):
+        aggregate(board, "harmonic_mean", offset=-1)
