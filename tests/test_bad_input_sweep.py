@@ -141,6 +141,26 @@ API = {
     "rashomon.SparseTreeRashomonSet.fit": (
         lambda X, y, max_depth=2: ra.SparseTreeRashomonSet(max_depth, 0.01, 0.05).fit(X, y),
         dict(X=(np.column_stack([REAL, P]) > 0.5).astype(int), y=Y), dict(y="labels", max_depth="depth")),
+    "calibration.balance_report": (cal.balance_report, dict(y_true=Y, y_prob=P),
+                                   dict(y_true="labels", y_prob="probabilities", n_bins="count")),
+    "calibration.conformal_quantile": (cal.conformal_quantile, dict(scores=np.abs(REAL), alpha=0.1),
+                                       dict(scores="values", alpha="alpha")),
+    "calibration.top_label": (cal.top_label, dict(y_true=Y, y_prob=P), dict(y_true="labels", y_prob="probabilities")),
+    "calibration.simulate_confidence_preferences": (cal.simulate_confidence_preferences,
+                                                    dict(n_questions=20, n_pairs=50, rng=0),
+                                                    dict(n_questions="count", n_pairs="count", rng="rng")),
+    "ranking.top_k_overlap": (rk.top_k_overlap, dict(x=REAL, y=REAL[::-1], k=5), dict(x="real", k="count")),
+    "ranking.sample_battles": (rk.sample_battles, dict(scores=BOARD, n_battles=20, rng=0),
+                               dict(n_battles="count", rng="rng")),
+    "ranking.wildbench_rewards": (rk.wildbench_rewards, dict(verdicts=["A>B", "B>>A"], length_a=[10, 20],
+                                                             length_b=[30, 5]), dict(length_a="real")),
+    "scaling.fit_accuracy_curve": (sc.fit_accuracy_curve, dict(loss=np.linspace(2, 4, 30),
+                                                               accuracy=np.linspace(0.9, 0.3, 30)),
+                                   dict(loss="real", accuracy="probabilities")),
+    "scaling.backtest": (sc.backtest, dict(data=RUNS, cutoffs=[1e20], loss="squared",
+                                           starts=sc.chinchilla.start_grid()[::500]), dict(cutoffs="positive")),
+    "rashomon.discrepancy": (ra.discrepancy, dict(predictions=PREDS, reference=PREDS[0]), dict(reference="real")),
+    "rashomon.binarize": (ra.binarize, dict(X=np.column_stack([REAL, P])), dict(n_thresholds="count")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -187,6 +207,9 @@ def bad_values(role, valid):
             kinds["zero or negative"] = st.sampled_from([0.0, -1e20]).flatmap(lambda v: _with_value(base, v))
             kinds.pop("length mismatch")
         return kinds
+    if role == "values":  # one array on its own: no partner to mismatch
+        kinds = bad_values("real", valid)
+        return {kind: strategy for kind, strategy in kinds.items() if kind != "length mismatch"}
     if role == "sample":  # any values a statistic can take; only an empty sample or a NaN estimate is refused
         base = np.asarray(valid, dtype=float)
         return {"empty": st.just(base[:0]), "NaN": _with_value(base, np.nan)}

@@ -19,7 +19,7 @@ import dataclasses
 import numpy as np
 
 from .._resample import map_batches, percentile_interval
-from .._validation import check_integer, check_level, check_rng
+from .._validation import check_integer, check_level, check_positive, check_rng
 from ..errors import AnalysisInputError
 from .bradley_terry import _check_wins, _newton, win_matrix
 from .result import Ranking, ranking_table
@@ -109,7 +109,8 @@ def wildbench_rewards(verdicts, length_a, length_b, *, margin: int = 500) -> np.
     if unknown.any():
         raise AnalysisInputError.about("verdicts", "one of " + ", ".join(_VERDICTS), repr(verdicts[unknown][0]),
                                        "Map the judge's labels to these five.")
-    la, lb = np.asarray(length_a), np.asarray(length_b)
+    la = check_positive(length_a, "length_a", strict=False, ndim=1)
+    lb = check_positive(length_b, "length_b", strict=False, ndim=1)
     if not (len(la) == len(lb) == len(verdicts)):
         raise AnalysisInputError.about("length_a and length_b", "one length per verdict", f"{len(la)}, {len(lb)}",
                                        "Pass the two answers' lengths in characters.")

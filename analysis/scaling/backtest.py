@@ -83,7 +83,7 @@ def backtest(data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", **
     """
     check_columns(data, (by,))
     scale = check_positive(data[by], by, ndim=1)
-    cutoffs = check_positive(np.atleast_1d(np.asarray(cutoffs, dtype=float)), "cutoffs", ndim=1)
+    cutoffs = check_positive(np.atleast_1d(cutoffs), "cutoffs", ndim=1)
     y = fit_kwargs.get("y", "loss")
     rows, predictions, fits = [], [], []
     for cutoff in cutoffs:
