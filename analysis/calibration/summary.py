@@ -70,14 +70,21 @@ def predictions_table(y_true, probs: dict, *, mode: str = "top-label") -> pd.Dat
         if mode == "top-label":
             confidence, correct = top_label(y_true, p)
         else:
-            y, confidence = check_inputs(y_true, p)
             if np.ndim(p) == 2 and np.shape(p)[1] > 1:
                 raise AnalysisInputError.about("probs", "(n,) probabilities of the outcome for mode='positive'",
                                                f"shape {np.shape(p)} for {name!r}", "Use mode='top-label'.")
+            y, confidence = check_inputs(y_true, p)
             correct = y.astype(float)
         parts.append(pd.DataFrame({"model": name, "item": np.arange(len(correct)), "correct": correct.astype(int),
                                    "confidence": confidence}))
     return pd.concat(parts, ignore_index=True)
+
+
+def _check_names(table: pd.DataFrame, keys: list) -> None:
+    """Refuse rows without a model name: groupby would drop them silently."""
+    if table[keys].isna().any().any():
+        raise AnalysisInputError.about("table", f"a name in {keys} on every row", "missing names",
+                                       "Fill or drop the rows without a model name.")
 
 
 def _accuracy_and_brier(correct, confidence, weights):
@@ -121,9 +128,7 @@ def by_model(table: pd.DataFrame, *, model="model", correct: str = "correct", co
     ci = check_level(ci, "ci")
     if n_boot == 1:
         raise AnalysisInputError.about("n_boot", "0 (no intervals) or at least 2 resamples", "1", "Pass e.g. 1000.")
-    if table[keys].isna().any().any():
-        raise AnalysisInputError.about("table", f"a name in {keys} on every row", "missing names",
-                                       "Fill or drop the rows without a model name.")
+    _check_names(table, keys)
     rng = check_rng(rng)
     rows = {}
     for name, group in table.groupby(keys[0] if len(keys) == 1 else keys, sort=True):
@@ -157,6 +162,7 @@ def _is_dask(table) -> bool:
 
 def _partial_sums(part: pd.DataFrame, keys: list, correct: str, confidence: str, n_bins: int, sizes: list) -> dict:
     """Per group of one partition: counts, per-bin sums and smoothing spreads (all additive)."""
+    _check_names(part, keys)
     out = {}
     for name, group in part.groupby(keys[0] if len(keys) == 1 else keys, sort=False):
         c = check_labels(group[correct].to_numpy(), correct, n_classes=2).astype(float)
@@ -193,9 +199,6 @@ def _by_model_dask(table, keys: list, correct: str, confidence: str, n_bins: int
                 total[field] = total[field] + sums[field]
             total["grids"] = {size: (total["grids"][size][0] + residual, total["grids"][size][1] + mass)
                               for size, (residual, mass) in sums["grids"].items()}
-    if table[keys].isna().any().any().compute():
-        raise AnalysisInputError.about("table", f"a name in {keys} on every row", "missing names",
-                                       "Fill or drop the rows without a model name.")
     rows = {}
     for name in sorted(totals):
         t = totals[name]

@@ -48,3 +48,9 @@ def test_bad_partitions_are_refused_as_in_memory(client, table):
         by_model(dd.from_pandas(table, npartitions=2), correct="right")
     with pytest.raises(AnalysisInputError, match="n_boot"):
         by_model(dd.from_pandas(table, npartitions=2), n_boot=100)
+
+
+def test_rows_without_a_model_name_are_refused_on_dask_too(client, table):
+    unnamed = table.assign(model=table["model"].where(table.index != 100))
+    with pytest.raises(AnalysisInputError, match="missing names"):
+        by_model(dd.from_pandas(unnamed, npartitions=3))
