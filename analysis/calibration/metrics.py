@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import special
 from sklearn.isotonic import IsotonicRegression
 
+from .._chunks import chunked_sum
 from .._resample import bootstrap
 from .._results import Result
 from .._validation import check_choice
@@ -40,30 +41,28 @@ __all__ = [
 NORMS = ("l1", "l2", "max")
 
 
-_CHUNK = 2**16  # scores processed per pass: keeps the temporaries in cache
+def _cell_sums(idx: np.ndarray, scores: np.ndarray, outcomes: np.ndarray, slots: int) -> np.ndarray:
+    """Counts and score sums of the (bin, outcome) cells ``2 * bin + outcome``, shape (2, 2 * slots)."""
+    idx <<= 1
+    idx += outcomes.astype(np.intp, copy=False)
+    return np.stack([np.bincount(idx, minlength=2 * slots), np.bincount(idx, weights=scores, minlength=2 * slots)])
 
 
 def _bin_sums(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
     """Per-bin count, sum of scores and sum of 0/1 outcomes, shape (3, bins).
 
-    Both counts run over the (bin, outcome) cells ``2 * bin + outcome``: their
-    sizes give the bin sizes and outcome sums, their score sums the bins'.
+    Both counts run over the (bin, outcome) cells: their sizes give the bin
+    sizes and outcome sums, their score sums the bins'.
     """
-    if strategy == "quantile":  # ranks need all scores at once
-        chunks = [(bin_indices(scores, n_bins, strategy, convention), scores, outcomes)]
-    else:  # chunks keep the temporaries in cache
-        binner = uniform_binner(n_bins, convention)
-        chunks = ((binner(scores[i : i + _CHUNK]), scores[i : i + _CHUNK], outcomes[i : i + _CHUNK])
-                  for i in range(0, len(scores), _CHUNK))
     slots = n_slots(n_bins, convention)
-    cells, score_sums = np.zeros(2 * slots), np.zeros(2 * slots)
-    for idx, part, outcome in chunks:
-        idx <<= 1
-        idx += outcome.astype(np.intp, copy=False)
-        cells += np.bincount(idx, minlength=2 * slots)
-        score_sums += np.bincount(idx, weights=part, minlength=2 * slots)
-    cells = cells.reshape(slots, 2)
-    return np.stack([cells.sum(axis=1), score_sums.reshape(slots, 2).sum(axis=1), cells[:, 1]])
+    if strategy == "quantile":  # ranks need all scores at once
+        sums = _cell_sums(bin_indices(scores, n_bins, strategy, convention), scores, outcomes, slots)
+    else:
+        binner = uniform_binner(n_bins, convention)
+        sums = chunked_sum(lambda a, b: _cell_sums(binner(scores[a:b]), scores[a:b], outcomes[a:b], slots),
+                           len(scores))
+    cells, score_sums = sums.astype(float).reshape(2, slots, 2)
+    return np.stack([cells.sum(axis=1), score_sums.sum(axis=1), cells[:, 1]])
 
 
 def _bin_stats(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
@@ -117,10 +116,9 @@ def _ece_from_sums(count, gap_sum, outcome_sum, norm: str, debiased: bool):
 
 def _ece_one(scores, outcomes, n_bins, strategy, norm, debiased, convention="analysis") -> float:
     if norm == "l1" and strategy == "uniform":  # needs only each bin's summed gap: one weighted count per chunk
-        slots, gap, binner = n_slots(n_bins, convention), 0.0, uniform_binner(n_bins, convention)
-        for i in range(0, len(scores), _CHUNK):
-            part = scores[i : i + _CHUNK]
-            gap = gap + np.bincount(binner(part), weights=outcomes[i : i + _CHUNK] - part, minlength=slots)
+        slots, binner = n_slots(n_bins, convention), uniform_binner(n_bins, convention)
+        gap = chunked_sum(lambda a, b: np.bincount(binner(scores[a:b]), weights=outcomes[a:b] - scores[a:b],
+                                                   minlength=slots), len(scores))
         return float(np.abs(gap).sum() / len(scores))
     count, score_sum, outcome_sum = _bin_sums(scores, outcomes, n_bins, strategy, convention)
     return float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, norm, debiased))

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._chunks import chunked_sum
 from .._validation import check_choice
 from ..errors import AnalysisInputError
 from ._inputs import score_outcome_pairs
 
 __all__ = ["smooth_ece", "smooth_ece_sigma"]
 
-_CHUNK = 2**16
 _DENSITY_FLOOR = 1e-4
 _HALVINGS = 10
 
@@ -54,16 +54,19 @@ class _Smoother:
     def _spread(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Residuals and unit masses spread linearly onto ``size`` grid points (cached per size)."""
         if size not in self._grids:
-            residual, mass = np.zeros(size), np.zeros(size)
-            for i in range(0, len(self.scores), _CHUNK):  # chunks keep the temporaries in cache
-                position = self.scores[i : i + _CHUNK] * (size - 1)
+            def spread(a: int, b: int) -> np.ndarray:
+                position = self.scores[a:b] * (size - 1)
                 left = np.clip(position.astype(np.int64), 0, size - 2)
                 frac = position - left
-                r = self.residuals[i : i + _CHUNK]
-                residual += np.bincount(left, weights=r - frac * r, minlength=size)
-                residual[1:] += np.bincount(left, weights=frac * r, minlength=size)[:-1]
-                mass += np.bincount(left, weights=1 - frac, minlength=size)
-                mass[1:] += np.bincount(left, weights=frac, minlength=size)[:-1]
+                r = self.residuals[a:b]
+                grids = np.zeros((2, size + 1))  # residual and mass, one slot of slack for the right neighbours
+                grids[0, :size] += np.bincount(left, weights=r - frac * r, minlength=size)
+                grids[0, 1:] += np.bincount(left, weights=frac * r, minlength=size)
+                grids[1, :size] += np.bincount(left, weights=1 - frac, minlength=size)
+                grids[1, 1:] += np.bincount(left, weights=frac, minlength=size)
+                return grids
+
+            residual, mass = chunked_sum(spread, len(self.scores))[:, :size]
             self._grids[size] = (residual, mass)
         return self._grids[size]
 

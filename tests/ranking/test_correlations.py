@@ -19,6 +19,22 @@ def test_kendall_equals_scipy(variant, levels):
                                                                rel=1e-12)
 
 
+@pytest.mark.parametrize("variant", ["b", "c"])
+@pytest.mark.parametrize("case", ["no ties", "ties in x only", "many distinct, ties in both", "reversed"])
+def test_kendall_sort_paths_equal_scipy(variant, case):
+    """Each way of putting the items in (x, y) order: a permutation, a radix sort, a combined key."""
+    rng = np.random.default_rng(7)
+    n = 200_000
+    x = {"no ties": rng.normal(size=n), "ties in x only": rng.integers(0, 300, n).astype(float),
+         "many distinct, ties in both": rng.integers(0, 100_000, n).astype(float),
+         "reversed": np.arange(n, dtype=float)}[case]
+    y = {"no ties": x + rng.normal(size=n), "ties in x only": x + rng.normal(0, 100, n),
+         "many distinct, ties in both": x + rng.integers(0, 50_000, n), "reversed": -x}[case]
+    got, expected = kendall_tau(x, y, variant=variant), stats.kendalltau(x, y, variant=variant).statistic
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert kendall_tau(y, x, variant=variant) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
 def test_kendall_tau_a_by_pairs():
     rng = np.random.default_rng(0)
     x, y = rng.integers(0, 4, 40), rng.integers(0, 4, 40)
