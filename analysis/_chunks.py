@@ -1,4 +1,4 @@
-"""Sums over long arrays in cache-sized chunks, with blocks of chunks on a few threads.
+"""Work over long arrays in cache-sized chunks, with blocks of chunks on a few threads.
 
 numpy releases the GIL inside its loops, so blocks run in parallel. The blocks
 are fixed (``BLOCK`` elements each, whatever the number of threads) and their
@@ -19,6 +19,11 @@ BLOCK = 2**20  # elements per thread task
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="analysis-chunks")
+
+
+def thread_map(func: Callable, items) -> list:
+    """``[func(item) for item in items]``, run on the shared threads (``func`` must not modify shared state)."""
+    return list(_pool().map(func, items))
 
 
 def _block_sum(func: Callable, start: int, stop: int):

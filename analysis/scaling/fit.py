@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .._chunks import thread_map
 from .._resample import bootstrap_counts, map_batches
 from .._validation import (
     check_choice,
@@ -36,6 +37,7 @@ from ._optimize import minimize_batched
 from .fit_result import LAD_SHARE, ScalingLawFit
 from .laws import CustomLaw, ScalingLaw, get_law
 from .objectives import LOSSES, Objective, rho_psi
+from .projection import solve_coefficients
 
 __all__ = ["fit_scaling_law", "grid_search"]
 
@@ -69,6 +71,7 @@ def fit_scaling_law(
     delta: float = 1e-3,
     quantile: float = 0.1,
     starts: np.ndarray | None = None,
+    method: str = "joint",
     n_boot: int = 0,
     ci: float = 0.95,
     rng=None,
@@ -98,6 +101,12 @@ def fit_scaling_law(
         parameters, one start per row (e.g. the best rows of :func:`grid_search`);
         or as a dict of values per parameter, all combinations tried. Default:
         the law's grid (Hoffmann's 4500 starts for Chinchilla).
+    method : {'joint', 'projection'}
+        ``"joint"`` optimises every parameter from every start.
+        ``"projection"`` (a :class:`ScalingLaw` only) keeps the starts' distinct
+        exponents, solves the coefficients for each
+        (:func:`~analysis.scaling.projection.solve_coefficients`), and
+        optimises jointly from there: 25 starts instead of Hoffmann's 4500.
     n_boot : int
         Bootstrap replicates over runs (0: none).
     ci : float
@@ -123,6 +132,10 @@ def fit_scaling_law(
             "data", f"more runs than the {n_params} parameters of the fit", f"{len(log_y)} runs",
             "Add runs or fit a law with fewer parameters.",
         )
+    check_choice(method, "method", ("joint", "projection"))
+    if method == "projection" and not isinstance(law, ScalingLaw):
+        raise AnalysisInputError.about("method", "'joint' for a CustomLaw", repr(method),
+                                       "Variable projection needs a law linear in its coefficients (a ScalingLaw).")
     starts = _as_starts(law, starts)
     if starts.shape[1] != len(law.theta_names):
         raise AnalysisInputError.about(
@@ -130,6 +143,8 @@ def fit_scaling_law(
             "Pass starting points in the law's theta space.",
         )
     objective = Objective(law, log_x, log_y, loss, delta, quantile)
+    if method == "projection":
+        starts = solve_coefficients(objective, np.unique(starts[:, -law.n_terms:], axis=0))
     batch = _minimize_annealed(objective, starts)
     best_theta, best_f, converged = _polish(objective, batch)
     n_at_best = int(np.sum(batch.fun <= best_f + _BEST_RTOL * abs(best_f)))
@@ -206,33 +221,36 @@ def grid_search(
     over the product grid, so each part of the law is computed once per
     combination of the parameters it uses. Returns one row per grid point (the
     parameters and ``objective``; inf outside the law's bounds), sorted from
-    the best; pass the best rows as ``starts`` to :func:`fit_scaling_law` to
-    refine them.
+    the best (equal objectives in no set order); pass the best rows as
+    ``starts`` to :func:`fit_scaling_law` to refine them.
     """
     law = get_law(law)
     loss = check_choice(loss, "loss", LOSSES)
     _, log_x, log_y = _prepare(data, law, x, y)
-    with np.errstate(invalid="ignore", divide="ignore"):  # points outside the bounds: NaN here, inf below
-        theta = _as_starts(law, grid)
     if isinstance(law, CustomLaw) and loss != "huber_mle":
-        values = np.where(np.isfinite(theta).all(axis=1), _product_grid_values(law, grid, log_x, log_y, loss, delta,
-                                                                                quantile), np.inf)
-        mesh = np.meshgrid(*[np.atleast_1d(grid[name]).astype(float) for name in law.param_names], indexing="ij")
-        table = pd.DataFrame({name: m.ravel() for name, m in zip(law.param_names, mesh)})
+        values = _product_grid_values(law, grid, log_x, log_y, loss, delta, quantile)
+        order = np.argsort(values)
+        axes = [np.atleast_1d(np.asarray(grid[name], dtype=float)) for name in law.param_names]
+        position = np.unravel_index(order, [len(a) for a in axes])
+        table = pd.DataFrame({name: a[i] for name, a, i in zip(law.param_names, axes, position)})
     else:
+        with np.errstate(invalid="ignore", divide="ignore"):  # points outside the bounds: NaN here, inf below
+            theta = _as_starts(law, grid)
         values = Objective(law, log_x, log_y, loss, delta, quantile).values(theta)
-        table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in law.natural(theta).items()})
-    table["objective"] = values
-    return table.sort_values("objective", kind="stable", ignore_index=True)
+        order = np.argsort(values)
+        table = pd.DataFrame({k: np.asarray(v, dtype=float)[order] for k, v in law.natural(theta).items()})
+    table["objective"] = values[order]
+    return table
 
 
 def _product_grid_values(law: CustomLaw, grid: dict, log_x, log_y, loss: str, delta: float, quantile: float):
-    """Objective at every point of a product grid, flattened in ``meshgrid(indexing="ij")`` order.
+    """Objective at every point of a product grid (inf outside the law's bounds), flattened in
+    ``meshgrid(indexing="ij")`` order.
 
     Each parameter gets an axis of its own (the runs the last), so numpy
     broadcasting evaluates every sub-expression of the law once per
     combination of the parameters it uses (``x^-c0`` once per ``c0``). Blocks
-    of the leading axes keep the full-size arrays in cache.
+    of the leading axes keep the full-size arrays in cache and run on threads.
     """
     values = [np.atleast_1d(np.asarray(grid[name], dtype=float)) for name in law.param_names]
     p, sizes = len(values), [len(v) for v in values]
@@ -243,7 +261,8 @@ def _product_grid_values(law: CustomLaw, grid: dict, log_x, log_y, loss: str, de
     while split < p and int(np.prod(sizes[split:])) * len(log_y) > _VALUES_PER_BLOCK:
         split += 1
     out = np.empty(sizes)
-    for index in itertools.product(*[range(k) for k in sizes[:split]]):
+
+    def evaluate(index: tuple[int, ...]) -> None:
         # a looped parameter at its value index[j]; its leading axes drop out and broadcast back
         params = {name: axes[name][(*([0] * j), index[j])] if j < split else axes[name]
                   for j, name in enumerate(law.param_names)}
@@ -255,7 +274,12 @@ def _product_grid_values(law: CustomLaw, grid: dict, log_x, log_y, loss: str, de
             else:
                 block = rho_psi(r, loss, delta, quantile)[0].sum(axis=-1)
         out[index] = np.broadcast_to(block, (*[1] * split, *sizes[split:])).reshape(sizes[split:])
-    return np.where(np.isfinite(out), out, np.inf).ravel()
+
+    thread_map(evaluate, itertools.product(*[range(k) for k in sizes[:split]]))
+    inside = np.ones(sizes, dtype=bool)  # strictly within every bound, as a finite theta needs
+    for (lo, hi), v, name in zip(law.bounds.values(), values, law.param_names):
+        inside &= ((v > lo) & (v < hi) & np.isfinite(v)).reshape(axes[name].shape[:-1])
+    return np.where(inside & np.isfinite(out), out, np.inf).ravel()
 
 
 def _minimize_annealed(objective: Objective, starts: np.ndarray):
