@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 CHUNK = 2**17  # elements per numpy pass: few enough passes that threads rarely wait on the GIL
-BLOCK = 2**20  # elements per thread task
+BLOCK = 2**18  # elements per thread task
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from scipy import optimize
 
 from analysis.scaling import broken_power_law, grid_search
 
-from run import Case
+from run import Case, Growth
 
 law = broken_power_law(1)
 truth = {"a": 0.5, "b": 20.0, "c0": 0.2, "c1": 0.4, "d1": 1e5, "f1": 0.5}
@@ -40,4 +40,17 @@ def reference():
 
 
 CASES = [Case("broken power law, 46,656-point grid (best objective)", ours, reference, "scipy.optimize.brute",
-              repeat=1)]
+              repeat=5)]
+
+
+def _axes(points):
+    """``points ** (1/6)`` values per parameter over the same ranges: as arrays (ours) and as slices (brute)."""
+    m = round(points ** (1 / 6))
+    axes = {k: np.linspace(lo, hi - step, m) for k, (lo, hi, step) in ranges.items()}
+    return axes, [slice(v[0], v[-1] + (v[1] - v[0]) / 2, v[1] - v[0]) for v in axes.values()]
+
+
+GROWTH = [Growth("broken power law grid, time against grid points", [3**6, 4**6, 6**6, 8**6],
+                 lambda n: grid_search(runs, law, _axes(n)[0], x="x", loss="squared"),
+                 lambda n: optimize.brute(objective, _axes(n)[1], finish=None), "scipy.optimize.brute",
+                 size_name="points")]

@@ -7,7 +7,7 @@ from sklearn.calibration import _TemperatureScaling, calibration_curve
 
 from analysis.calibration import TemperatureScaling, ece, reliability, smooth_ece
 
-from run import Case
+from run import Case, Growth
 
 rng = np.random.default_rng(0)
 p = rng.uniform(size=10_000_000)
@@ -64,3 +64,17 @@ def sklearn_temperature():
 
 CASES.append(Case("temperature scaling, 1e5 x 10 logits (temperature)", ours_temperature, sklearn_temperature,
                   "sklearn CalibratedClassifierCV(method='temperature') calibrator", repeat=2))
+
+
+def _rows(n):
+    return p[:n], y[:n], yf[:n]
+
+
+GROWTH = [
+    Growth("binned ECE, 15 bins, time against rows", [10**5, 10**6, 10**7],
+           lambda n: ece(_rows(n)[1], _rows(n)[0], n_bins=15, mode="positive"),
+           lambda n: relplot.metrics.binnedECE(_rows(n)[0], _rows(n)[2], nbins=15), "relplot"),
+    Growth("smooth ECE, time against rows", [10**5, 10**6, 10**7],
+           lambda n: smooth_ece(_rows(n)[1], _rows(n)[0], mode="positive"),
+           lambda n: relplot.smECE(_rows(n)[0], _rows(n)[2]), "relplot"),
+]

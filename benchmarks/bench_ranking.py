@@ -6,7 +6,7 @@ from scipy import stats
 
 from analysis.ranking import bradley_terry, kendall_tau, weighted_tau, win_matrix
 
-from run import Case
+from run import Case, Growth, Timed
 
 rng = np.random.default_rng(0)
 x = rng.integers(0, 1000, 1_000_000).astype(float)
@@ -102,4 +102,44 @@ CASES += [
          "choix.ilsr_pairwise", repeat=1),
     Case("100 bootstrap refits, 200 systems, 1e5 battles (point scores compared)", ours_bootstrap,
          arenakit_bootstrap, "arenakit.bootstrap", repeat=1),
+]
+
+
+def _battles(systems, battles, seed=1):
+    """``battles`` Bradley-Terry battles among ``systems`` systems of normal strengths: (winners, losers)."""
+    g = np.random.default_rng(seed)
+    s = g.normal(0, 1, systems)
+    a, b = g.integers(0, systems, battles), g.integers(0, systems, battles)
+    a, b = a[a != b], b[a != b]
+    first = g.uniform(size=a.size) < 1 / (1 + np.exp(s[b] - s[a]))
+    return np.where(first, a, b), np.where(first, b, a)
+
+
+def _bt_ours(systems, battles):
+    w, lo = _battles(systems, battles)
+    return Timed(*_timed(lambda: bradley_terry(win_matrix(w, lo, systems), tol=1e-12)))
+
+
+def _bt_arenakit(systems, battles):
+    from arenakit.schema import _counts
+
+    w, lo = _battles(systems, battles)
+    return Timed(*_timed(lambda: arenakit.fit_bt(_counts(w, lo, np.zeros(len(w), np.int8), systems), prior=0)))
+
+
+def _timed(func):
+    import time
+
+    start = time.perf_counter()
+    out = func()
+    return out, time.perf_counter() - start
+
+
+GROWTH = [
+    Growth("Kendall tau-b with ties, time against n", [10**4, 10**5, 10**6],
+           lambda n: kendall_tau(x[:n], y[:n]), lambda n: stats.kendalltau(x[:n], y[:n]), "scipy"),
+    Growth("Bradley-Terry MLE from battles, 200 systems, time against battles", [10**4, 10**5, 10**6],
+           lambda n: _bt_ours(200, n), lambda n: _bt_arenakit(200, n), "arenakit", size_name="battles"),
+    Growth("Bradley-Terry MLE from battles, 500 battles per system, time against systems", [20, 200, 2000],
+           lambda s: _bt_ours(s, 500 * s), lambda s: _bt_arenakit(s, 500 * s), "arenakit", size_name="systems"),
 ]

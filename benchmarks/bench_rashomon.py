@@ -91,3 +91,45 @@ def grs_fis():
 if vic is not None:
     CASES.append(Case("COMPAS logistic FIS clouds, 6 features, epsilon 5%", ours_fis, grs_fis,
                       "generalized_rashomon_set.RashomonExplainer", repeat=1))
+
+
+# Growth on wide data: breast cancer at median splits (the setting of PRAXIS' comparisons), lambda 0.01,
+# epsilon 0.05; counting. Features: the first k of the 30 at depth budget 4; depth: all 30 features.
+from sklearn.datasets import load_breast_cancer  # noqa: E402
+
+from run import Growth  # noqa: E402
+
+_cancer = load_breast_cancer()
+cancer_X = pd.DataFrame((_cancer.data > np.median(_cancer.data, axis=0)).astype(int),
+                        columns=[f"f{j}" for j in range(30)])
+cancer_y = pd.Series(_cancer.target, name="y")
+
+
+def _cancer_config(depth):
+    return {"depth_budget": depth, "regularization": 0.01, "rashomon_bound_multiplier": 0.05}
+
+
+def ours_cancer(features, depth):
+    rset = SparseTreeRashomonSet.from_treefarms(_cancer_config(depth), enumerate=False)
+    return rset.fit(cancer_X.iloc[:, :features], cancer_y).n_trees_
+
+
+def treefarms_cancer(features, depth):
+    X = cancer_X.iloc[:, :features]
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        return TREEFARMS(dict(_cancer_config(depth), verbose=False)).fit(X, cancer_y).get_tree_count()
+    finally:
+        os.dup2(saved, 1)
+        os.close(null)
+        os.close(saved)
+
+
+GROWTH = [
+    Growth("sparse trees on breast cancer, depth budget 4, time against features", [3, 6, 10, 20, 30],
+           lambda k: ours_cancer(k, 4), lambda k: treefarms_cancer(k, 4), "treefarms", size_name="features"),
+    Growth("sparse trees on breast cancer, 30 features, time against depth budget", [2, 3, 4, 5],
+           lambda d: ours_cancer(30, d), size_name="depth budget", order="exponential"),
+]

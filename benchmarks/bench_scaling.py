@@ -3,10 +3,14 @@
 The reference is what Hoffmann et al. (2022) describe and Besiroglu et al. (2024)
 ran: scipy's L-BFGS-B with finite-difference gradients, one start at a time, and
 one BFGS fit per bootstrap replicate. Both sides use the same starts and the
-same resamples; the reported difference is in the best objective (grid) and in
-the bootstrap standard error of alpha.
+same resamples; the reported difference is in the best objective (ours minus
+the reference's: negative or zero means no higher) and in the bootstrap
+standard error of alpha. The 4500-start reference runs once (about six
+minutes) and serves both of its cases.
 """
 
+import functools
+import time
 import warnings
 
 import numpy as np
@@ -16,12 +20,12 @@ from scipy.special import logsumexp
 from analysis import bootstrap_counts, datasets
 from analysis.scaling import chinchilla, fit_scaling_law
 
-from run import Case
+from run import Case, Timed
 
 runs = datasets.load_chinchilla()
 kept = runs[runs["loss"] < np.sort(runs["loss"])[-5]]
 log_n, log_d, log_l = (np.log(kept[c].to_numpy()) for c in ("N", "D", "loss"))
-starts = chinchilla.start_grid()[::9]  # 500 of the 4500 starts keep the reference under a minute
+all_starts = chinchilla.start_grid()
 counts = bootstrap_counts(len(kept), n_boot=200, rng=0)
 
 
@@ -31,20 +35,23 @@ def huber_sum(theta, weights=1.0):
     return np.sum(weights * np.where(np.abs(r) <= 1e-3, 0.5 * r**2, 1e-3 * (np.abs(r) - 0.5e-3)))
 
 
+@functools.cache
 def reference_grid():
-    return min(minimize(huber_sum, s, method="L-BFGS-B").fun for s in starts)
+    start = time.perf_counter()
+    best = min(minimize(huber_sum, s, method="L-BFGS-B").fun for s in all_starts)
+    return Timed(best, time.perf_counter() - start)
 
 
-def ours_grid():
+def ours_grid(method):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fit_scaling_law(kept, loss="huber", starts=starts).objective
+        return fit_scaling_law(kept, loss="huber", method=method).objective
 
 
 def _best():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return chinchilla.theta(fit_scaling_law(kept, loss="huber", starts=starts).params)
+        return chinchilla.theta(fit_scaling_law(kept, loss="huber", method="projection").params)
 
 
 best = _best()
@@ -63,8 +70,12 @@ def ours_bootstrap():
 
 
 CASES = [
-    Case("Chinchilla Huber fit, 500 grid starts (best objective)", ours_grid, reference_grid,
-         "scipy L-BFGS-B, finite differences, one start at a time", repeat=1),
+    Case("Chinchilla Huber fit, 4500 starts, variable projection (objective, ours - reference)",
+         lambda: ours_grid("projection"), reference_grid, "scipy L-BFGS-B, finite differences, one start at a time",
+         repeat=1, compare=lambda ours, anchor: ours - anchor),
+    Case("Chinchilla Huber fit, 4500 starts, all optimised (objective, ours - reference)",
+         lambda: ours_grid("joint"), reference_grid, "scipy L-BFGS-B, finite differences, one start at a time",
+         repeat=1, compare=lambda ours, anchor: ours - anchor),
     Case("Chinchilla Huber bootstrap, 200 replicates (SE of alpha)", ours_bootstrap, reference_bootstrap,
          "scipy BFGS, one fit per replicate", repeat=1),
 ]

@@ -2,14 +2,20 @@
 
 Run with ``make benchmarks`` (or ``python benchmarks/run.py [name ...]``). Each
 ``bench_*.py`` module defines ``CASES``: a list of :class:`Case`. For every case
-both callables run on the same input; the table reports the best of ``repeat``
-wall-clock times, the ratio anchor / ours (above 1: we are faster) and the
-largest absolute difference of their outputs.
+both callables run on the same input, ``repeat`` times in turn; the table
+reports the best wall-clock times, the ratio anchor / ours of the best times
+(above 1: we are faster), the range of the per-run ratios, and the largest
+absolute difference of their outputs (or the case's own comparison).
+
+A module may also define ``GROWTH``: a list of :class:`Growth`, each timed at
+sizes over two decades or more, and printed as time against size with the
+growth order (the slope of log time on log size over the upper sizes).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import sys
 import time
@@ -40,34 +46,83 @@ class Timed:
     seconds: float
 
 
-def _best_time(func: Callable, repeat: int) -> tuple[float, object]:
-    best, out = np.inf, None
+def _times(func: Callable, repeat: int) -> tuple[list[float], object]:
+    times, out = [], None
     for _ in range(repeat):
         start = time.perf_counter()
         out = func()
         elapsed = time.perf_counter() - start
         if isinstance(out, Timed):
             out, elapsed = out.value, out.seconds
-        best = min(best, elapsed)
-    return best, out
+        times.append(elapsed)
+    return times, out
 
 
 def _max_abs_diff(ours, anchor) -> float:
     return float(np.max(np.abs(np.asarray(ours, dtype=float) - np.asarray(anchor, dtype=float))))
 
 
+@dataclasses.dataclass
+class Growth:
+    """``ours(size)`` and ``anchor(size)`` (optional) timed at every size; ``size_name`` labels the column.
+
+    ``order="power"``: growth as the exponent of size; ``"exponential"``: as
+    the factor per unit of size (for a depth).
+    """
+
+    name: str
+    sizes: list
+    ours: Callable[[object], object]
+    anchor: Callable[[object], object] | None = None
+    anchor_name: str = ""
+    size_name: str = "n"
+    order: str = "power"
+
+
 def run(modules: list[str]) -> pd.DataFrame:
     rows = []
     for module in modules:
-        for case in importlib.import_module(module).CASES:
-            t_ours, ours = _best_time(case.ours, case.repeat)
-            t_anchor, anchor = _best_time(case.anchor, case.repeat)
+        for case in getattr(importlib.import_module(module), "CASES", []):
+            ours_times, anchor_times = [], []
+            for _ in range(case.repeat):  # alternate, so a slow spell of the machine hits both sides
+                t, ours = _times(case.ours, 1)
+                ours_times += t
+                t, anchor = _times(case.anchor, 1)
+                anchor_times += t
+            ratios = np.array(anchor_times) / np.array(ours_times)
             diff = (case.compare or _max_abs_diff)(ours, anchor)
             rows.append({
-                "case": case.name, "anchor": case.anchor_name, "ours_s": t_ours, "anchor_s": t_anchor,
-                "speedup": t_anchor / t_ours, "max_abs_diff": diff,
+                "case": case.name, "anchor": case.anchor_name, "ours_s": min(ours_times),
+                "anchor_s": min(anchor_times), "speedup": min(anchor_times) / min(ours_times),
+                "runs": f"{ratios.min():.3g}-{ratios.max():.3g} ({len(ratios)})" if len(ratios) > 1 else "",
+                "max_abs_diff": diff,
             })
     return pd.DataFrame(rows)
+
+
+def growth(modules: list[str]) -> list[tuple[Growth, pd.DataFrame]]:
+    tables = []
+    for module in modules:
+        for g in getattr(importlib.import_module(module), "GROWTH", []):
+            rows = []
+            for size in g.sizes:
+                row = {g.size_name: size, "ours_s": min(_times(functools.partial(g.ours, size), 2)[0])}
+                if g.anchor is not None:
+                    row["anchor_s"] = min(_times(functools.partial(g.anchor, size), 2)[0])
+                    row["speedup"] = row["anchor_s"] / row["ours_s"]
+                rows.append(row)
+            tables.append((g, pd.DataFrame(rows)))
+    return tables
+
+
+def _order(sizes, seconds, kind: str) -> str:
+    """Growth over the upper half of the sizes (at least the two largest): the slope of log time on log size,
+    or the time factor per unit of size."""
+    x, y = np.asarray(sizes, dtype=float), np.log(np.asarray(seconds, dtype=float))
+    keep = slice(min(len(x) // 2, len(x) - 2), None)
+    if kind == "exponential":
+        return f"x{np.exp(np.polyfit(x[keep], y[keep], 1)[0]):.2f} per step"
+    return f"n^{np.polyfit(np.log(x[keep]), y[keep], 1)[0]:.2f}"
 
 
 def main(argv: list[str]) -> None:
@@ -76,8 +131,15 @@ def main(argv: list[str]) -> None:
     sys.modules.setdefault("run", sys.modules[__name__])  # bench modules import Case and Timed from this one
     names = argv or sorted(p.stem for p in here.glob("bench_*.py"))
     table = run(names)
-    with pd.option_context("display.width", 160, "display.float_format", "{:.3g}".format):
-        print(table.to_string(index=False))
+    with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
+        if len(table):
+            print(table.to_string(index=False))
+        for g, t in growth(names):
+            orders = f"growth: ours {_order(t[g.size_name], t['ours_s'], g.order)}"
+            if "anchor_s" in t:
+                orders += f", {g.anchor_name} {_order(t[g.size_name], t['anchor_s'], g.order)}"
+            print(f"\n{g.name} ({orders})")
+            print(t.to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,105 @@
+import warnings
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from analysis import AnalysisInputError, LeastAbsoluteDeviationWarning, datasets
+from analysis.scaling import fit_scaling_law, near_optimal_set
+from analysis.scaling.objectives import Objective
+
+EXPONENT_SHARE = {"a": lambda p: p["beta"] / (p["alpha"] + p["beta"])}
+
+
+@pytest.fixture(scope="module")
+def fit():
+    runs = datasets.load_chinchilla()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
+        return fit_scaling_law(runs[runs["loss"] < np.sort(runs["loss"])[-5]], method="projection")
+
+
+@pytest.fixture(scope="module")
+def sets(fit):
+    return {eps: near_optimal_set(fit, eps, EXPONENT_SHARE, n_members=50, rng=0) for eps in (0.0, 0.01, 0.03)}
+
+
+def _objective(fit):
+    log_x = np.log(np.column_stack([fit.observed_inputs["N"], fit.observed_inputs["D"]]))
+    return Objective(fit.law, log_x, np.log(fit.observed), fit.loss, fit.delta, 0.1)
+
+
+def _profile_high(fit, index, bound):
+    """Independent: the largest theta[index] whose profile (minimum over the rest) stays within the bound."""
+    objective, best = _objective(fit), fit.law.theta(fit.params)
+    free = np.arange(best.size) != index
+
+    def profile(value):
+        def fun(rest):
+            theta = best.copy()
+            theta[free], theta[index] = rest, value
+            f, g = objective(theta[None], np.zeros(1, dtype=int))
+            return f[0], g[0][free]
+        return optimize.minimize(fun, best[free], jac=True, method="BFGS", options={"gtol": 1e-12}).fun
+
+    lo, hi = best[index], best[index] + 0.05
+    while profile(hi) <= bound:
+        lo, hi = hi, hi + 0.05
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if profile(mid) <= bound else (lo, mid)
+    return lo
+
+
+def test_every_extreme_is_a_member_and_ranges_hold_the_optimum(sets):
+    for eps, s in sets.items():
+        values = s.objective(s.extremes)
+        assert np.all(values <= s.bound * (1 + 1e-12)), eps
+        assert s.bound == pytest.approx(s.fit.objective * (1 + eps), rel=1e-15)
+        assert (s.ranges["low"] <= s.ranges["at_optimum"] + 1e-12).all()
+        assert (s.ranges["at_optimum"] <= s.ranges["high"] + 1e-12).all()
+        assert list(s.ranges.index) == ["A", "B", "E", "alpha", "beta", "a"]
+        assert s.extremes.loc[("alpha", "high"), "alpha"] == pytest.approx(s.ranges.loc["alpha", "high"], rel=1e-12)
+
+
+def test_ranges_grow_with_epsilon_and_shrink_to_the_optimum(sets):
+    width = {eps: s.ranges["high"] - s.ranges["low"] for eps, s in sets.items()}
+    scale = sets[0.03].ranges["at_optimum"].abs()
+    assert (width[0.0] <= 1e-5 * scale).all()
+    assert (width[0.01] > 1e-3 * scale).all()
+    assert (sets[0.03].ranges["low"] <= sets[0.01].ranges["low"] + 1e-9 * scale).all()
+    assert (sets[0.03].ranges["high"] >= sets[0.01].ranges["high"] - 1e-9 * scale).all()
+
+
+def test_ranges_reach_the_ends_of_an_independent_profile_search(fit, sets):
+    s = sets[0.01]
+    for name, index in (("alpha", 3), ("beta", 4)):
+        high = _profile_high(fit, index, s.bound)
+        width = s.ranges.loc[name, "high"] - s.ranges.loc[name, "low"]
+        assert s.ranges.loc[name, "high"] >= high - 1e-3 * width, name
+
+
+def test_members_and_the_prediction_band(sets):
+    s = sets[0.01]
+    members = s.sample(60, rng=1)
+    assert np.all(s.objective(members) <= s.bound)
+    assert members.equals(s.sample(60, rng=1))
+    band = s.predict_band(N=[1e9, 7e10], D=[2e10, 1.4e12])
+    assert (band["low"] <= band["loss"]).all() and (band["loss"] <= band["high"]).all()
+    law = s.fit.law
+    for k, (n, d) in enumerate(zip(band["N"], band["D"])):
+        predictions = law.log_predict(law.theta({c: members[c].to_numpy() for c in law.param_names}).T,
+                                      np.log([[n, d]]))[:, 0]
+        assert np.exp(predictions).min() >= band["low"][k] * (1 - 1e-9)
+        assert np.exp(predictions).max() <= band["high"][k] * (1 + 1e-9)
+
+
+def test_bad_input(fit):
+    with pytest.raises(AnalysisInputError, match="fit"):
+        near_optimal_set({"A": 1.0})
+    with pytest.raises(AnalysisInputError, match="epsilon"):
+        near_optimal_set(fit, -0.1)
+    with pytest.raises(AnalysisInputError, match="quantities"):
+        near_optimal_set(fit, 0.01, {"alpha": lambda p: p["alpha"]})
+    with pytest.raises(AnalysisInputError, match="quantities"):
+        near_optimal_set(fit, 0.01, {"a": 3})
