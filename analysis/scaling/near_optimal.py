@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import optimize
 
 from .._results import Result
-from .._validation import check_integer, check_number, check_rng
+from .._validation import check_integer, check_number, check_positive, check_rng
 from ..errors import AnalysisInputError
 from ._optimize import minimize_batched
 from .fit_result import ScalingLawFit
@@ -152,8 +152,8 @@ class NearOptimalSet(Result):
     @property
     def notes(self) -> tuple[str, ...]:
         return (f"Members have objective at most {self.bound:.6g} (the optimum's {self.fit.objective:.6g} plus "
-                f"{self.epsilon:g} of its size). Ranges are inner approximations from many SLSQP starts: every "
-                "end is a checked member, but the set is not convex.",)
+                f"{self.epsilon:g} of its size). Ranges are inner approximations (a Lagrangian search, then SLSQP): "
+                "every end is a checked member, but the set is not convex.",)
 
     def to_frame(self) -> pd.DataFrame:
         return self.ranges.reset_index()
@@ -181,7 +181,7 @@ class NearOptimalSet(Result):
         if missing:
             raise AnalysisInputError.about("inputs", f"values for {list(law.inputs)}", f"none for {missing}",
                                            f"Pass e.g. predict_band({', '.join(f'{k}=...' for k in law.inputs)}).")
-        columns = {k: np.atleast_1d(np.asarray(inputs[k], dtype=float)) for k in law.inputs}
+        columns = {k: check_positive(np.atleast_1d(inputs[k]), k, ndim=1) for k in law.inputs}
         if len({len(v) for v in columns.values()}) > 1:
             raise AnalysisInputError.about("inputs", "arrays of one length", "different lengths",
                                            "Pass one value of each input per point.")
