@@ -22,7 +22,7 @@ from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get
 from .learning_curves import learning_curves
 from .near_optimal import NearOptimalSet, near_optimal_set
 from .objectives import LOSSES
-from .plots import plot_allocation, plot_runs
+from .plots import plot_allocation, plot_near_optimal, plot_runs
 
 __all__ = [
     "AccuracyCurve",
@@ -59,6 +59,7 @@ __all__ = [
     "learning_curves",
     "near_optimal_set",
     "plot_allocation",
+    "plot_near_optimal",
     "plot_runs",
     "power_law",
     "saturating_power_law",

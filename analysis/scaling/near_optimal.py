@@ -10,8 +10,10 @@ bounded transforms of a :class:`CustomLaw`. Working in log-coefficients keeps
 the constraint smooth enough for SLSQP; in raw coefficients it diverges.
 
 The range of a quantity ``q`` over ``S`` is searched in two steps. First the
-Lagrangian ``F(theta) / |F*| -+ lambda q(theta) / |q*|`` is minimised for a
-ladder of multipliers ``lambda`` at once (batched BFGS); along the ladder the
+Lagrangian ``F(theta) / |F*| - lambda asinh(+-q(theta) / |q*|)`` is minimised
+for a ladder of multipliers ``lambda`` at once (batched BFGS; the asinh keeps a
+quantity that grows exponentially, such as a coefficient or an allocation,
+from running away at the first multiplier that moves it); along the ladder the
 minimisers move out from the optimum, and the last one inside ``S`` lies on its
 boundary, refined by bisection in ``lambda``. SLSQP then starts from that
 boundary point, with the constraint already active (from the optimum itself,
@@ -74,8 +76,9 @@ def near_optimal_set(
         ``{"a": lambda p: p["beta"] / (p["alpha"] + p["beta"])}``. Every
         parameter is a quantity too.
     n_members : int
-        Members drawn from the set (hit-and-run); each competes for the ends
-        of every range, and the best one per end starts another SLSQP run.
+        Members drawn from the set (hit-and-run). They and the ends found for
+        every quantity compete for the ends of every range; a better one
+        starts another SLSQP run.
     rng : None, int or Generator
         For the members drawn.
     """
@@ -98,16 +101,20 @@ def near_optimal_set(
     space = _Space(objective, optimum, fit.objective + epsilon * abs(fit.objective), abs(fit.objective))
     named = {name: _parameter(fit.law, name) for name in fit.law.param_names} | {
         name: _derived(fit.law, func) for name, func in quantities.items()}
+    for name, q in named.items():
+        if not np.isfinite(q(optimum[None])[0]):
+            raise AnalysisInputError.about("quantities", "a finite value at the fit's optimum",
+                                           f"{q(optimum[None])[0]} for {name!r}", "Check the quantity's formula.")
     ends = {(name, end): space.extreme(q, sign) for name, q in named.items() for end, sign in _ENDS}
     scale = np.ptp(np.vstack([*ends.values(), optimum]), axis=0)  # the set's extent sizes the moves
     members = space.sample(n_members, scale, rng) if n_members else np.empty((0, optimum.size))
+    pool = np.vstack([members, *ends.values()])  # every member found competes for every end
     rows = []
     for name, q in named.items():
         for end, sign in _ENDS:
-            if len(members):
-                best = members[np.argmax(sign * q(members))]
-                if sign * q(best[None])[0] > sign * q(ends[(name, end)][None])[0]:
-                    ends[(name, end)] = space.extreme(q, sign, start=best)
+            best = pool[np.argmax(_score(q, sign, pool))]
+            if _score(q, sign, best[None])[0] > _score(q, sign, ends[(name, end)][None])[0]:
+                ends[(name, end)] = space.extreme(q, sign, start=best)
         low, high, at = q(np.vstack([ends[(name, "low")], ends[(name, "high")], optimum]))
         rows.append({"quantity": name, "low": low, "high": high, "at_optimum": at})
     index = pd.MultiIndex.from_tuples(list(ends), names=["quantity", "end"])
@@ -206,9 +213,10 @@ def _parameter(law, name: str) -> Callable[[np.ndarray], np.ndarray]:
 def _derived(law, func: Callable) -> Callable[[np.ndarray], np.ndarray]:
     """``func`` of the named parameters, as a map from rows ``theta`` ``(m, p)`` to values ``(m,)``."""
     def value(theta):
-        out = np.asarray(func(law.natural(theta)), dtype=float)
-        if out.shape != (len(theta),) or not np.all(np.isfinite(out)):
-            raise AnalysisInputError.about("quantities", f"{len(theta)} finite values for {len(theta)} parameter rows",
+        with np.errstate(all="ignore"):  # far from the optimum a quantity may overflow: such points never win
+            out = np.asarray(func(law.natural(theta)), dtype=float)
+        if out.shape != (len(theta),):
+            raise AnalysisInputError.about("quantities", f"{len(theta)} values for {len(theta)} parameter rows",
                                            f"an output of shape {out.shape}",
                                            "Write the quantity with numpy operations on the parameter arrays.")
         return out
@@ -250,18 +258,19 @@ class _Space:
                 options={"maxiter": 500, "ftol": 1e-14},
             )
         candidates = np.vstack([x0, self.pull_back(res.x)]) if np.all(np.isfinite(res.x)) else x0[None]
-        return candidates[np.argmax(sign * q(candidates))]
+        return candidates[np.argmax(_score(q, sign, candidates))]
 
     def ladder(self, q: Callable, sign: int) -> np.ndarray:
         """The member of largest ``sign * q`` among the minimisers of the Lagrangian over a ladder of
         multipliers, the step across the boundary bisected (in log multiplier) ``_LADDER_ROUNDS`` times."""
         at = abs(float(q(self.optimum[None])[0])) or 1.0
+        gain = lambda theta: np.arcsinh(sign * q(theta) / at)  # increases with sign * q, at most logarithmically
 
         def minimisers(lambdas):
             def fun_grad(theta, rows):
                 f, g = self.objective(theta, np.zeros(len(theta), dtype=int))
-                return (f / self.size - lambdas[rows] * sign * q(theta) / at,
-                        g / self.size - (lambdas[rows] * sign / at)[:, None] * _gradient(q, theta))
+                return (f / self.size - lambdas[rows] * gain(theta),
+                        g / self.size - lambdas[rows][:, None] * _gradient(gain, theta))
             with np.errstate(all="ignore"):
                 return minimize_batched(fun_grad, np.repeat(self.optimum[None], len(lambdas), axis=0),
                                         max_iter=200).x
@@ -272,8 +281,8 @@ class _Space:
             theta = minimisers(lambdas)
             inside = self.inside(theta)
             if inside.any():
-                k = np.flatnonzero(inside)[np.argmax(sign * q(theta[inside]))]
-                if sign * q(theta[k][None])[0] > sign * q(best[None])[0]:
+                k = np.flatnonzero(inside)[np.argmax(_score(q, sign, theta[inside]))]
+                if _score(q, sign, theta[k][None])[0] > _score(q, sign, best[None])[0]:
                     best, best_lambda = theta[k], lambdas[k]
             above = lambdas[lambdas > best_lambda]
             if above.size == 0:
@@ -327,3 +336,9 @@ def _gradient(q: Callable, theta: np.ndarray) -> np.ndarray:
         shift[:, j] = step[:, j]
         grads.append((q(theta + shift) - q(theta - shift)) / (2 * step[:, j]))
     return np.column_stack(grads)
+
+
+def _score(q: Callable, sign: int, theta: np.ndarray) -> np.ndarray:
+    """``sign * q`` at rows ``theta``, with -inf where ``q`` is not finite."""
+    value = sign * q(theta)
+    return np.where(np.isfinite(value), value, -np.inf)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_columns
+from ..errors import AnalysisInputError
 
-__all__ = ["plot_allocation", "plot_runs"]
+__all__ = ["plot_allocation", "plot_near_optimal", "plot_runs"]
 
 _LABELS = {"N": "parameters $N$", "D": "training tokens $D$", "C": "training compute $C$ (FLOP)",
            "loss": "final loss (nats/token)"}
@@ -53,4 +54,36 @@ def plot_allocation(table: pd.DataFrame, *, y: str = "tokens_per_param", interva
     labels = {"tokens_per_param": "optimal tokens per parameter $D/N$", "N_opt": "optimal parameters $N$",
               "D_opt": "optimal tokens $D$", "loss_opt": "loss at the optimum (nats/token)"}
     ax.set(xscale="log", yscale="log", xlabel="training compute $C$ (FLOP)", ylabel=labels.get(y, y))
+    return ax
+
+
+def plot_near_optimal(sets, quantity: str, *, reference=None, ax=None, **line_kw):
+    """The range of ``quantity`` over near-optimal sets against their epsilon (log axis); returns the Axes.
+
+    ``sets``: :class:`~analysis.scaling.NearOptimalSet` results of one fit at
+    several ``epsilon > 0``. The range is shaded, the value at the optimum is
+    a line. ``reference`` (a :class:`~analysis.ConfidenceInterval`, e.g. a
+    bootstrap interval from ``fit.intervals``) is drawn as two dashed lines.
+    ``line_kw`` goes to ``Axes.plot``.
+    """
+    import matplotlib.pyplot as plt
+
+    sets = sorted(sets, key=lambda s: s.epsilon)
+    if not sets or sets[0].epsilon <= 0 or quantity not in sets[0].ranges.index:
+        raise AnalysisInputError.about(
+            "sets", f"near-optimal sets with epsilon > 0 that range over {quantity!r}",
+            f"{len(sets)} sets" + (f", the smallest epsilon {sets[0].epsilon:g}" if sets else ""),
+            "Pass near_optimal_set(fit, eps, quantities) for a few eps > 0, naming the quantity in each.",
+        )
+    ax = ax if ax is not None else plt.gca()
+    eps = [s.epsilon for s in sets]
+    rows = pd.DataFrame([s.ranges.loc[quantity] for s in sets])
+    (line,) = ax.plot(eps, rows["at_optimum"], **{"label": "optimum", **line_kw})
+    ax.fill_between(eps, rows["low"], rows["high"], color=line.get_color(), alpha=0.25, lw=0,
+                    label="range over the set")
+    if reference is not None:
+        for k, bound in enumerate((reference.low, reference.high)):
+            ax.axhline(bound, color="0.35", lw=0.8, ls="--",
+                       label=f"{reference.ci:.0%} bootstrap interval" if k == 0 else None)
+    ax.set(xscale="log", xlabel=r"relative slack $\epsilon$ of the objective", ylabel=quantity)
     return ax

@@ -5,7 +5,7 @@ import pytest
 from scipy import optimize
 
 from analysis import AnalysisInputError, LeastAbsoluteDeviationWarning, datasets
-from analysis.scaling import fit_scaling_law, near_optimal_set
+from analysis.scaling import fit_scaling_law, near_optimal_set, plot_near_optimal
 from analysis.scaling.objectives import Objective
 
 EXPONENT_SHARE = {"a": lambda p: p["beta"] / (p["alpha"] + p["beta"])}
@@ -103,3 +103,25 @@ def test_bad_input(fit):
         near_optimal_set(fit, 0.01, {"alpha": lambda p: p["alpha"]})
     with pytest.raises(AnalysisInputError, match="quantities"):
         near_optimal_set(fit, 0.01, {"a": 3})
+
+
+def test_plot_draws_the_ranges_and_the_reference(sets):
+    import matplotlib.pyplot as plt
+
+    from analysis import ConfidenceInterval
+
+    fig, ax = plt.subplots()
+    chosen = [sets[0.03], sets[0.01]]
+    plot_near_optimal(chosen, "alpha", reference=ConfidenceInterval(0.33, 0.36, 0.95), ax=ax)
+    line, *dashed = ax.get_lines()
+    np.testing.assert_allclose(line.get_xdata(), [0.01, 0.03])
+    np.testing.assert_allclose(line.get_ydata(), [sets[0.01].ranges.loc["alpha", "at_optimum"]] * 2)
+    np.testing.assert_allclose([d.get_ydata()[0] for d in dashed], [0.33, 0.36])
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(sets[0.03].ranges.loc["alpha", "low"])
+    assert band[:, 1].max() == pytest.approx(sets[0.03].ranges.loc["alpha", "high"])
+    with pytest.raises(AnalysisInputError, match="epsilon > 0"):
+        plot_near_optimal([sets[0.0]], "alpha", ax=ax)
+    with pytest.raises(AnalysisInputError, match="'tokens'"):
+        plot_near_optimal(chosen, "tokens", ax=ax)
+    plt.close(fig)
