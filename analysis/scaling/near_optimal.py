@@ -106,8 +106,8 @@ def near_optimal_set(
             raise AnalysisInputError.about("quantities", "a finite value at the fit's optimum",
                                            f"{q(optimum[None])[0]} for {name!r}", "Check the quantity's formula.")
     ends = {(name, end): space.extreme(q, sign) for name, q in named.items() for end, sign in _ENDS}
-    scale = np.ptp(np.vstack([*ends.values(), optimum]), axis=0)  # the set's extent sizes the moves
-    members = space.sample(n_members, scale, rng) if n_members else np.empty((0, optimum.size))
+    shape = _shape(np.vstack(list(ends.values())) - optimum)  # the ends span the set: they shape the moves
+    members = space.sample(n_members, shape, rng) if n_members else np.empty((0, optimum.size))
     pool = np.vstack([members, *ends.values()])  # every member found competes for every end
     rows = []
     for name, q in named.items():
@@ -121,7 +121,7 @@ def near_optimal_set(
     return NearOptimalSet(fit=fit, epsilon=epsilon, bound=space.bound,
                           ranges=pd.DataFrame(rows).set_index("quantity"),
                           extremes=pd.DataFrame(fit.law.natural(np.vstack(list(ends.values()))), index=index),
-                          quantities=quantities, _space=space, _scale=scale)
+                          quantities=quantities, _space=space, _shape=shape)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -150,7 +150,7 @@ class NearOptimalSet(Result):
     extremes: pd.DataFrame
     quantities: dict
     _space: _Space
-    _scale: np.ndarray
+    _shape: np.ndarray
 
     @property
     def title(self) -> str:
@@ -173,7 +173,7 @@ class NearOptimalSet(Result):
     def sample(self, n: int, *, rng=None) -> pd.DataFrame:
         """``n`` members drawn uniformly from the set (in the law's parameters), one row each."""
         n = check_integer(n, "n", minimum=1)
-        theta = self._space.sample(n, self._scale, check_rng(rng))
+        theta = self._space.sample(n, self._shape, check_rng(rng))
         return pd.DataFrame(self.fit.law.natural(theta))
 
     def predict_band(self, **inputs) -> pd.DataFrame:
@@ -291,24 +291,23 @@ class _Space:
             lambdas = np.exp(np.linspace(lo, np.log(above.min()), _LADDER_STEPS + 2)[1:-1])
         return best
 
-    def sample(self, n: int, scale: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """``n`` members by hit-and-run from the optimum, shape (n, p): after ``_BURN_IN`` steps, every
-        ``_THIN``-th."""
+    def sample(self, n: int, shape: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """``n`` members by hit-and-run from the optimum, shape (n, p): after ``_BURN_IN`` moves, every
+        ``_THIN``-th. Directions are ``shape @ z`` for standard normal ``z``."""
         theta = self.optimum.copy()
-        scale = np.where(scale > 0, scale, 1e-6)
         for _ in range(_BURN_IN):
-            theta = self._step(theta, scale, rng)
+            theta = self._step(theta, shape, rng)
         out = []
         for _ in range(n):
             for _ in range(_THIN):
-                theta = self._step(theta, scale, rng)
+                theta = self._step(theta, shape, rng)
             out.append(theta)
         return np.array(out)
 
-    def _step(self, theta: np.ndarray, scale: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _step(self, theta: np.ndarray, shape: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One hit-and-run move: a random direction, then slice sampling's stepping out and shrinkage on it."""
-        direction = rng.normal(size=theta.size) * scale
-        direction /= np.sqrt(np.sum((direction / scale) ** 2))  # unit length in units of the set's extent
+        z = rng.normal(size=theta.size)
+        direction = shape @ (z / np.linalg.norm(z))  # about the set's extent along it
         lo = -rng.uniform()  # a bracket of width 1 around the current point, then out in steps of 1
         hi = lo + 1.0
         left = int(rng.integers(_STEP_OUT))  # Neal's (2003) split of the step limit keeps the move reversible
@@ -342,3 +341,11 @@ def _score(q: Callable, sign: int, theta: np.ndarray) -> np.ndarray:
     """``sign * q`` at rows ``theta``, with -inf where ``q`` is not finite."""
     value = sign * q(theta)
     return np.where(np.isfinite(value), value, -np.inf)
+
+
+def _shape(spread: np.ndarray) -> np.ndarray:
+    """A square root ``L`` (p, p) of the second moments of the rows ``spread`` (ends minus the optimum),
+    with a floor of 1e-3 of the largest variance on the diagonal, so that every direction is reachable."""
+    moments = spread.T @ spread / max(len(spread), 1)
+    moments += np.eye(len(moments)) * max(1e-3 * np.max(np.diag(moments)), 1e-12)
+    return np.linalg.cholesky(moments)

@@ -61,8 +61,8 @@ def plot_near_optimal(sets, quantity: str, *, reference=None, ax=None, **line_kw
     """The range of ``quantity`` over near-optimal sets against their epsilon (log axis); returns the Axes.
 
     ``sets``: :class:`~analysis.scaling.NearOptimalSet` results of one fit at
-    several ``epsilon > 0``. The range is shaded, the value at the optimum is
-    a line. ``reference`` (a :class:`~analysis.ConfidenceInterval`, e.g. a
+    several ``epsilon > 0`` (the ticks, in percent). The range is shaded, the
+    value at the optimum is a line. ``reference`` (a :class:`~analysis.ConfidenceInterval`, e.g. a
     bootstrap interval from ``fit.intervals``) is drawn as two dashed lines.
     ``line_kw`` goes to ``Axes.plot``.
     """
@@ -86,4 +86,6 @@ def plot_near_optimal(sets, quantity: str, *, reference=None, ax=None, **line_kw
             ax.axhline(bound, color="0.35", lw=0.8, ls="--",
                        label=f"{reference.ci:.0%} bootstrap interval" if k == 0 else None)
     ax.set(xscale="log", xlabel=r"relative slack $\epsilon$ of the objective", ylabel=quantity)
+    ax.set_xticks(eps, [f"{e:.3g}%" for e in 100 * np.asarray(eps)])
+    ax.minorticks_off()
     return ax
