@@ -20,22 +20,10 @@ from scipy.stats._stats import _kendall_dis  # compiled merge count of discordan
 from .._resample import bootstrap
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError
-from .weighted_kendall import weighted_tau
+from .weighted_kendall import sorted_ranks, weighted_tau
 
 __all__ = ["agreement_matrix", "correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho",
            "top_k_kendall", "top_k_overlap"]
-
-
-def _sorted_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sorting order of ``values``, their dense ranks (0 = smallest) in that order, and where each group starts."""
-    order = np.argsort(values)
-    ordered = values[order]
-    new = np.empty(values.size, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    ranks = np.cumsum(new, dtype=np.intp)
-    ranks -= 1
-    return order, ranks, np.flatnonzero(new)
 
 
 def _tied_pairs(starts: np.ndarray, n: int) -> int:
@@ -60,7 +48,7 @@ def kendall_tau(x, y, *, variant: str = "b") -> float:
     x, y = check_array(x, "x", ndim=1), check_array(y, "y", ndim=1)
     n = check_consistent_length(x=x, y=y)
     (order_u, ranks_u, starts_u), (order_v, ranks_v, starts_v) = sorted(
-        (_sorted_ranks(x), _sorted_ranks(y)), key=lambda sort: sort[2].size)
+        (sorted_ranks(x), sorted_ranks(y)), key=lambda sort: sort[2].size)
     total = n * (n - 1) // 2
     tied_u, tied_v = _tied_pairs(starts_u, n), _tied_pairs(starts_v, n)
     if tied_u == total or tied_v == total:

@@ -173,16 +173,24 @@ class _PairStructure:
         return u + 4 * both_less
 
 
-def _dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Dense ranks (0 = smallest), the sorted positions where each distinct value starts, and the sorting order."""
+def sorted_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sorting order of ``values``, their dense ranks (0 = smallest) in that order, and where each group starts."""
     order = np.argsort(values)
     ordered = values[order]
     new = np.empty(values.size, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    ranks = np.cumsum(new, dtype=np.intp)
+    ranks -= 1
+    return order, ranks, np.flatnonzero(new)
+
+
+def _dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense ranks (0 = smallest), the sorted positions where each distinct value starts, and the sorting order."""
+    order, ranks_in_order, starts = sorted_ranks(values)
     ranks = np.empty(values.size, dtype=np.int64)
-    ranks[order] = np.cumsum(new) - 1 if not new.all() else np.arange(values.size)
-    return ranks, np.flatnonzero(new), order
+    ranks[order] = ranks_in_order
+    return ranks, starts, order
 
 
 def _stable_argsort(ranks: np.ndarray, n_values: int) -> np.ndarray:
