@@ -2,7 +2,7 @@
 allocation, backtests and downstream prediction."""
 
 from .allocation import compute_optimal
-from .backtest import BacktestResult, backtest, extrapolation_check
+from .backtest import BacktestResult, IntervalBacktest, backtest, extrapolation_check, interval_backtest
 from .cod import CODResult, cluster_on_difficulty
 from .downstream import (
     AccuracyCurve,
@@ -35,6 +35,7 @@ __all__ = [
     "fit_two_step",
     "BacktestResult",
     "CustomLaw",
+    "IntervalBacktest",
     "IsoFLOPResult",
     "KAPLAN_2020",
     "KaplanLaw",
@@ -45,6 +46,7 @@ __all__ = [
     "ScalingLawFit",
     "backtest",
     "extrapolation_check",
+    "interval_backtest",
     "broken_power_law",
     "chinchilla",
     "cluster_on_difficulty",

@@ -3,7 +3,8 @@
 For each cut-off, the law is fitted to the runs whose ``by`` column (compute,
 size, ...) is at most the cut-off, and predicts every run above it. Errors are
 reported on the loss itself: mean absolute error (nats per token) and mean
-absolute percentage error.
+absolute percentage error. :func:`interval_backtest` asks the same of the
+bootstrap intervals: do they cover the larger runs as often as they claim?
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .._resample import percentile_interval
 from .._results import Result
-from .._validation import check_columns, check_positive
+from .._validation import check_columns, check_level, check_positive, check_rng
+from ..calibration import interval_coverage, interval_score, rank_histogram
 from ..errors import AnalysisInputError, LeastAbsoluteDeviationWarning
 from .allocation import compute_optimal
 from .fit import fit_scaling_law
 from .laws import chinchilla
 
-__all__ = ["CHINCHILLA_COMPUTE", "BacktestResult", "backtest", "extrapolation_check"]
+__all__ = ["CHINCHILLA_COMPUTE", "BacktestResult", "IntervalBacktest", "backtest", "extrapolation_check",
+           "interval_backtest"]
 
 CHINCHILLA_COMPUTE = 6 * 70e9 * 1.4e12  # FLOP of Chinchilla itself (70B parameters, 1.4T tokens)
 
@@ -134,3 +138,118 @@ def extrapolation_check(runs: pd.DataFrame, max_compute: float, *, delta: float 
     ratio = compute_optimal(fit, CHINCHILLA_COMPUTE).loc[0, "tokens_per_param"]
     return {"n_train": n_train, "E": p["E"], "alpha": p["alpha"], "beta": p["beta"], "n_held_out": n_held_out,
             "mape": float(mape), "tokens_per_param": float(ratio)}
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class IntervalBacktest(Result):
+    """Coverage of bootstrap intervals for runs beyond each compute cut-off.
+
+    Attributes
+    ----------
+    coverage : DataFrame
+        One row per (``cutoff``, ``kind``, ``level``): ``n_test``, ``coverage``
+        (share of held-out losses inside), ``mean_width`` (nats per token) and
+        ``interval_score`` (Gneiting & Raftery 2007; lower is better), plus
+        rows with ``cutoff`` NaN pooling every (cut-off, run) pair.
+    pit : dict of str to RankHistogram
+        Per kind, the rank of each held-out loss among its bootstrap draws,
+        pooled over cut-offs: a flat histogram means calibrated draws.
+    fits : tuple of ScalingLawFit
+        The fit (with its bootstrap) at each cut-off.
+    """
+
+    coverage: pd.DataFrame
+    pit: dict
+    fits: tuple
+
+    @property
+    def title(self) -> str:
+        return f"Interval backtest of {self.fits[0].law.name} over {len(self.fits)} cut-offs"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.coverage
+
+    def plot(self, *, ax=None):
+        """Pooled empirical coverage against the nominal level, one line per kind, with the diagonal."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.gca()
+        pooled = self.coverage[self.coverage["cutoff"].isna()]
+        for kind, group in pooled.groupby("kind", sort=False):
+            ax.plot(group["level"], group["coverage"], marker="o", label=f"{kind} intervals")
+        ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--", label="nominal")
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="nominal level", ylabel="share of held-out runs inside")
+        return ax
+
+
+def interval_backtest(
+    data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", levels=(0.5, 0.8, 0.9, 0.95),
+    n_boot: int = 200, rng=None, progress: bool | None = None, **fit_kwargs,
+) -> IntervalBacktest:
+    """Fit below each cut-off with a bootstrap and check its intervals on the runs above it.
+
+    For every held-out run the bootstrap fits give draws of its loss:
+    ``"confidence"`` draws are the fits' predictions (the law's uncertainty),
+    ``"prediction"`` draws add a residual of the fit drawn at random (the
+    run-to-run scatter too), as :meth:`ScalingLawFit.predict_interval` does.
+    Central percentile intervals at each level are scored by coverage, width
+    and interval score, and the rank of the observed loss among the draws
+    gives a PIT histogram (:func:`~analysis.calibration.rank_histogram`).
+
+    Parameters
+    ----------
+    data, cutoffs, by, law, **fit_kwargs
+        As for :func:`backtest`.
+    levels : sequence of float
+        Nominal levels of the central intervals, each in (0, 1).
+    n_boot : int
+        Bootstrap replicates per fit (at least 2).
+    rng : None, int or Generator
+        For the bootstraps, the residual draws and the ties of the ranks.
+    progress : bool or None
+        Progress bars of the bootstraps.
+    """
+    check_columns(data, (by,))
+    scale = check_positive(data[by], by, ndim=1)
+    cutoffs = check_positive(np.atleast_1d(cutoffs), "cutoffs", ndim=1)
+    levels = [check_level(level, "levels") for level in np.atleast_1d(levels)]
+    rng = check_rng(rng)
+    y = fit_kwargs.get("y", "loss")
+    rows, draws, observed_all, fits = [], {"confidence": [], "prediction": []}, [], []
+    for cutoff in cutoffs:
+        train, test = scale <= cutoff, scale > cutoff
+        if not test.any() or not train.any():
+            raise AnalysisInputError.about(
+                "cutoffs", f"values between the smallest and largest {by}", f"{cutoff:.3g}",
+                "Pick cut-offs that leave runs to fit and runs to predict.",
+            )
+        fit = fit_scaling_law(data[train], law, n_boot=n_boot, rng=rng, progress=progress, **fit_kwargs)
+        held_out = data[test]
+        observed = held_out[y].to_numpy(float)
+        log_x = np.column_stack([np.log(held_out[col].to_numpy(float)) for col in fit.inputs.values()])
+        theta = np.column_stack([fit.law.theta(row) for row in fit.boot_params.to_dict("records")]).T
+        log_pred = fit.law.log_predict(theta, log_x)  # (n_boot, n_test)
+        kinds = {"confidence": np.exp(log_pred),
+                 "prediction": np.exp(log_pred - fit.residuals[rng.integers(0, len(fit.residuals), log_pred.shape)])}
+        for kind, sample in kinds.items():
+            draws[kind].append(sample.T)
+            rows += _interval_rows(cutoff, kind, sample, observed, levels)
+        observed_all.append(observed)
+        fits.append(fit)
+    observed = np.concatenate(observed_all)
+    for kind in draws:
+        rows += _interval_rows(np.nan, kind, np.vstack(draws[kind]).T, observed, levels)
+    pit = {kind: rank_histogram(np.vstack(d), observed, rng=rng) for kind, d in draws.items()}
+    return IntervalBacktest(pd.DataFrame(rows), pit, tuple(fits))
+
+
+def _interval_rows(cutoff, kind: str, sample: np.ndarray, observed: np.ndarray, levels) -> list[dict]:
+    """Coverage, width and interval score of the central intervals of ``sample`` (draws, runs) per level."""
+    rows = []
+    for level in levels:
+        interval = percentile_interval(sample, ci=level)
+        inside = interval_coverage(observed, interval.low, interval.high)
+        rows.append({"cutoff": cutoff, "kind": kind, "level": level, "n_test": len(observed),
+                     "coverage": inside["coverage"], "mean_width": inside["mean_width"],
+                     "interval_score": interval_score(observed, interval.low, interval.high, 1 - level)})
+    return rows
