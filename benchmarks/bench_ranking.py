@@ -1,5 +1,7 @@
 """Rank correlation and Bradley-Terry against scipy and choix on the same input."""
 
+import time
+
 import choix
 import numpy as np
 from scipy import stats
@@ -128,8 +130,7 @@ def _bt_arenakit(systems, battles):
 
 
 def _timed(func):
-    import time
-
+    """``func()`` and its wall-clock time: the battles are drawn outside the timing."""
     start = time.perf_counter()
     out = func()
     return out, time.perf_counter() - start
