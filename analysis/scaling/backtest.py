@@ -85,18 +85,9 @@ def backtest(data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", **
     law, **fit_kwargs
         Passed to :func:`~analysis.scaling.fit_scaling_law` (``x``, ``y``, ``loss``, ``delta``, ``starts``, ...).
     """
-    check_columns(data, (by,))
-    scale = check_positive(data[by], by, ndim=1)
-    cutoffs = check_positive(np.atleast_1d(cutoffs), "cutoffs", ndim=1)
     y = fit_kwargs.get("y", "loss")
     rows, predictions, fits = [], [], []
-    for cutoff in cutoffs:
-        train, test = scale <= cutoff, scale > cutoff
-        if not test.any() or not train.any():
-            raise AnalysisInputError.about(
-                "cutoffs", f"values between the smallest and largest {by}", f"{cutoff:.3g}",
-                "Pick cut-offs that leave runs to fit and runs to predict.",
-            )
+    for cutoff, scale, train, test in _splits(data, cutoffs, by):
         fit = fit_scaling_law(data[train], law, **fit_kwargs)
         observed = data.loc[test, y].to_numpy()
         predicted = fit.predict(data[test])
@@ -109,6 +100,21 @@ def backtest(data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", **
                                          "predicted": predicted}))
         fits.append(fit)
     return BacktestResult(pd.DataFrame(rows), pd.concat(predictions, ignore_index=True), by, tuple(fits))
+
+
+def _splits(data: pd.DataFrame, cutoffs, by: str):
+    """``(cutoff, scale, train, test)`` per cut-off: the ``by`` column and the masks of runs at most and above it."""
+    check_columns(data, (by,))
+    scale = check_positive(data[by], by, ndim=1)
+    cutoffs = check_positive(np.atleast_1d(cutoffs), "cutoffs", ndim=1)
+    for cutoff in cutoffs:
+        train, test = scale <= cutoff, scale > cutoff
+        if not test.any() or not train.any():
+            raise AnalysisInputError.about(
+                "cutoffs", f"values between the smallest and largest {by}", f"{cutoff:.3g}",
+                "Pick cut-offs that leave runs to fit and runs to predict.",
+            )
+        yield cutoff, scale, train, test
 
 
 def extrapolation_check(runs: pd.DataFrame, max_compute: float, *, delta: float = 1e-3, starts=None) -> dict:
@@ -209,20 +215,11 @@ def interval_backtest(
     progress : bool or None
         Progress bars of the bootstraps.
     """
-    check_columns(data, (by,))
-    scale = check_positive(data[by], by, ndim=1)
-    cutoffs = check_positive(np.atleast_1d(cutoffs), "cutoffs", ndim=1)
     levels = [check_level(level, "levels") for level in np.atleast_1d(levels)]
     rng = check_rng(rng)
     y = fit_kwargs.get("y", "loss")
     rows, draws, observed_all, fits = [], {"confidence": [], "prediction": []}, [], []
-    for cutoff in cutoffs:
-        train, test = scale <= cutoff, scale > cutoff
-        if not test.any() or not train.any():
-            raise AnalysisInputError.about(
-                "cutoffs", f"values between the smallest and largest {by}", f"{cutoff:.3g}",
-                "Pick cut-offs that leave runs to fit and runs to predict.",
-            )
+    for cutoff, _, train, test in _splits(data, cutoffs, by):
         fit = fit_scaling_law(data[train], law, n_boot=n_boot, rng=rng, progress=progress, **fit_kwargs)
         held_out = data[test]
         observed = held_out[y].to_numpy(float)
