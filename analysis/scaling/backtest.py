@@ -197,7 +197,7 @@ def interval_backtest(
     For every held-out run the bootstrap fits give draws of its loss:
     ``"confidence"`` draws are the fits' predictions (the law's uncertainty),
     ``"prediction"`` draws add a residual of the fit drawn at random (the
-    run-to-run scatter too), as :meth:`ScalingLawFit.predict_interval` does.
+    run-to-run scatter too): :meth:`ScalingLawFit.bootstrap_draws`.
     Central percentile intervals at each level are scored by coverage, width
     and interval score, and the rank of the observed loss among the draws
     gives a PIT histogram (:func:`~analysis.calibration.rank_histogram`).
@@ -223,11 +223,7 @@ def interval_backtest(
         fit = fit_scaling_law(data[train], law, n_boot=n_boot, rng=rng, progress=progress, **fit_kwargs)
         held_out = data[test]
         observed = held_out[y].to_numpy(float)
-        log_x = np.column_stack([np.log(held_out[col].to_numpy(float)) for col in fit.inputs.values()])
-        theta = np.column_stack([fit.law.theta(row) for row in fit.boot_params.to_dict("records")]).T
-        log_pred = fit.law.log_predict(theta, log_x)  # (n_boot, n_test)
-        kinds = {"confidence": np.exp(log_pred),
-                 "prediction": np.exp(log_pred - fit.residuals[rng.integers(0, len(fit.residuals), log_pred.shape)])}
+        kinds = {kind: fit.bootstrap_draws(held_out, kind=kind, rng=rng) for kind in ("confidence", "prediction")}
         for kind, sample in kinds.items():
             draws[kind].append(sample.T)
             rows += _interval_rows(cutoff, kind, sample, observed, levels)

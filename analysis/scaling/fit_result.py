@@ -162,32 +162,40 @@ class ScalingLawFit(Result):
         values = {name: check_positive(np.atleast_1d(inputs[name]), name) for name in self.law.inputs}
         return self.law(self.params, **values)
 
-    def predict_interval(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None, **inputs):
-        """Bootstrap interval of the predicted loss at new inputs, at the fit's level ``ci``.
+    def bootstrap_draws(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None,
+                        **inputs) -> np.ndarray:
+        """The bootstrap fits' predicted losses at new inputs, shape (n_boot, m).
 
-        ``kind="confidence"`` bounds the law itself (the spread of the bootstrap
-        fits); ``kind="prediction"`` bounds the loss of one new run: each
-        bootstrap fit's prediction is shifted by a residual drawn from the fit's
-        residuals (in log space), so it also carries the run-to-run scatter.
-
-        Returns a DataFrame with columns ``estimate``, ``low``, ``high``.
+        ``kind="confidence"``: each bootstrap fit's prediction (the spread of
+        the law); ``kind="prediction"``: each shifted by a residual drawn from
+        the fit's residuals (in log space), so it also carries the run-to-run
+        scatter of one new run.
         """
         check_choice(kind, "kind", ("confidence", "prediction"))
         if self.boot_params is None:
             raise AnalysisInputError.about(
                 "fit", "a fit with a bootstrap", "n_boot=0", "Refit with fit_scaling_law(..., n_boot=1000)."
             )
-        estimate = self.predict(data, **inputs)
         if data is not None:
+            check_columns(data, self.inputs.values())
             inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
-        log_x = np.column_stack([np.log(np.atleast_1d(inputs[name]).astype(float)) for name in self.law.inputs])
-        theta = np.column_stack([self.law.theta(row) for row in self.boot_params.to_dict("records")]).T
-        log_pred = self.law.log_predict(theta, log_x)  # (n_boot, m)
+        log_x = np.column_stack([np.log(check_positive(np.atleast_1d(inputs[name]), name))
+                                 for name in self.law.inputs])
+        theta = self.law.theta({k: self.boot_params[k].to_numpy() for k in self.law.param_names}).T
+        log_pred = self.law.log_predict(theta, log_x)
         if kind == "prediction":
-            draws = check_rng(rng).integers(0, len(self.residuals), log_pred.shape)
-            log_pred = log_pred - self.residuals[draws]
-        interval = percentile_interval(np.exp(log_pred), ci=self.ci)
-        return pd.DataFrame({"estimate": estimate, "low": interval.low, "high": interval.high})
+            log_pred = log_pred - self.residuals[check_rng(rng).integers(0, len(self.residuals), log_pred.shape)]
+        return np.exp(log_pred)
+
+    def predict_interval(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None, **inputs):
+        """Bootstrap interval of the predicted loss at new inputs, at the fit's level ``ci``: percentiles of
+        :meth:`bootstrap_draws` of that ``kind``.
+
+        Returns a DataFrame with columns ``estimate``, ``low``, ``high``.
+        """
+        draws = self.bootstrap_draws(data, kind=kind, rng=rng, **inputs)
+        interval = percentile_interval(draws, ci=self.ci)
+        return pd.DataFrame({"estimate": self.predict(data, **inputs), "low": interval.low, "high": interval.high})
 
     @property
     def fitted(self) -> np.ndarray:
