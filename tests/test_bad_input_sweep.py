@@ -73,6 +73,7 @@ API = {
                                 dict(scores="board", n_boot="n_boot", ci="ci", rng="rng")),
     "ranking.kendall_w": (rk.kendall_w, dict(scores=BOARD), dict(scores="matrix")),
     "ranking.diversity": (rk.diversity, dict(scores=BOARD), dict(scores="board")),
+    "ranking.rank_range": (rk.rank_range, dict(scores=BOARD), dict(scores="board")),
     "ranking.friedman_nemenyi": (rk.friedman_nemenyi, dict(scores=BOARD), dict(scores="board", alpha="alpha")),
     "ranking.wilcoxon_holm": (rk.wilcoxon_holm, dict(scores=BOARD), dict(scores="board", alpha="alpha")),
     "ranking.cardinal_sensitivity": (rk.cardinal_sensitivity, dict(scores=BOARD, n_draws=3, rng=0),

@@ -17,16 +17,17 @@ from .bradley_terry import (
 from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import (
     agreement_matrix,
-                        correlation_ci,
-                        kendall_tau,
-                        kendall_w,
-                        rank_biased_overlap,
-                        spearman_rho,
-                        top_k_kendall,
-                        top_k_overlap,
+    correlation_ci,
+    kendall_tau,
+    kendall_w,
+    rank_biased_overlap,
+    spearman_rho,
+    top_k_kendall,
+    top_k_overlap,
 )
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
 from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce
+from .rank_range import RankRange, rank_range
 from .result import Ranking
 from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
 from .stability import (
@@ -50,6 +51,7 @@ __all__ = [
     "KemenyRanking",
     "PlackettLuceRanking",
     "RankIntervals",
+    "RankRange",
     "Ranking",
     "Sensitivity",
     "StabilityCurve",
@@ -81,6 +83,7 @@ __all__ = [
     "missing_data_stability",
     "model_consistency",
     "ordinal_sensitivity",
+    "rank_range",
     "orderings_from_scores",
     "pairwise_preferences",
     "plackett_luce",
