@@ -26,6 +26,14 @@ from .correlations import (
     top_k_overlap,
 )
 from .critical_difference import CriticalDifference, friedman_nemenyi, wilcoxon_holm
+from .intransitive import (
+    GeneralPreference,
+    Intransitivity,
+    PreferenceComparison,
+    compare_preference_models,
+    general_preference,
+    intransitivity,
+)
 from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce
 from .rank_range import RankRange, rank_range
 from .result import Ranking
@@ -48,8 +56,11 @@ __all__ = [
     "BradleyTerryRanking",
     "Committee",
     "CriticalDifference",
+    "GeneralPreference",
+    "Intransitivity",
     "KemenyRanking",
     "PlackettLuceRanking",
+    "PreferenceComparison",
     "RankIntervals",
     "RankRange",
     "Ranking",
@@ -68,6 +79,7 @@ __all__ = [
     "cardinal_sensitivity",
     "checkpoint_consistency",
     "classifier_benchmark",
+    "compare_preference_models",
     "classifier_item_scores",
     "correlation_ci",
     "default_classifiers",
@@ -75,7 +87,9 @@ __all__ = [
     "elo_ratings",
     "elo_scale",
     "index_battles",
+    "intransitivity",
     "friedman_nemenyi",
+    "general_preference",
     "kemeny",
     "kendall_tau",
     "kendall_w",
