@@ -1,4 +1,4 @@
-"""Rank correlation and Bradley-Terry against scipy and choix on the same input."""
+"""Rank correlation and Bradley-Terry against scipy and choix on the same input; rank ranges against size."""
 
 import time
 
@@ -6,7 +6,9 @@ import choix
 import numpy as np
 from scipy import stats
 
-from analysis.ranking import bradley_terry, kendall_tau, weighted_tau, win_matrix
+import pandas as pd
+
+from analysis.ranking import bradley_terry, kendall_tau, rank_range, weighted_tau, win_matrix
 
 from run import Case, Growth, Timed
 
@@ -129,6 +131,12 @@ def _bt_arenakit(systems, battles):
     return Timed(*_timed(lambda: arenakit.fit_bt(_counts(w, lo, np.zeros(len(w), np.int8), systems), prior=0)))
 
 
+def _leaderboard(systems, tasks=20, seed=2):
+    """A leaderboard of one ability per system plus task-specific noise (80% of the variance shared)."""
+    r = np.random.default_rng(seed)
+    return pd.DataFrame(r.normal(size=(systems, 1)) + 0.5 * r.normal(size=(systems, tasks)))
+
+
 def _timed(func):
     """``func()`` and its wall-clock time: the battles are drawn outside the timing."""
     start = time.perf_counter()
@@ -143,4 +151,6 @@ GROWTH = [
            lambda n: _bt_ours(200, n), lambda n: _bt_arenakit(200, n), "arenakit", size_name="battles"),
     Growth("Bradley-Terry MLE from battles, 500 battles per system, time against systems", [20, 200, 2000],
            lambda s: _bt_ours(s, 500 * s), lambda s: _bt_arenakit(s, 500 * s), "arenakit", size_name="systems"),
+    Growth("rank_range over the simplex of 20 task weights (exact, no anchor), time against systems",
+           [12, 25, 50, 100], lambda s: rank_range(_leaderboard(s), progress=False), size_name="systems"),
 ]

@@ -86,13 +86,18 @@ class Intransitivity(Result):
         return f"Circular triads among {len(self.majority)} systems"
 
     def triples(self) -> pd.DataFrame:
-        """The cyclic triples ``a > b > c > a`` without equal pairs, one row each (columns ``a``, ``b``, ``c``)."""
-        m = self.majority.to_numpy()
-        names = self.majority.index
-        rows = [(names[a], names[b], names[c]) if m[a, b] == 1 else (names[a], names[c], names[b])
-                for a, b, c in itertools.combinations(range(len(m)), 3)
-                if {m[a, b], m[b, c], m[c, a]} <= {0.0, 1.0} and m[a, b] == m[b, c] == m[c, a]]
-        return pd.DataFrame(rows, columns=["a", "b", "c"])
+        """Triples that may be cyclic, most likely first: ``a``, ``b``, ``c`` (``a > b > c > a``) and
+        ``probability`` (1, or 1/2 or 1/4 when equal pairs are broken by a coin); the probabilities sum to
+        ``circular_triads``."""
+        m, names = self.majority.to_numpy(), self.majority.index
+        a, b, c = np.array(list(itertools.combinations(range(len(m)), 3))).T
+        forward = m[a, b] * m[b, c] * m[c, a]
+        backward = (1 - m[a, b]) * (1 - m[b, c]) * (1 - m[c, a])
+        keep = forward + backward > 0
+        flip = backward > forward
+        table = pd.DataFrame({"a": names[a], "b": names[np.where(flip, c, b)], "c": names[np.where(flip, b, c)],
+                              "probability": forward + backward})[keep]
+        return table.sort_values("probability", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def intransitivity(wins, *, systems=None) -> Intransitivity:
@@ -155,7 +160,10 @@ class GeneralPreference(Result):
     Attributes
     ----------
     embedding : DataFrame, shape (systems, dim)
-        ``v_i``; columns ``x1, y1, x2, y2, ...`` (one plane per block).
+        ``v_i``; columns ``x1, y1, x2, y2, ...`` (one plane per block). The
+        model fixes each plane only up to area-preserving linear maps; the
+        fit is shown with isotropic second moments per plane and the longest
+        vector on the positive y axis.
     probabilities : DataFrame, shape (systems, systems)
         ``P(row beats column)``.
     table : DataFrame
@@ -284,8 +292,26 @@ def _fit_embedding(wins: np.ndarray, dim: int, prior: float, n_starts: int, rng)
     return best.x.reshape(n, dim)
 
 
+def _canonical(embedding: np.ndarray) -> np.ndarray:
+    """The embedding with each plane's second moments made isotropic by a map of determinant 1 and the
+    plane's longest vector turned to the positive y axis: neither changes any ``v_i^T R v_j``."""
+    out = embedding.copy()
+    for b in range(0, embedding.shape[1], 2):
+        plane = out[:, b: b + 2]
+        values, vectors = np.linalg.eigh(plane.T @ plane)
+        if values.min() <= 1e-12 * values.max():
+            continue  # a plane of collinear points: leave it as fitted
+        plane = plane @ (vectors / np.sqrt(values)) @ vectors.T * np.prod(values) ** 0.25
+        x, y = plane[np.argmax(np.hypot(*plane.T))]
+        angle = np.pi / 2 - np.arctan2(y, x)
+        turn = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+        out[:, b: b + 2] = plane @ turn
+    return out
+
+
 def _result(embedding: np.ndarray, wins: np.ndarray, names: list, prior: float) -> GeneralPreference:
     dim = embedding.shape[1]
+    embedding = _canonical(embedding)
     f = embedding @ _rotation(dim) @ embedding.T
     p = stats.logistic.cdf(f)
     index = pd.Index(names, name="system")

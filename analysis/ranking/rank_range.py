@@ -23,7 +23,11 @@ best of the tied ranks (1 + the number of systems strictly ahead).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
+import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -151,8 +155,9 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
         return _fewest_ahead(diff, low, high, tol, region), _most_ahead(diff, low, high, tol, region)
 
     batches = [range(start, min(start + 8, len(values))) for start in range(0, len(values), 8)]
-    solved = [pair for batch in map_batches(lambda b: thread_map(extremes, b), batches, len(batches),
-                                            progress=progress, desc="rank ranges") for pair in batch]
+    with _solver_output_hidden():
+        solved = [pair for batch in map_batches(lambda b: thread_map(extremes, b), batches, len(batches),
+                                                progress=progress, desc="rank ranges") for pair in batch]
     best_w, worst_w = (np.array(w) for w in zip(*solved))
     best, worst = (np.array([_ranks_at(values, w, tol)[i] for i, w in enumerate(ws)]) for ws in (best_w, worst_w))
     centre_rank = _ranks_at(values, region.centre, tol)
@@ -163,6 +168,23 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
         table.iloc[order], pd.DataFrame(best_w, index=table.index, columns=scores.columns).iloc[order],
         pd.DataFrame(worst_w, index=table.index, columns=scores.columns).iloc[order],
         pd.Series(region.centre, index=scores.columns, name="weight"), region.kind, normalise)
+
+
+@contextlib.contextmanager
+def _solver_output_hidden():
+    """Send file descriptor 1 to the null device meanwhile: HiGHS prints MIP diagnostics with C's printf,
+    past ``sys.stdout``, and a notebook would show them."""
+    libc = ctypes.CDLL(None)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+    try:
+        yield
+    finally:
+        libc.fflush(None)  # C's buffered output goes to the null device, not to the restored stdout
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _ranks_at(values: np.ndarray, w: np.ndarray, tol: float) -> np.ndarray:

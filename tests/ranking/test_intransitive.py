@@ -43,8 +43,12 @@ def test_circular_triads_equal_a_count_over_every_triple(n, seed, tie_share):
     result = intransitivity(w)
     assert result.circular_triads == pytest.approx(brute_force_triads(w))
     assert result.cyclic_share == pytest.approx(result.circular_triads / comb(n, 3))
-    if tie_share == 0:
-        assert len(result.triples()) == result.circular_triads
+    triples = result.triples()
+    assert triples["probability"].sum() == pytest.approx(result.circular_triads)
+    m = result.majority
+    for a, b, c, p in triples.itertuples(index=False):  # listed in the cyclic direction
+        assert m.loc[a, b] > 0 and m.loc[b, c] > 0 and m.loc[c, a] > 0
+        assert p == m.loc[a, b] * m.loc[b, c] * m.loc[c, a] + (1 - m.loc[a, b]) * (1 - m.loc[b, c]) * (1 - m.loc[c, a])
 
 
 def test_the_null_distribution_matches_kendalls_tables_and_the_bounds():
@@ -103,7 +107,7 @@ def test_the_chi_square_approximation_is_close_to_the_exact_and_simulated_tails(
 def test_the_majority_relation_of_task_scores_can_be_read_from_pairwise_preferences():
     scores = pd.DataFrame([[3, 1, 2], [2, 3, 1], [1, 2, 3]], index=["a", "b", "c"], columns=["t1", "t2", "t3"])
     result = intransitivity(pairwise_preferences(scores), systems=scores.index)  # Condorcet's paradox
-    assert result.circular_triads == 1 and result.triples().iloc[0].tolist() == ["a", "b", "c"]
+    assert result.circular_triads == 1 and result.triples().iloc[0].tolist() == ["a", "b", "c", 1.0]
 
 
 def rock_paper_scissors(n_rounds, p_win=0.8, seed=0):
@@ -152,6 +156,19 @@ def test_on_transitive_data_the_model_equals_bradley_terry_and_cross_validation_
     assert cyclic.loc["GPM, 2 dimensions", "log_likelihood"] == pytest.approx(np.log(0.8) * 0.8 + np.log(0.2) * 0.2,
                                                                             abs=0.03)
     assert cyclic.loc["Bradley-Terry", "log_likelihood"] == pytest.approx(np.log(0.5), abs=0.01)
+
+
+def test_the_canonical_embedding_keeps_every_preference_and_has_isotropic_planes():
+    from analysis.ranking.intransitive import _canonical, _rotation
+
+    v = np.random.default_rng(5).normal(size=(6, 4)) * [3, 0.2, 1, 5]
+    c = _canonical(v)
+    assert np.allclose(c @ _rotation(4) @ c.T, v @ _rotation(4) @ v.T)
+    for b in (0, 2):
+        moments = c[:, b:b + 2].T @ c[:, b:b + 2]
+        assert np.allclose(moments, moments[0, 0] * np.eye(2))
+        longest = c[np.argmax(np.hypot(c[:, b], c[:, b + 1])), b:b + 2]
+        assert longest[0] == pytest.approx(0, abs=1e-12) and longest[1] > 0
 
 
 def test_the_fit_is_reproducible_and_the_plot_shows_one_plane():
