@@ -328,7 +328,8 @@ with style.paper_figure(figure_dir / "preference_planes", venue="icml", width="t
 narrow = rank_range(scores, weights=(0.08, 0.12), progress=False)
 can_lead = narrow.table.index[narrow.table["best_rank"] == 1].tolist()
 assert leader in can_lead and narrow.table.loc[leader, "best_rank"] == 1
-narrow.table.head(5), can_lead
+print("can lead:", can_lead)
+narrow.table.head(5)
 
 # %% [markdown] tags=["solution"]
 # *Answer.* Two models can lead inside it, GPT-4o (2024-05-13) and DeepSeek
