@@ -4,9 +4,8 @@ import time
 
 import choix
 import numpy as np
-from scipy import stats
-
 import pandas as pd
+from scipy import stats
 
 from analysis.ranking import bradley_terry, kendall_tau, rank_range, weighted_tau, win_matrix
 

@@ -44,6 +44,7 @@ from .relative import relative_confidence, simulate_confidence_preferences
 from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
 from .sensitivity import BinSensitivity, bin_sensitivity
 from .smooth import smooth_ece, smooth_ece_sigma
+from .stability import EstimatorStability, calibration_estimators, estimator_stability
 from .summary import by_model, predictions_table
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "TemperatureScaling",
     "BrierDecomposition",
     "CORPDecomposition",
+    "EstimatorStability",
     "RankHistogram",
     "ReliabilityDiagram",
     "RiskCoverage",
@@ -98,4 +100,6 @@ __all__ = [
     "split_conformal_interval",
     "top_label",
     "weighted_interval_score",
+    "calibration_estimators",
+    "estimator_stability",
 ]
