@@ -1,0 +1,307 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Is "the best-calibrated model" a fact about the models or about the estimator?
+#
+# Papers and leaderboards crown the best-calibrated model by one number,
+# usually the expected calibration error with 15 equal-width bins. That
+# number is an estimator with a dozen free choices: how many bins, of equal
+# width or equal mass, the L1 or the L2 norm, plug-in or debiased, top-label or
+# classwise, or no bins at all. This notebook ranks the same models under 19
+# such choices and asks, with the ranking theme's tools, how much the
+# rankings agree: Kendall's tau between every pair, each model's range of
+# ranks, and bootstrap rank intervals under each estimator.
+#
+# Two real cases: seven scikit-learn classifiers with out-of-fold
+# probabilities on three bundled data sets (COMPAS recidivism, breast cancer,
+# handwritten digits), computed live; and HELM Classic's calibration
+# leaderboard, which holds one estimator (10-bin ECE) for 48 language models
+# on 12 scenarios. There the question turns: is the best-calibrated model
+# stable across scenarios, and how does calibration relate to accuracy?
+
+# %% [markdown]
+# ## Learning goals
+#
+# - Rank models by calibration under many estimator choices and measure how
+#   much the rankings agree (Kendall's tau, rank ranges).
+# - Separate the disagreement caused by the estimator from that caused by
+#   sampling the evaluation items (bootstrap rank intervals per estimator).
+# - Treat a calibration leaderboard with the ranking theme's tools: rank
+#   intervals over scenarios, concordance, and the relation to accuracy.
+
+# %% tags=["parameters"]
+n_boot = 200  # bootstrap resamples of the items (classifiers) and of the scenarios (HELM)
+seed = 0
+figure_dir = "../build/figures/41_calibration_leaderboards"
+
+# %%
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from analysis import datasets, style
+from analysis.calibration import ece, estimator_stability
+from analysis.ranking import aggregate, bootstrap_ranks, default_classifiers, kendall_tau, kendall_w
+
+figure_dir = Path(figure_dir)
+style.set_number_format()
+
+# %% [markdown]
+# ## Seven classifiers, three data sets
+#
+# Each classifier predicts every item from a model trained on the other four
+# of five stratified folds. COMPAS (6,907 defendants, twelve binary features,
+# two-year recidivism) is the largest; breast cancer has 569 items and digits
+# 1,797 in ten classes.
+
+# %%
+def out_of_fold(name: str):
+    """Labels and each default classifier's out-of-fold probabilities on a data set."""
+    if name == "COMPAS":
+        frame = datasets.load_rashomon_data("compas")
+        X, y = frame.drop(columns="label").to_numpy(float), frame["label"].to_numpy()
+    else:
+        frame = datasets.load_sklearn(name)
+        X, y = frame.drop(columns=["target", "target_name"]).to_numpy(), frame["target"].to_numpy()
+    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    probs = {}
+    for model, estimator in default_classifiers(rng=seed).items():
+        p = cross_val_predict(clone(estimator), X, y, cv=folds, method="predict_proba")
+        probs[model] = p[:, 1] if p.shape[1] == 2 else p
+    return y, probs
+
+
+data = {name: out_of_fold(name) for name in ("COMPAS", "breast_cancer", "digits")}
+pd.DataFrame({name: {model: np.mean((p > 0.5 if p.ndim == 1 else p.argmax(axis=1)) == y)
+                     for model, p in probs.items()} for name, (y, probs) in data.items()}).round(3)
+
+# %% [markdown]
+# Accuracies are close on COMPAS (0.62 to 0.67) and breast cancer (0.93 to
+# 0.98), and spread from 0.85 to 0.98 on digits. The question here is not
+# which is most accurate but which is best calibrated.
+
+# %% [markdown]
+# ## Nineteen estimators, how many rankings?
+#
+# `estimator_stability` ranks the models under each estimator of
+# `calibration_estimators`: top-label L1 ECE at 5 to 30 bins of equal width
+# and of equal mass, the L2 ECE plug-in and debiased, the classwise ECE, the
+# smooth ECE, the reliability term of the Brier score and, for two classes,
+# the absolute Balance score.
+
+# %%
+stability = {name: estimator_stability(y, probs, n_boot=n_boot, rng=seed, progress=False)
+             for name, (y, probs) in data.items()}
+
+
+def agreement(result):
+    """How much the estimators' rankings agree."""
+    taus = result.taus.to_numpy()[np.triu_indices(len(result.taus), 1)]
+    best = result.ranks.eq(1)
+    return {"estimators": result.ranks.shape[1],
+            "distinct rankings": len({tuple(r) for r in result.ranks.T.to_numpy()}),
+            "models ranked first by some estimator": int(best.any(axis=1).sum()),
+            "most often first": result.table["share_first"].idxmax(),
+            "its share of estimators": result.table["share_first"].max(),
+            "median tau between estimators": np.median(taus), "smallest tau": taus.min()}
+
+
+pd.DataFrame({name: agreement(result) for name, result in stability.items()})
+
+# %% [markdown]
+# The estimators never agree on one ranking: 19 of them give 6 different
+# rankings of the seven classifiers on COMPAS, 10 on breast cancer and 5 (of
+# 18: digits has ten classes, so no Balance score) on digits. The median
+# Kendall tau between two estimators is 0.90 on COMPAS and digits, but only
+# 0.71 on breast cancer, where two estimators can disagree down to tau 0.24.
+# The model most often first, the RBF SVM (with Platt scaling) on the binary
+# sets and logistic regression on digits, loses first place under 16% to 47%
+# of the estimators.
+
+# %%
+compas = stability["COMPAS"]
+with style.paper_figure(figure_dir / "estimator_ranks", venue="icml", width="column", aspect=1.25) as (fig, ax):
+    compas.plot(ax=ax)
+    ax.tick_params(axis="x", labelrotation=90)
+compas.table
+
+# %% [markdown]
+# Each row is one estimator's ranking of the COMPAS classifiers, each column a
+# model (best median rank on the left). The RBF SVM is first under 16 of the
+# 19 estimators; logistic regression takes first place with 20 or 30
+# equal-mass bins and with classwise equal-mass bins. Places 2 to 5 swap
+# between logistic regression and LDA, and between the random forest and the
+# decision tree, as the binning changes, while 5-NN and naive Bayes are sixth
+# and seventh under every estimator. The estimators agree on who is badly
+# calibrated more than on who is best.
+
+# %% [markdown]
+# ## Choice or chance?
+#
+# The bootstrap resamples the items (the same resample for every model) and
+# re-ranks under each estimator. If the estimators' disagreement were only
+# sampling noise, each model's ranks under different estimators would fall
+# inside each other's bootstrap intervals.
+
+# %%
+shown = ["ECE, 15 equal-width bins", "ECE, 15 equal-mass bins", "L2 ECE debiased, 15 equal-width bins",
+         "smooth ECE", "Brier reliability, 15 bins"]
+models = list(compas.table.index)
+with style.paper_figure(figure_dir / "bootstrap_ranks", venue="icml", width="column", aspect=0.85) as (fig, ax):
+    for k, estimator in enumerate(shown):
+        rows = compas.intervals.loc[estimator].loc[models]
+        y_pos = np.arange(len(models)) + (k - 2) * 0.15
+        rank = compas.ranks.loc[models, estimator]
+        ax.errorbar(rank, y_pos, xerr=[rank - rows["rank_low"], rows["rank_high"] - rank], fmt="o", ms=2.5,
+                    capsize=1.5, lw=0.8, label=estimator)
+    ax.set_yticks(np.arange(len(models)), models)
+    ax.set_ylim(len(models) - 0.5, -0.5)
+    ax.set(xlabel=f"rank on COMPAS ({compas.ci:.0%} bootstrap interval)")
+    fig.legend(loc="outside lower center", ncols=1, fontsize="small")
+compas.intervals.loc[shown].round(2).unstack("estimator")["p_first"]
+
+# %% [markdown]
+# The table gives each model's share of resamples in which it is first. The
+# RBF SVM is first in 97% of them under the 15-bin equal-width ECE and the
+# smooth ECE, but only in 60% under the Brier reliability term and 71% with
+# equal-mass bins, where logistic regression and LDA take the rest. Places 2
+# to 5 have bootstrap intervals spanning three or four ranks under every
+# estimator: with 6,907 items, sampling moves the middle of the ranking as
+# much as the estimator choice does. 5-NN and naive Bayes are sixth and
+# seventh in every resample under every estimator.
+
+# %% [markdown]
+# ## HELM Classic: one estimator, twelve scenarios
+#
+# HELM Classic reports the 10-bin ECE of each model on each scenario
+# (`datasets.load_leaderboard("helm_classic_calibration")`, as benchbench
+# ships it). 19 of its 67 models have no calibration reported and are left
+# out; some scenarios miss some models. Lower ECE is better, so the ranking
+# functions get its negative. Borda, the share of models beaten per scenario
+# averaged over the scenarios a model has, uses the missing cells honestly.
+
+# %%
+ece_board = datasets.load_leaderboard("helm_classic_calibration").dropna(how="all")
+accuracy_board = datasets.load_leaderboard("helm_classic_accuracy").loc[ece_board.index]
+calibration_rank = aggregate(-ece_board, "borda")
+complete = ece_board.dropna(axis=1)
+print(f"{len(ece_board)} models; Kendall's W of the {complete.shape[1]} complete scenarios: "
+      f"{kendall_w(-complete):.3f}")
+helm_intervals = bootstrap_ranks(-ece_board, "borda", n_boot=n_boot, rng=seed)
+helm_intervals.table.head(8)
+
+# %% [markdown]
+# The scenarios agree only weakly on calibration: Kendall's W of the eight
+# scenarios every model has is 0.25. J1-Jumbo v1 (178B) is first by Borda,
+# but its 95% rank interval over resampled scenarios runs from 1 to 25, and
+# the intervals of the next six also reach first place. "The
+# best-calibrated model" of HELM Classic depends on which scenarios one asks;
+# twelve scenarios cannot name it.
+
+# %% [markdown]
+# ## Calibration against accuracy
+#
+# Are the accurate models also the calibrated ones? Borda on accuracy beside
+# Borda on calibration, and, scenario by scenario, Kendall's tau between a
+# model's accuracy and its negative ECE.
+
+# %%
+accuracy_rank = aggregate(accuracy_board, "borda")
+both = pd.DataFrame({"accuracy (Borda)": accuracy_rank.scores, "calibration (Borda)": calibration_rank.scores})
+overall = kendall_tau(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy())
+scenario = {c.split(" - ")[0]: c for c in accuracy_board.columns}
+per_scenario = {}
+for column in ece_board.columns:
+    name = column.split(" - ")[0]
+    pair = pd.concat([accuracy_board[scenario[name]], -ece_board[column]], axis=1).dropna()
+    per_scenario[name] = kendall_tau(pair.iloc[:, 0].to_numpy(), pair.iloc[:, 1].to_numpy())
+per_scenario = pd.Series(per_scenario).sort_values()
+with style.paper_figure(figure_dir / "calibration_vs_accuracy", venue="icml", width="text", aspect=0.38,
+                        ncols=2) as (fig, axes):
+    axes[0].scatter(both["accuracy (Borda)"], both["calibration (Borda)"], s=8)
+    axes[0].set(xlabel="accuracy (Borda score)", ylabel="calibration (Borda score)")
+    axes[1].barh(per_scenario.index, per_scenario.to_numpy(), color=np.where(per_scenario < 0, "C3", "C0"))
+    axes[1].axvline(0, color="0.3", lw=0.8)
+    axes[1].set(xlabel="Kendall tau, accuracy vs. -ECE")
+    style.panel_labels(axes, [f"over scenarios, tau {overall:.2f}", "per scenario"])
+per_scenario.round(3)
+
+# %% [markdown]
+# Over all scenarios, accuracy and calibration are nearly unrelated (Kendall's
+# tau 0.07 between the two Borda scores). Scenario by scenario the relation
+# changes sign: accurate models are the better calibrated ones on OpenbookQA
+# (tau 0.72) and CivilComments (0.57), and the worse calibrated ones on
+# HellaSwag (-0.68) and, mildly, on MMLU, QuAC and NarrativeQA. A calibration
+# leaderboard is not an accuracy leaderboard in disguise, and neither
+# direction of the relation generalises across tasks.
+
+# %% [markdown]
+# ## Summary
+#
+# - Nineteen reasonable calibration estimators give 5 to 10 different
+#   rankings of seven classifiers, and two estimators can disagree down to a
+#   Kendall tau of 0.24; they agree more on the worst-calibrated models than
+#   on the best.
+# - On COMPAS, sampling the items moves the middle of the calibration ranking
+#   as much as the estimator choice does; the leader's bootstrap share of
+#   first place ranges from 60% to 97% across estimators.
+# - HELM Classic's scenarios agree weakly on calibration (W = 0.25); the
+#   Borda leader's rank interval over scenarios runs from 1 to 25.
+# - Calibration and accuracy rankings are nearly unrelated overall (tau
+#   0.07), and their relation changes sign from scenario to scenario.
+# - Report a calibration ranking with the estimator family it survives and
+#   its rank intervals, not as one number.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict first, then run the solution. The student version of this notebook
+# (`build/student/`) leaves the solutions out.
+
+# %% [markdown]
+# **Exercise 1.** On breast cancer, keep only the top-label L1 ECE with
+# equal-width bins (5, 10, 15, 20, 30). Does the best-calibrated model change
+# with the number of bins?
+
+# %% tags=["solution"]
+y, probs = data["breast_cancer"]
+bins_only = {f"{b} bins": (lambda y, p, b=b: ece(y, p, n_bins=b)) for b in (5, 10, 15, 20, 30)}
+few = estimator_stability(y, probs, estimators=bins_only)
+leaders = few.ranks.idxmin()
+assert leaders.nunique() == 2
+leaders
+
+# %% [markdown] tags=["solution"]
+# *Answer.* Yes: the RBF SVM leads with 5 and 15 bins, logistic regression
+# with 10, 20 and 30. Changing only the number of equal-width bins moves
+# first place on 569 items.
+
+# %% [markdown]
+# **Exercise 2.** In how many HELM Classic scenarios is the overall Borda
+# leader in calibration also the best-calibrated model of that scenario?
+
+# %% tags=["solution"]
+leader = calibration_rank.systems[0]
+per_scenario_best = (-ece_board).idxmax()
+wins = int((per_scenario_best == leader).sum())
+assert wins < ece_board.shape[1] / 2
+print(f"{leader}: best on {wins} of {ece_board.shape[1]} scenarios")
+per_scenario_best.value_counts().head()
+
+# %% [markdown] tags=["solution"]
+# *Answer.* On none: J1-Jumbo v1 (178B) is never the best-calibrated model of
+# a scenario, yet consistently good. T0pp (11B) is best on four scenarios
+# and seventh overall. Scenarios crown different models; an average of
+# per-scenario shares rewards being good everywhere over being best
+# somewhere.
