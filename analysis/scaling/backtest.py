@@ -23,6 +23,7 @@ from ..errors import AnalysisInputError, LeastAbsoluteDeviationWarning
 from .allocation import compute_optimal
 from .fit import fit_scaling_law
 from .laws import chinchilla
+from .near_optimal import near_optimal_set
 
 __all__ = ["CHINCHILLA_COMPUTE", "BacktestResult", "IntervalBacktest", "backtest", "extrapolation_check",
            "interval_backtest"]
@@ -156,7 +157,10 @@ class IntervalBacktest(Result):
         One row per (``cutoff``, ``kind``, ``level``): ``n_test``, ``coverage``
         (share of held-out losses inside), ``mean_width`` (nats per token) and
         ``interval_score`` (Gneiting & Raftery 2007; lower is better), plus
-        rows with ``cutoff`` NaN pooling every (cut-off, run) pair.
+        rows with ``cutoff`` NaN pooling every (cut-off, run) pair. Kind
+        ``"near-optimal"`` rows hold the bands of the near-optimal sets, one
+        per ``epsilon`` (NaN for the bootstrap's rows); they have no level and
+        no interval score.
     pit : dict of str to RankHistogram
         Per kind, the rank of each held-out loss among its bootstrap draws,
         pooled over cut-offs: a flat histogram means calibrated draws.
@@ -180,7 +184,7 @@ class IntervalBacktest(Result):
         import matplotlib.pyplot as plt
 
         ax = ax if ax is not None else plt.gca()
-        pooled = self.coverage[self.coverage["cutoff"].isna()]
+        pooled = self.coverage[self.coverage["cutoff"].isna() & self.coverage["level"].notna()]
         for kind, group in pooled.groupby("kind", sort=False):
             ax.plot(group["level"], group["coverage"], marker="o", label=f"{kind} intervals")
         ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--", label="nominal")
@@ -190,7 +194,7 @@ class IntervalBacktest(Result):
 
 def interval_backtest(
     data: pd.DataFrame, cutoffs, *, by: str = "C", law="chinchilla", levels=(0.5, 0.8, 0.9, 0.95),
-    n_boot: int = 200, rng=None, progress: bool | None = None, **fit_kwargs,
+    n_boot: int = 200, epsilons=(), rng=None, progress: bool | None = None, **fit_kwargs,
 ) -> IntervalBacktest:
     """Fit below each cut-off with a bootstrap and check its intervals on the runs above it.
 
@@ -201,6 +205,8 @@ def interval_backtest(
     Central percentile intervals at each level are scored by coverage, width
     and interval score, and the rank of the observed loss among the draws
     gives a PIT histogram (:func:`~analysis.calibration.rank_histogram`).
+    For each of ``epsilons``, the band of the near-optimal set
+    (:meth:`NearOptimalSet.predict_band`) is scored by coverage and width.
 
     Parameters
     ----------
@@ -210,15 +216,22 @@ def interval_backtest(
         Nominal levels of the central intervals, each in (0, 1).
     n_boot : int
         Bootstrap replicates per fit (at least 2).
+    epsilons : sequence of float
+        Relative slacks of the near-optimal sets whose bands are checked too
+        (none by default: each band point is an optimisation, about 0.4 s).
     rng : None, int or Generator
-        For the bootstraps, the residual draws and the ties of the ranks.
+        For the bootstraps, the residual draws, the ties of the ranks and the
+        members of the near-optimal sets.
     progress : bool or None
         Progress bars of the bootstraps.
     """
     levels = [check_level(level, "levels") for level in np.atleast_1d(levels)]
+    epsilons = [float(e) for e in check_positive(np.atleast_1d(epsilons), "epsilons", strict=False, ndim=1)] \
+        if np.size(epsilons) else []
     rng = check_rng(rng)
     y = fit_kwargs.get("y", "loss")
     rows, draws, observed_all, fits = [], {"confidence": [], "prediction": []}, [], []
+    bands = {e: ([], []) for e in epsilons}  # per epsilon: (low, high) arrays per cut-off
     for cutoff, _, train, test in _splits(data, cutoffs, by):
         fit = fit_scaling_law(data[train], law, n_boot=n_boot, rng=rng, progress=progress, **fit_kwargs)
         held_out = data[test]
@@ -227,13 +240,27 @@ def interval_backtest(
         for kind, sample in kinds.items():
             draws[kind].append(sample.T)
             rows += _interval_rows(cutoff, kind, sample, observed, levels)
+        for epsilon in epsilons:
+            band = near_optimal_set(fit, epsilon, rng=rng).predict_band(
+                **{name: held_out[column].to_numpy(float) for name, column in fit.inputs.items()})
+            bands[epsilon][0].append(band["low"].to_numpy())
+            bands[epsilon][1].append(band["high"].to_numpy())
+            rows.append(_band_row(cutoff, epsilon, observed, band["low"], band["high"]))
         observed_all.append(observed)
         fits.append(fit)
     observed = np.concatenate(observed_all)
     for kind in draws:
         rows += _interval_rows(np.nan, kind, np.vstack(draws[kind]).T, observed, levels)
+    for epsilon, (low, high) in bands.items():
+        rows.append(_band_row(np.nan, epsilon, observed, np.concatenate(low), np.concatenate(high)))
     pit = {kind: rank_histogram(np.vstack(d), observed, rng=rng) for kind, d in draws.items()}
     return IntervalBacktest(pd.DataFrame(rows), pit, tuple(fits))
+
+
+def _band_row(cutoff, epsilon: float, observed: np.ndarray, low, high) -> dict:
+    inside = interval_coverage(observed, np.asarray(low), np.asarray(high))
+    return {"cutoff": cutoff, "kind": "near-optimal", "epsilon": epsilon, "level": np.nan, "n_test": len(observed),
+            "coverage": inside["coverage"], "mean_width": inside["mean_width"], "interval_score": np.nan}
 
 
 def _interval_rows(cutoff, kind: str, sample: np.ndarray, observed: np.ndarray, levels) -> list[dict]:
@@ -242,7 +269,7 @@ def _interval_rows(cutoff, kind: str, sample: np.ndarray, observed: np.ndarray, 
     for level in levels:
         interval = percentile_interval(sample, ci=level)
         inside = interval_coverage(observed, interval.low, interval.high)
-        rows.append({"cutoff": cutoff, "kind": kind, "level": level, "n_test": len(observed),
+        rows.append({"cutoff": cutoff, "kind": kind, "epsilon": np.nan, "level": level, "n_test": len(observed),
                      "coverage": inside["coverage"], "mean_width": inside["mean_width"],
                      "interval_score": interval_score(observed, interval.low, interval.high, 1 - level)})
     return rows

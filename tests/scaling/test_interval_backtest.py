@@ -79,3 +79,32 @@ def test_bad_input(chinchilla_backtest):
         interval_backtest(kept, [1e30], n_boot=10)
     with pytest.raises(AnalysisInputError, match="n_boot"):
         interval_backtest(kept, [1e20], n_boot=1)
+
+
+def test_near_optimal_bands_are_the_sets_own_and_widen_with_epsilon():
+    """Against near_optimal_set(...).predict_band on the same fit, and nested in epsilon."""
+    from analysis.scaling import fit_scaling_law, near_optimal_set
+
+    runs = datasets.load_chinchilla()
+    kept = runs[runs["loss"] < np.sort(runs["loss"])[-5]]
+    kept = kept[kept["C"] > 3e19]  # fewer runs held out: each band point is an optimisation
+    cutoff = np.sort(kept["C"])[-8]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LeastAbsoluteDeviationWarning)
+        result = interval_backtest(kept, [cutoff], levels=(0.9,), n_boot=20, epsilons=(0.005, 0.05), rng=0,
+                                   progress=False, method="projection")
+        fit = fit_scaling_law(kept[kept["C"] <= cutoff], method="projection")
+    rows = result.coverage.query("kind == 'near-optimal'")
+    assert len(rows) == 4 and rows["level"].isna().all() and rows["interval_score"].isna().all()
+    held_out = kept[kept["C"] > cutoff]
+    band = near_optimal_set(result.fits[0], 0.05, rng=np.random.default_rng(0)).predict_band(
+        N=held_out["N"].to_numpy(), D=held_out["D"].to_numpy())
+    observed = held_out["loss"].to_numpy()
+    row = rows[rows["cutoff"].notna() & (rows["epsilon"] == 0.05)].iloc[0]
+    assert row["n_test"] == len(held_out) == 7
+    assert row["coverage"] == pytest.approx(np.mean((band["low"] <= observed) & (observed <= band["high"])))
+    assert row["mean_width"] == pytest.approx((band["high"] - band["low"]).mean(), rel=1e-6)
+    widths = rows[rows["cutoff"].isna()].set_index("epsilon")["mean_width"]
+    assert widths[0.05] > widths[0.005] > 0
+    assert fit.params == pytest.approx(result.fits[0].params, rel=1e-9)
+    assert result.coverage.query("kind != 'near-optimal'")["epsilon"].isna().all()
