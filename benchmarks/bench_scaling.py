@@ -6,7 +6,8 @@ one BFGS fit per bootstrap replicate. Both sides use the same starts and the
 same resamples; the reported difference is in the best objective (ours minus
 the reference's: negative or zero means no higher) and in the bootstrap
 standard error of alpha. The 4500-start reference runs once (about six
-minutes) and serves both of its cases.
+minutes) and serves both of its cases. The near-optimal set has no anchor: its
+time is reported against the number of runs.
 """
 
 import functools
@@ -18,9 +19,9 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 from analysis import bootstrap_counts, datasets
-from analysis.scaling import chinchilla, fit_scaling_law
+from analysis.scaling import chinchilla, fit_scaling_law, near_optimal_set
 
-from run import Case, Timed
+from run import Case, Growth, Timed
 
 runs = datasets.load_chinchilla()
 kept = runs[runs["loss"] < np.sort(runs["loss"])[-5]]
@@ -79,3 +80,26 @@ CASES = [
     Case("Chinchilla Huber bootstrap, 200 replicates (SE of alpha)", ours_bootstrap, reference_bootstrap,
          "scipy BFGS, one fit per replicate", repeat=1),
 ]
+
+
+QUANTITIES = {  # the derived quantities of notebook 40
+    "a": lambda p: p["beta"] / (p["alpha"] + p["beta"]),
+    "tokens_per_param": lambda p: (p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (-2 / (p["alpha"] + p["beta"]))
+    * (5.88e23 / 6) ** ((p["alpha"] - p["beta"]) / (p["alpha"] + p["beta"])),
+    "loss_70B": lambda p: p["E"] + p["A"] / 70e9 ** p["alpha"] + p["B"] / 1.4e12 ** p["beta"],
+}
+
+
+def _near_optimal(n_runs):
+    """Ranges of 5 parameters and 3 quantities at epsilon 1% on ``n_runs`` of the runs (every k-th)."""
+    subset = kept.iloc[np.linspace(0, len(kept) - 1, n_runs).astype(int)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fit_scaling_law(subset, loss="huber", method="projection")
+    start = time.perf_counter()
+    near_optimal_set(fit, 0.01, QUANTITIES, rng=0)
+    return Timed(None, time.perf_counter() - start)
+
+
+GROWTH = [Growth("near_optimal_set, 5 parameters and 3 quantities at epsilon 1% (no anchor), time against runs",
+                 [30, 60, 120, 240], _near_optimal, size_name="runs")]
