@@ -131,6 +131,10 @@ def estimator_stability(y_true, probs: dict, *, estimators: dict | None = None, 
         Bootstrap resamples of the items for rank intervals (0: none).
     ci : float
         Level of the rank intervals.
+    rng : None, int or Generator
+        For the resamples.
+    progress : bool or None
+        Progress bar of the bootstrap (None: only for long runs).
     """
     if not isinstance(probs, dict) or len(probs) < 2:
         raise AnalysisInputError.about("probs", "a dict of at least 2 models' probabilities",
@@ -165,7 +169,7 @@ def estimator_stability(y_true, probs: dict, *, estimators: dict | None = None, 
                                        "Check those estimators on these data.")
     ranks = errors.rank(method="min").astype(int)
     names = list(estimators)
-    taus = pd.DataFrame([[kendall_tau(-ranks[a].to_numpy(), -ranks[b].to_numpy()) for b in names] for a in names],
+    taus = pd.DataFrame([[kendall_tau(ranks[a].to_numpy(), ranks[b].to_numpy()) for b in names] for a in names],
                         index=names, columns=names)
     table = pd.DataFrame({"best_rank": ranks.min(axis=1), "worst_rank": ranks.max(axis=1),
                           "median_rank": ranks.median(axis=1), "share_first": (ranks == 1).mean(axis=1)})

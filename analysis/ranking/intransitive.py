@@ -360,7 +360,11 @@ def compare_preference_models(battles, *, dims=(2, 4), n_splits: int = 5, prior:
     agree; on cyclic data Bradley-Terry cannot fit the cycle and loses.
     """
     dims = [check_integer(d, "dims", minimum=2) for d in np.atleast_1d(dims)]
+    odd = [d for d in dims if d % 2]
+    if odd:
+        raise AnalysisInputError.about("dims", "even dimensions (planes of 2)", str(odd), "Pass e.g. (2, 4).")
     n_splits = check_integer(n_splits, "n_splits", minimum=2)
+    n_starts = check_integer(n_starts, "n_starts")
     prior = check_number(prior, "prior", minimum=0, strict=True, fix="Pass e.g. 1: held-out systems need it.")
     rng = check_rng(rng)
     coded = index_battles(battles)
@@ -377,8 +381,6 @@ def compare_preference_models(battles, *, dims=(2, 4), n_splits: int = 5, prior:
         scores = bradley_terry(wins, prior=prior).table["score"].reindex(range(n_items)).to_numpy()
         fits = {"Bradley-Terry": scores[:, None] - scores[None, :]}
         for d in dims:
-            if d % 2:
-                raise AnalysisInputError.about("dims", "even dimensions", str(d), f"Pass {d + 1}.")
             v = _fit_embedding(wins, d, prior, n_starts, rng)
             fits[f"GPM, {d} dimensions"] = v @ _rotation(d) @ v.T
         for model, f in fits.items():

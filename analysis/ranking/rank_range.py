@@ -37,7 +37,7 @@ from .._chunks import thread_map
 from .._resample import map_batches
 from .._results import Result
 from .._validation import check_choice, check_number
-from ..errors import AnalysisInputError
+from ..errors import AnalysisInputError, FitError
 from ._inputs import check_scores
 from .aggregate import NORMALISATIONS, _normalise
 
@@ -231,7 +231,7 @@ class _WeightSet:
             raise AnalysisInputError.about("weights", "'simplex', a (low, high) pair of share bounds or a "
                                            "scipy.optimize.LinearConstraint", repr(weights)[:80],
                                            "Pass one of these.")
-        centre = _interior_point(low, high, constraint, kind)
+        centre = _interior_point(low, high, constraint)
         equal = np.full(k, 1 / k)
         if cls(kind, low, high, constraint, equal).contains(equal):
             centre = equal
@@ -281,7 +281,7 @@ def _box_min(c: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return c @ low + np.sum(amount * np.take_along_axis(c, order, axis=1), axis=1)
 
 
-def _interior_point(low, high, constraint, kind) -> np.ndarray:
+def _interior_point(low, high, constraint) -> np.ndarray:
     """The point of the weight set farthest inside all its inequalities; refuses an empty or flat set."""
     k = len(low)
     a_rows, b_rows = [np.hstack([-np.eye(k), np.ones((k, 1))]), np.hstack([np.eye(k), np.ones((k, 1))])], [-low, high]
@@ -358,5 +358,5 @@ def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool) -> tuple[np.n
                   integrality=np.r_[np.zeros(k), np.ones(m)],
                   bounds=Bounds(np.r_[region.low, np.zeros(m)], np.r_[region.high, np.ones(m)]))
     if result.status != 0:
-        raise RuntimeError(f"HiGHS failed on a rank-range program: {result.message}")
+        raise FitError(f"HiGHS could not solve a rank-range program: {result.message}")
     return result.x[:k], result.x[k:]

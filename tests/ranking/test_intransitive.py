@@ -189,6 +189,8 @@ def test_bad_input_is_refused():
         general_preference(battles, dim=3)
     with pytest.raises(AnalysisInputError, match="dim"):
         general_preference(battles, dim=0)
+    with pytest.raises(AnalysisInputError, match="even"):
+        compare_preference_models(battles, dims=(2, 3))
     with pytest.raises(AnalysisInputError, match="lizard"):
         general_preference(battles, systems=["rock", "paper", "scissors", "lizard"])
     idle = np.ones((4, 4)) - np.eye(4)
