@@ -218,7 +218,7 @@ def interval_backtest(
         Bootstrap replicates per fit (at least 2).
     epsilons : sequence of float
         Relative slacks of the near-optimal sets whose bands are checked too
-        (none by default: each band point is an optimisation, about 0.4 s).
+        (none by default: each band point is an optimisation, about 0.1 s).
     rng : None, int or Generator
         For the bootstraps, the residual draws, the ties of the ranks and the
         members of the near-optimal sets.

@@ -90,10 +90,30 @@ class ScalingLaw:
         The second value is a function taking ``u`` ``(k, n)`` and returning
         ``sum_n u[:, n] * d pred[:, n] / d theta``, shape ``(k, p)``.
         """
-        theta = np.atleast_2d(theta)
+        out, shares = self._log_sum(np.atleast_2d(theta), lambda j: log_x[:, j])
+
+        def vjp(u: np.ndarray) -> np.ndarray:
+            scaled = [u * share for share in shares]
+            grads = [sc.sum(axis=1) for sc in scaled]
+            grads += [-(scaled[j] @ log_x[:, j]) for j in range(self.n_terms)]
+            return np.column_stack(grads)
+
+        return out, vjp
+
+    def log_predict_rows(self, theta: np.ndarray, log_x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Predicted log-loss ``(k,)`` of parameter row ``k`` at input row ``k`` of ``log_x`` ``(k, m)``, and
+        its gradient in ``theta``, ``(k, p)``."""
+        out, shares = self._log_sum(np.atleast_2d(theta), lambda j: log_x[:, j : j + 1])
+        shares = [share[:, 0] for share in shares]
+        grads = shares + [-shares[j] * log_x[:, j] for j in range(self.n_terms)]
+        return out[:, 0], np.column_stack(grads)
+
+    def _log_sum(self, theta: np.ndarray, log_input) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The log of the sum of the law's terms, and each term's share of the sum; ``log_input(j)`` is the
+        log of input ``j``, broadcast against ``(k, 1)``."""
         t = self.n_terms
         expo = theta[:, theta.shape[1] - t :]
-        logs = [theta[:, j : j + 1] - expo[:, j : j + 1] * log_x[:, j] for j in range(t)]
+        logs = [theta[:, j : j + 1] - expo[:, j : j + 1] * log_input(j) for j in range(t)]
         if self.constant:
             logs.append(np.broadcast_to(theta[:, t : t + 1], logs[0].shape))
         top = logs[0]
@@ -102,15 +122,7 @@ class ScalingLaw:
         # floor at exp(-700): subnormal numbers are slow and their share is negligible
         weights = [np.exp(np.maximum(term - top, -700.0)) for term in logs]
         total = sum(weights)
-        out = top + np.log(total)
-
-        def vjp(u: np.ndarray) -> np.ndarray:
-            scaled = [u * (w / total) for w in weights]
-            grads = [sc.sum(axis=1) for sc in scaled]
-            grads += [-(scaled[j] @ log_x[:, j]) for j in range(t)]
-            return np.column_stack(grads)
-
-        return out, vjp
+        return top + np.log(total), [w / total for w in weights]
 
     def natural(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         """Named parameters (coefficients and constant exponentiated) from ``theta`` ``(..., p)``."""

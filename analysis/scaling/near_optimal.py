@@ -195,10 +195,12 @@ class NearOptimalSet(Result):
         log_x = np.log(np.column_stack([columns[k] for k in law.inputs]))
         pool = np.vstack([self._space.optimum, law.theta({k: self.extremes[k].to_numpy()
                                                           for k in law.param_names}).T])
+        starts = {sign: self._space.ladders(lambda t, pr: law.log_predict_rows(t, log_x[pr])[0], len(log_x), sign,
+                                            lambda t, pr: law.log_predict_rows(t, log_x[pr])[1]) for sign in (-1, 1)}
         low, high = [], []
-        for point in log_x:
+        for b, point in enumerate(log_x):
             q = lambda theta, point=point: law.log_predict(theta, point[None])[:, 0]
-            ends = [self._space.extreme(q, sign) for sign in (-1, 1)]
+            ends = [self._space.polish(q, sign, starts[sign][b]) for sign in (-1, 1)]
             values = q(np.vstack([pool, *ends]))
             low.append(values.min())
             high.append(values.max())
@@ -247,7 +249,11 @@ class _Space:
 
     def extreme(self, q: Callable, sign: int, start: np.ndarray | None = None) -> np.ndarray:
         """A member maximising ``sign * q``: from the Lagrangian ladder (or ``start``), then SLSQP."""
-        x0 = self.ladder(q, sign) if start is None else start
+        x0 = self.ladders(lambda theta, _: q(theta), 1, sign)[0] if start is None else start
+        return self.polish(q, sign, x0)
+
+    def polish(self, q: Callable, sign: int, x0: np.ndarray) -> np.ndarray:
+        """SLSQP from the member ``x0`` towards larger ``sign * q``; the better of ``x0`` and its result."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             res = optimize.minimize(
@@ -260,35 +266,57 @@ class _Space:
         candidates = np.vstack([x0, self.pull_back(res.x)]) if np.all(np.isfinite(res.x)) else x0[None]
         return candidates[np.argmax(_score(q, sign, candidates))]
 
-    def ladder(self, q: Callable, sign: int) -> np.ndarray:
-        """The member of largest ``sign * q`` among the minimisers of the Lagrangian over a ladder of
-        multipliers, the step across the boundary bisected (in log multiplier) ``_LADDER_ROUNDS`` times."""
-        at = abs(float(q(self.optimum[None])[0])) or 1.0
-        gain = lambda theta: np.arcsinh(sign * q(theta) / at)  # increases with sign * q, at most logarithmically
+    def ladders(self, q: Callable, n_problems: int, sign: int, q_grad: Callable | None = None) -> np.ndarray:
+        """For each of ``n_problems`` quantities, the member of largest ``sign * q`` among the minimisers of
+        the Lagrangian over a ladder of multipliers, the step across the boundary bisected (in log multiplier)
+        ``_LADDER_ROUNDS`` times; shape (n_problems, p). All problems run in one batch.
 
-        def minimisers(lambdas):
+        ``q(theta, problems)``: the quantity of problem ``problems[k]`` at row ``theta[k]``, shape (m,);
+        ``q_grad`` likewise its gradient, shape (m, p) (default: central differences).
+        """
+        problems = np.arange(n_problems)
+        at = np.abs(q(np.repeat(self.optimum[None], n_problems, axis=0), problems))
+        at = np.where(at > 0, at, 1.0)
+        gain = lambda theta, pr: np.arcsinh(sign * q(theta, pr) / at[pr])  # grows with sign * q, at most like log
+
+        def gain_grad(theta, pr):
+            if q_grad is None:
+                return _gradient(lambda t: gain(t, pr), theta)
+            return (sign / at[pr] / np.sqrt(1 + (q(theta, pr) / at[pr]) ** 2))[:, None] * q_grad(theta, pr)
+
+        def minimisers(lambdas):  # lambdas (n_problems, steps)
+            owner = np.repeat(problems, lambdas.shape[1])
+            flat = lambdas.ravel()
+
             def fun_grad(theta, rows):
                 f, g = self.objective(theta, np.zeros(len(theta), dtype=int))
-                return (f / self.size - lambdas[rows] * gain(theta),
-                        g / self.size - lambdas[rows][:, None] * _gradient(gain, theta))
+                pr = owner[rows]
+                return (f / self.size - flat[rows] * gain(theta, pr),
+                        g / self.size - flat[rows][:, None] * gain_grad(theta, pr))
             with np.errstate(all="ignore"):
-                return minimize_batched(fun_grad, np.repeat(self.optimum[None], len(lambdas), axis=0),
-                                        max_iter=200).x
+                x = minimize_batched(fun_grad, np.repeat(self.optimum[None], len(flat), axis=0), max_iter=200).x
+            return x.reshape(n_problems, lambdas.shape[1], -1)
 
-        lambdas = np.geomspace(*_LADDER, _LADDER_STEPS)
-        best, best_lambda = self.optimum, 0.0
+        lambdas = np.tile(np.geomspace(*_LADDER, _LADDER_STEPS), (n_problems, 1))
+        best = np.repeat(self.optimum[None], n_problems, axis=0)
+        best_score = _score(lambda t: q(t, problems), sign, best)
+        best_lambda = np.zeros(n_problems)
         for _ in range(_LADDER_ROUNDS + 1):
             theta = minimisers(lambdas)
-            inside = self.inside(theta)
-            if inside.any():
-                k = np.flatnonzero(inside)[np.argmax(_score(q, sign, theta[inside]))]
-                if _score(q, sign, theta[k][None])[0] > _score(q, sign, best[None])[0]:
-                    best, best_lambda = theta[k], lambdas[k]
-            above = lambdas[lambdas > best_lambda]
-            if above.size == 0:
-                break
-            lo = np.log(best_lambda) if best_lambda > 0 else np.log(_LADDER[0]) - 3
-            lambdas = np.exp(np.linspace(lo, np.log(above.min()), _LADDER_STEPS + 2)[1:-1])
+            for b in problems:
+                inside = self.inside(theta[b])
+                if inside.any():
+                    scores = _score(lambda t, b=b: q(t, np.full(len(t), b)), sign, theta[b][inside])
+                    k = np.argmax(scores)
+                    if scores[k] > best_score[b]:
+                        best[b], best_score[b], best_lambda[b] = theta[b][inside][k], scores[k], lambdas[b][inside][k]
+            refined = []
+            for b in problems:
+                above = lambdas[b][lambdas[b] > best_lambda[b]]
+                top = above.min() if above.size else lambdas[b].max() * 10
+                lo = np.log(best_lambda[b]) if best_lambda[b] > 0 else np.log(_LADDER[0]) - 3
+                refined.append(np.exp(np.linspace(lo, np.log(top), _LADDER_STEPS + 2)[1:-1]))
+            lambdas = np.array(refined)
         return best
 
     def sample(self, n: int, shape: np.ndarray, rng: np.random.Generator) -> np.ndarray:

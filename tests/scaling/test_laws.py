@@ -36,6 +36,20 @@ def test_vector_jacobian_product_matches_finite_differences():
     np.testing.assert_allclose(vjp(u), numeric, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("law", [chinchilla, power_law, saturating_power_law])
+def test_row_wise_prediction_is_the_diagonal_and_its_gradient_the_vjp_of_one_point(law):
+    rng = np.random.default_rng(1)
+    k = 7
+    log_x = np.log(rng.uniform(1e7, 1e12, (k, len(law.inputs))))
+    p = len(law.param_names)
+    theta = rng.normal(size=(k, p)) * 0.3 + np.r_[np.full(p - law.n_terms, 3.0), np.full(law.n_terms, 0.3)]
+    value, grad = law.log_predict_rows(theta, log_x)
+    np.testing.assert_allclose(value, np.diagonal(law.log_predict(theta, log_x)), rtol=1e-14)
+    for row in range(k):
+        _, vjp = law.log_predict_vjp(theta[row][None], log_x[row][None])
+        np.testing.assert_allclose(grad[row], vjp(np.ones((1, 1)))[0], rtol=1e-13, atol=1e-15)
+
+
 def test_log_space_evaluation_survives_extreme_parameters():
     out = chinchilla.log_predict(np.array([[25.0, 25.0, 1.0, 0.0, 0.0]]), np.log([[1e9, 1e12]]))
     assert np.isfinite(out).all() and out[0, 0] == pytest.approx(np.log(2 * np.exp(25) + np.e))
