@@ -11,7 +11,8 @@ the constraint smooth enough for SLSQP; in raw coefficients it diverges.
 
 The range of a quantity ``q`` over ``S`` is searched in two steps. First the
 Lagrangian ``F(theta) / |F*| - lambda asinh(+-q(theta) / |q*|)`` is minimised
-for a ladder of multipliers ``lambda`` at once (batched BFGS; the asinh keeps a
+for a ladder of multipliers ``lambda``, the ladders of every quantity (or every
+point of a band) in one batch (batched BFGS; the asinh keeps a
 quantity that grows exponentially, such as a coefficient or an allocation,
 from running away at the first multiplier that moves it); along the ladder the
 minimisers move out from the optimum, and the last one inside ``S`` lies on its
@@ -105,7 +106,19 @@ def near_optimal_set(
         if not np.isfinite(q(optimum[None])[0]):
             raise AnalysisInputError.about("quantities", "a finite value at the fit's optimum",
                                            f"{q(optimum[None])[0]} for {name!r}", "Check the quantity's formula.")
-    ends = {(name, end): space.extreme(q, sign) for name, q in named.items() for end, sign in _ENDS}
+    ends = {}
+    funcs = list(named.values())
+
+    def q_batch(theta, problems):  # quantity problems[k] at row k
+        out = np.empty(len(theta))
+        for b in np.unique(problems):
+            out[problems == b] = funcs[b](theta[problems == b])
+        return out
+
+    for end, sign in _ENDS:  # one batch of ladders per end, then SLSQP from each
+        starts = space.ladders(q_batch, len(funcs), sign)
+        ends |= {(name, end): space.polish(q, sign, start) for (name, q), start in zip(named.items(), starts)}
+    ends = {(name, end): ends[(name, end)] for name in named for end, _ in _ENDS}
     shape = _shape(np.vstack(list(ends.values())) - optimum)  # the ends span the set: they shape the moves
     members = space.sample(n_members, shape, rng) if n_members else np.empty((0, optimum.size))
     pool = np.vstack([members, *ends.values()])  # every member found competes for every end
@@ -114,7 +127,7 @@ def near_optimal_set(
         for end, sign in _ENDS:
             best = pool[np.argmax(_score(q, sign, pool))]
             if _score(q, sign, best[None])[0] > _score(q, sign, ends[(name, end)][None])[0]:
-                ends[(name, end)] = space.extreme(q, sign, start=best)
+                ends[(name, end)] = space.polish(q, sign, best)
         low, high, at = q(np.vstack([ends[(name, "low")], ends[(name, "high")], optimum]))
         rows.append({"quantity": name, "low": low, "high": high, "at_optimum": at})
     index = pd.MultiIndex.from_tuples(list(ends), names=["quantity", "end"])
@@ -246,11 +259,6 @@ class _Space:
             mid = (lo + hi) / 2
             lo, hi = (mid, hi) if self.inside(self.optimum + mid * (theta - self.optimum))[0] else (lo, mid)
         return self.optimum + lo * (theta - self.optimum)
-
-    def extreme(self, q: Callable, sign: int, start: np.ndarray | None = None) -> np.ndarray:
-        """A member maximising ``sign * q``: from the Lagrangian ladder (or ``start``), then SLSQP."""
-        x0 = self.ladders(lambda theta, _: q(theta), 1, sign)[0] if start is None else start
-        return self.polish(q, sign, x0)
 
     def polish(self, q: Callable, sign: int, x0: np.ndarray) -> np.ndarray:
         """SLSQP from the member ``x0`` towards larger ``sign * q``; the better of ``x0`` and its result."""
