@@ -152,8 +152,8 @@ for j, k in zip(range(5), range(10, 5, -1)):  # members j + 1 and k + 1 bound a 
     before = interval_coverage(observed[test], members[test, j], members[test, k])
     after = interval_coverage(observed[test], corrected[:, j], corrected[:, k])
     rows.append({"members": f"{j + 1} and {k + 1}", "nominal": 1 - 2 * levels[j],
-                 "coverage, ensemble": before["coverage"], "coverage, CQR": after["coverage"],
-                 "width, ensemble (mm)": before["mean_width"], "width, CQR (mm)": after["mean_width"]})
+                 "coverage, ensemble": before.coverage, "coverage, CQR": after.coverage,
+                 "width, ensemble (mm)": before.mean_width, "width, CQR (mm)": after.mean_width})
 pd.DataFrame(rows).set_index("members").round(3)
 
 # %% [markdown]

@@ -60,7 +60,7 @@ API = {
                                              dict(y_cal=REAL, pred_cal=REAL * 0.9, pred_test=REAL[:5], alpha=0.1),
                                              dict(y_cal="real", pred_cal="real", alpha="alpha")),
     "calibration.interval_coverage": (cal.interval_coverage, dict(y=REAL, lower=REAL - 1, upper=REAL + 1),
-                                      dict(y="real", lower="real")),
+                                      dict(y="real", lower="real", ci="ci")),
     "calibration.pinball_loss": (cal.pinball_loss, dict(y=REAL, quantiles=QUANTILES, levels=[0.1, 0.5, 0.9]),
                                  dict(y="real")),
     "calibration.rank_histogram": (cal.rank_histogram, dict(members=QUANTILES, observed=REAL, rng=0),

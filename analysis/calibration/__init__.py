@@ -4,6 +4,7 @@ score, recalibration, selective prediction, prediction intervals."""
 from .binning import bin_edges, bin_indices
 from .ensembles import RankHistogram, rank_histogram
 from .intervals import (
+    IntervalCoverage,
     aggregate_quantiles,
     combine_quantiles,
     conformal_quantile,
@@ -52,6 +53,7 @@ __all__ = [
     "BinSensitivity",
     "BetaCalibration",
     "HistogramBinning",
+    "IntervalCoverage",
     "IsotonicCalibration",
     "PlattScaling",
     "TemperatureScaling",

@@ -17,15 +17,19 @@ increase the loss.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
-from scipy import optimize, sparse
+import pandas as pd
+from scipy import optimize, sparse, stats
 from sklearn.isotonic import IsotonicRegression
 
-from .._results import ConfidenceInterval
-from .._validation import check_alpha, check_array, check_consistent_length, check_probabilities
+from .._results import ConfidenceInterval, Result
+from .._validation import check_alpha, check_array, check_consistent_length, check_level, check_probabilities
 from ..errors import AnalysisInputError
 
 __all__ = [
+    "IntervalCoverage",
     "aggregate_quantiles",
     "combine_quantiles",
     "conformal_quantile",
@@ -233,8 +237,35 @@ def cqr_quantiles(y_cal, quantiles_cal, quantiles_test, levels, *, lower_bound: 
     return repair_crossing(out, levels)
 
 
-def interval_coverage(y, lower, upper) -> dict[str, float]:
-    """Share of ``y`` inside ``[lower, upper]`` and the mean width.
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class IntervalCoverage(Result):
+    """How often intervals hold their observations.
+
+    Attributes
+    ----------
+    coverage : float
+        Share of observations inside their closed interval.
+    interval : ConfidenceInterval
+        Clopper-Pearson (exact binomial) interval of the coverage.
+    mean_width : float
+        Mean of ``upper - lower`` (inf when a bound is infinite).
+    n : int
+        Observations.
+    """
+
+    coverage: float
+    interval: ConfidenceInterval
+    mean_width: float
+    n: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``coverage``, ``coverage_low``, ``coverage_high``, ``mean_width`` and ``n``."""
+        return pd.DataFrame([{"coverage": self.coverage, "coverage_low": self.interval.low,
+                              "coverage_high": self.interval.high, "mean_width": self.mean_width, "n": self.n}])
+
+
+def interval_coverage(y, lower, upper, *, ci: float = 0.95) -> IntervalCoverage:
+    """Share of ``y`` inside ``[lower, upper]``, its exact binomial interval at level ``ci``, and the mean width.
 
     Bounds may be infinite (an unbounded interval, e.g. a conformal interval
     from too few calibration points), never NaN.
@@ -247,7 +278,12 @@ def interval_coverage(y, lower, upper) -> dict[str, float]:
             raise AnalysisInputError.about(name, "bounds that are numbers or infinite", "NaN",
                                            "Check how the interval was computed; NaN is not a bound.")
     check_consistent_length(y=y, lower=lower, upper=upper)
-    return {"coverage": float(np.mean((lower <= y) & (y <= upper))), "mean_width": float(np.mean(upper - lower))}
+    ci = check_level(ci)
+    inside = int(np.sum((lower <= y) & (y <= upper)))
+    bounds = stats.binomtest(inside, len(y)).proportion_ci(confidence_level=ci, method="exact")
+    return IntervalCoverage(inside / len(y), ConfidenceInterval(float(bounds.low), float(bounds.high), ci,
+                                                                "Clopper-Pearson"),
+                            float(np.mean(upper - lower)), len(y))
 
 
 def plot_intervals(lower, upper, *, observed=None, center=None, ax=None, label: str = "interval",

@@ -260,7 +260,7 @@ def interval_backtest(
 def _band_row(cutoff, epsilon: float, observed: np.ndarray, low, high) -> dict:
     inside = interval_coverage(observed, np.asarray(low), np.asarray(high))
     return {"cutoff": cutoff, "kind": "near-optimal", "epsilon": epsilon, "level": np.nan, "n_test": len(observed),
-            "coverage": inside["coverage"], "mean_width": inside["mean_width"], "interval_score": np.nan}
+            "coverage": inside.coverage, "mean_width": inside.mean_width, "interval_score": np.nan}
 
 
 def _interval_rows(cutoff, kind: str, sample: np.ndarray, observed: np.ndarray, levels) -> list[dict]:
@@ -270,6 +270,6 @@ def _interval_rows(cutoff, kind: str, sample: np.ndarray, observed: np.ndarray, 
         interval = percentile_interval(sample, ci=level)
         inside = interval_coverage(observed, interval.low, interval.high)
         rows.append({"cutoff": cutoff, "kind": kind, "epsilon": np.nan, "level": level, "n_test": len(observed),
-                     "coverage": inside["coverage"], "mean_width": inside["mean_width"],
+                     "coverage": inside.coverage, "mean_width": inside.mean_width,
                      "interval_score": interval_score(observed, interval.low, interval.high, 1 - level)})
     return rows

@@ -88,11 +88,28 @@ def test_split_conformal_and_cqr_cover(forecasts):
     interval = split_conformal_interval(y[cal], x[cal], x[test], 0.1)
     assert (interval.ci, interval.method) == (pytest.approx(0.9), "split conformal")
     split = interval_coverage(y[test], interval.low, interval.high)
-    assert split["coverage"] == pytest.approx(0.9, abs=0.02)
+    assert split.coverage == pytest.approx(0.9, abs=0.02) and split.n == 2000
     q_lo, q_hi = x - 0.2 * x, x + 0.2 * x  # too narrow quantile estimates
     interval = cqr_interval(y[cal], q_lo[cal], q_hi[cal], q_lo[test], q_hi[test], 0.1)
     cqr = interval_coverage(y[test], interval.low, interval.high)
-    assert cqr["coverage"] == pytest.approx(0.9, abs=0.02)
+    assert cqr.coverage == pytest.approx(0.9, abs=0.02)
+    assert cqr.interval.low < cqr.coverage < cqr.interval.high
+
+
+def test_interval_coverage_counts_closed_intervals_with_an_exact_binomial_interval():
+    from scipy import stats
+
+    y = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    lower = np.array([0.0, 0.5, 2.5, -np.inf, 4.0, 5.5, 0.0])
+    upper = np.array([1.0, 1.0, 3.0, 3.0, np.inf, 6.0, 6.0])
+    result = interval_coverage(y, lower, upper, ci=0.9)
+    assert result.coverage == pytest.approx(5 / 7) and result.n == 7 and result.mean_width == np.inf
+    beta_low, beta_high = stats.beta.ppf(0.05, 5, 3), stats.beta.ppf(0.95, 6, 2)  # Clopper-Pearson by hand
+    assert (result.interval.low, result.interval.high) == (pytest.approx(beta_low), pytest.approx(beta_high))
+    row = result.to_frame().iloc[0]
+    assert row["coverage_low"] == result.interval.low and row["n"] == 7
+    finite = interval_coverage(y, y - 1, y + 2)
+    assert (finite.coverage, finite.mean_width, finite.interval.high) == (1.0, 3.0, 1.0)
 
 
 def test_combined_quantiles_are_the_weighted_sums():
