@@ -14,6 +14,7 @@ resample for every model) under each estimator.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -47,22 +48,16 @@ def calibration_estimators(n_classes: int = 2) -> dict[str, Callable]:
     out = {}
     for strategy, label in _STRATEGY.items():
         for n_bins in (5, 10, 15, 20, 30):
-            out[f"ECE, {n_bins} {label} bins"] = _ece(n_bins=n_bins, strategy=strategy)
+            out[f"ECE, {n_bins} {label} bins"] = functools.partial(ece, n_bins=n_bins, strategy=strategy)
     for strategy, label in _STRATEGY.items():
-        out[f"L2 ECE, 15 {label} bins"] = _ece(strategy=strategy, norm="l2")
-        out[f"L2 ECE debiased, 15 {label} bins"] = _ece(strategy=strategy, norm="l2", debiased=True)
-        out[f"classwise ECE, 15 {label} bins"] = _ece(strategy=strategy, mode="classwise")
+        out[f"L2 ECE, 15 {label} bins"] = functools.partial(ece, strategy=strategy, norm="l2")
+        out[f"L2 ECE debiased, 15 {label} bins"] = functools.partial(ece, strategy=strategy, norm="l2", debiased=True)
+        out[f"classwise ECE, 15 {label} bins"] = functools.partial(ece, strategy=strategy, mode="classwise")
     out["smooth ECE"] = smooth_ece
     out["Brier reliability, 15 bins"] = lambda y, p: brier_decomposition(y, p).reliability
     if n_classes == 2:
         out["|Balance score|"] = lambda y, p: abs(balance_score(y, p))
     return out
-
-
-def _ece(**choices) -> Callable:
-    def estimator(y, p):
-        return ece(y, p, **choices)
-    return estimator
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)

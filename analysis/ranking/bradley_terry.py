@@ -181,6 +181,18 @@ def bradley_terry(wins, *, systems=None, prior: float = 0.0, max_iter: int = 100
 
 
 def _check_wins(wins, prior) -> np.ndarray:
+    """``wins`` as a valid count matrix, and Ford's condition checked when there is no ``prior``."""
+    w = check_win_counts(wins)
+    if not (isinstance(prior, int | float | np.number) and np.isfinite(prior) and prior >= 0):
+        raise AnalysisInputError.about("prior", "a finite, non-negative number of virtual ties", repr(prior),
+                                       "Pass e.g. 1, or 0 for the maximum-likelihood fit.")
+    if prior == 0:
+        _check_ford(w)
+    return w
+
+
+def check_win_counts(wins) -> np.ndarray:
+    """``wins`` as a square matrix of finite, non-negative counts."""
     w = check_array(wins, "wins", ndim=2)
     k = len(w)
     if w.shape != (k, k):
@@ -189,11 +201,6 @@ def _check_wins(wins, prior) -> np.ndarray:
     if (w < 0).any():
         raise AnalysisInputError.about("wins", "non-negative counts", f"{int((w < 0).sum())} negative entries",
                                        "Count wins as 0, 1, 2, ...; build the matrix with win_matrix.")
-    if not (isinstance(prior, int | float | np.number) and np.isfinite(prior) and prior >= 0):
-        raise AnalysisInputError.about("prior", "a finite, non-negative number of virtual ties", repr(prior),
-                                       "Pass e.g. 1, or 0 for the maximum-likelihood fit.")
-    if prior == 0:
-        _check_ford(w)
     return w
 
 

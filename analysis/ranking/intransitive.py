@@ -29,7 +29,7 @@ from scipy import optimize, stats
 from .._results import Result
 from .._validation import check_integer, check_number, check_rng
 from ..errors import AnalysisInputError, FitError
-from .bradley_terry import _check_wins, bradley_terry, index_battles, win_matrix
+from .bradley_terry import bradley_terry, check_win_counts, index_battles, win_matrix
 
 __all__ = ["GeneralPreference", "Intransitivity", "PreferenceComparison", "compare_preference_models",
            "general_preference", "intransitivity"]
@@ -107,7 +107,7 @@ def intransitivity(wins, *, systems=None) -> Intransitivity:
     (ties as half-wins); ``systems`` names the rows. Every system must have
     played.
     """
-    w = _check_wins(wins, prior=1.0)  # the comparisons need not identify Bradley-Terry scores
+    w = check_win_counts(wins)
     n = len(w)
     if n < 3:
         raise AnalysisInputError.about("wins", "at least 3 systems (a triad)", f"{n}", "Pass more systems.")

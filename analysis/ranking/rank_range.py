@@ -159,7 +159,8 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
         solved = [pair for batch in map_batches(lambda b: thread_map(extremes, b), batches, len(batches),
                                                 progress=progress, desc="rank ranges") for pair in batch]
     best_w, worst_w = (np.array(w) for w in zip(*solved))
-    best, worst = (np.array([_ranks_at(values, w, tol)[i] for i, w in enumerate(ws)]) for ws in (best_w, worst_w))
+    best, worst = (1 + np.sum(ws @ values.T > np.sum(ws * values, axis=1)[:, None] + tol, axis=1)  # (systems,)
+                   for ws in (best_w, worst_w))
     centre_rank = _ranks_at(values, region.centre, tol)
     table = pd.DataFrame({"rank": centre_rank, "best_rank": best, "worst_rank": worst},
                          index=scores.index.rename("system"))
@@ -231,18 +232,12 @@ class _WeightSet:
             raise AnalysisInputError.about("weights", "'simplex', a (low, high) pair of share bounds or a "
                                            "scipy.optimize.LinearConstraint", repr(weights)[:80],
                                            "Pass one of these.")
-        centre = _interior_point(low, high, constraint)
+        interior = _interior_point(low, high, constraint)  # also refuses an empty or flat set
         equal = np.full(k, 1 / k)
-        if cls(kind, low, high, constraint, equal).contains(equal):
-            centre = equal
-        return cls(kind, low, high, constraint, centre)
-
-    def contains(self, w: np.ndarray) -> bool:
-        inside = (self.low <= w).all() and (w <= self.high).all()
-        if self.constraint is not None:
-            aw = self.constraint.A @ w
-            inside = inside and (self.constraint.lb <= aw).all() and (aw <= self.constraint.ub).all()
-        return bool(inside)
+        a_equal = None if constraint is None else constraint.A @ equal
+        inside = (low <= equal).all() and (equal <= high).all() and (
+            a_equal is None or ((constraint.lb <= a_equal) & (a_equal <= constraint.ub)).all())
+        return cls(kind, low, high, constraint, equal if inside else interior)
 
     def bounds(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Minimum and maximum of ``c @ w`` per row of ``c`` over the box of shares (ignoring ``constraint``)."""
