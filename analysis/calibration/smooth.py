@@ -29,6 +29,13 @@ _DENSITY_FLOOR = 1e-4
 _HALVINGS = 10
 
 
+def spread_positions(scores: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Left grid point of each score on ``size`` points over [0, 1], and the share that goes right of it."""
+    position = scores * (size - 1)
+    left = np.clip(position.astype(np.int64), 0, size - 2)
+    return left, position - left
+
+
 class _Smoother:
     """Kernel smoothing of residuals on a grid, for one set of scores."""
 
@@ -55,9 +62,7 @@ class _Smoother:
         """Residuals and unit masses spread linearly onto ``size`` grid points (cached per size)."""
         if size not in self._grids:
             def spread(a: int, b: int) -> np.ndarray:
-                position = self.scores[a:b] * (size - 1)
-                left = np.clip(position.astype(np.int64), 0, size - 2)
-                frac = position - left
+                left, frac = spread_positions(self.scores[a:b], size)
                 r = self.residuals[a:b]
                 grids = np.zeros((2, size + 1))  # residual and mass, one slot of slack for the right neighbours
                 grids[0, :size] += np.bincount(left, weights=r - frac * r, minlength=size)

@@ -1,4 +1,5 @@
-"""by_model on a Dask DataFrame, computed by a dask.distributed LocalCluster, equals the in-memory result."""
+"""by_model on a Dask DataFrame, computed by a dask.distributed LocalCluster, equals the in-memory result,
+and its Poisson-bootstrap intervals are the same on every partitioning."""
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ def table():
     rng = np.random.default_rng(0)
     n = 9000
     frame = pd.DataFrame({"model": np.repeat(["b", "a", "c"], n // 3), "task": np.tile(["x", "y", "z"], n // 3),
+                          "item": np.tile(np.arange(n // 3), 3),
                           "confidence": rng.uniform(0.3, 1, n)})
     frame["correct"] = (rng.uniform(size=n) < frame["confidence"] ** np.repeat([1.0, 1.5, 3.0], n // 3)).astype(int)
     return frame
@@ -39,6 +41,18 @@ def test_a_dask_table_on_a_local_cluster_gives_the_in_memory_numbers(client, tab
                                atol=1e-15)
 
 
+def test_poisson_intervals_are_the_same_on_every_partitioning_and_in_memory(client, table):
+    in_memory = by_model(table, model=["model", "task"], n_bins=10, n_boot=100, key=["task", "item"], rng=4)
+    assert {"ece_low", "smooth_ece_high", "brier_low", "accuracy_high"} <= set(in_memory.columns)
+    for npartitions in (1, 3, 7):
+        shuffled = table.sample(frac=1, random_state=npartitions)  # rows in another order too
+        on_cluster = by_model(dd.from_pandas(shuffled, npartitions=npartitions), model=["model", "task"], n_bins=10,
+                              n_boot=100, key=["task", "item"], rng=4)
+        pd.testing.assert_frame_equal(on_cluster, in_memory, rtol=1e-12, atol=1e-15)
+    other_seed = by_model(table, model=["model", "task"], n_bins=10, n_boot=100, key=["task", "item"], rng=5)
+    assert not np.allclose(other_seed["ece_low"], in_memory["ece_low"])
+
+
 def test_bad_partitions_are_refused_as_in_memory(client, table):
     bad = table.copy()
     bad.loc[8000, "confidence"] = 1.5  # in the last partition only
@@ -46,8 +60,10 @@ def test_bad_partitions_are_refused_as_in_memory(client, table):
         by_model(dd.from_pandas(bad, npartitions=5))
     with pytest.raises(AnalysisInputError, match="no column"):
         by_model(dd.from_pandas(table, npartitions=2), correct="right")
-    with pytest.raises(AnalysisInputError, match="n_boot"):
+    with pytest.raises(AnalysisInputError, match="Poisson bootstrap of a Dask table"):
         by_model(dd.from_pandas(table, npartitions=2), n_boot=100)
+    with pytest.raises(AnalysisInputError, match="no column"):
+        by_model(dd.from_pandas(table, npartitions=2), n_boot=100, key="cluster")
 
 
 def test_rows_without_a_model_name_are_refused_on_dask_too(client, table):
