@@ -31,6 +31,9 @@ WINNER, LOSER = np.array([0, 1, 2, 1, 2, 0, 2, 0]), np.array([1, 2, 0, 0, 1, 2, 
 QUANTILES = np.sort(REAL[:, None] + np.array([-1.0, 0.0, 1.0]), axis=1)
 RUNS = analysis.datasets.load_chinchilla()
 PREDS = (RNG.random((4, N)) < 0.5).astype(int)
+SAMPLES = pd.DataFrame({"model": np.repeat(list("abc"), N), "task": np.tile(np.repeat(["x", "y"], N // 2), 3),
+                        "item": np.tile(np.arange(N), 3), "correct": np.concatenate([Y, PREDS[0], PREDS[1]]),
+                        "confidence": np.tile(P, 3)})
 
 
 def mean(x):
@@ -67,6 +70,8 @@ API = {
                                    dict(observed="real", rng="rng")),
     "calibration.by_model": (cal.by_model, dict(table=pd.DataFrame({"model": "m", "correct": Y, "confidence": P}),
                                                 n_boot=5, rng=0), dict(ci="ci", n_boot="n_boot", rng="rng")),
+    "calibration.by_model (Poisson)": (cal.by_model, dict(table=SAMPLES, n_boot=5, key="item", rng=0),
+                                       dict(ci="ci", n_boot="n_boot", rng="rng")),
     "calibration.estimator_stability": (cal.estimator_stability,
                                         dict(y_true=Y, probs={"a": P, "b": P**2}, n_boot=3, rng=0),
                                         dict(y_true="labels", n_boot="n_boot", ci="ci", rng="rng")),
@@ -74,6 +79,9 @@ API = {
     "ranking.kemeny": (rk.kemeny, dict(scores=BOARD, rng=0), dict(scores="board", rng="rng")),
     "ranking.bootstrap_ranks": (rk.bootstrap_ranks, dict(scores=BOARD, n_boot=10, rng=0),
                                 dict(scores="board", n_boot="n_boot", ci="ci", rng="rng")),
+    "ranking.item_bootstrap_ranks": (rk.item_bootstrap_ranks, dict(table=SAMPLES, n_boot=10, rng=0),
+                                     dict(n_boot="n_boot", ci="ci", rng="rng")),
+    "ranking.task_table": (rk.task_table, dict(table=SAMPLES), dict()),
     "ranking.kendall_w": (rk.kendall_w, dict(scores=BOARD), dict(scores="matrix")),
     "ranking.diversity": (rk.diversity, dict(scores=BOARD), dict(scores="board")),
     "ranking.rank_range": (rk.rank_range, dict(scores=BOARD), dict(scores="board")),

@@ -34,6 +34,7 @@ from .intransitive import (
     general_preference,
     intransitivity,
 )
+from .items import item_bootstrap_ranks, task_table
 from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce
 from .rank_range import RankRange, rank_range
 from .result import Ranking
@@ -88,6 +89,7 @@ __all__ = [
     "elo_scale",
     "index_battles",
     "intransitivity",
+    "item_bootstrap_ranks",
     "friedman_nemenyi",
     "general_preference",
     "kemeny",
@@ -108,6 +110,7 @@ __all__ = [
     "spearman_rho",
     "system_subsampling",
     "task_subsampling",
+    "task_table",
     "top_k_kendall",
     "top_k_overlap",
     "two_level_aggregate",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._resample import bootstrap
+from .._resample import bootstrap, percentile_interval
 from .._validation import check_integer, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import check_scores
@@ -98,7 +98,6 @@ def bootstrap_ranks(
         clusters = clusters.loc[scores.columns].to_numpy()
     full = aggregate(scores, method, **aggregate_kw)
     tasks = scores.to_numpy(dtype=float).T  # resampled along axis 0
-    sign = -1.0 if method == "mean_rank" else 1.0  # mean rank: lower is better
 
     if method == "mean" and aggregate_kw.get("normalise", "raw") == "raw" and not np.isnan(tasks).any():
         def statistic(values, weights):
@@ -113,17 +112,29 @@ def bootstrap_ranks(
         batch_size = 50
     result = bootstrap(statistic, tasks, n_boot=n_boot, ci=ci, weighted=True, clusters=clusters, rng=rng,
                        progress=progress, batch_size=batch_size)
-    ranks = pd.DataFrame(stats.rankdata(-sign * result.replicates, method="min", axis=1), columns=scores.index)
-    score_low, score_high = (pd.Series(v, index=scores.index) for v in (result.interval.low, result.interval.high))
+    return rank_intervals(full, result.replicates, scores.index, method=method, ci=ci, k=k,
+                          unit="tasks" if clusters is None else "task clusters")
+
+
+def rank_intervals(full, replicates: np.ndarray, systems: pd.Index, *, method: str, ci: float, k: int,
+                   unit: str) -> RankIntervals:
+    """:class:`RankIntervals` from the full-data ranking and replicate scores ``(n_boot, systems)``.
+
+    ``systems`` names the replicates' columns; for ``method="mean_rank"`` lower scores are better.
+    """
+    sign = -1.0 if method == "mean_rank" else 1.0
+    ranks = pd.DataFrame(stats.rankdata(-sign * replicates, method="min", axis=1), columns=systems)
+    interval = percentile_interval(replicates, ci=ci)
+    score_low, score_high = (pd.Series(v, index=systems) for v in (interval.low, interval.high))
     worst, best = (score_low, score_high) if sign > 0 else (-score_high, -score_low)
-    better = pd.Series((worst.to_numpy()[None, :] > best.to_numpy()[:, None]).sum(axis=1), index=scores.index)
+    better = pd.Series((worst.to_numpy()[None, :] > best.to_numpy()[:, None]).sum(axis=1), index=systems)
     index = full.systems
     table = full.table.assign(
         low=score_low.loc[index], high=score_high.loc[index], rank_low=ranks.quantile((1 - ci) / 2).loc[index],
         rank_high=ranks.quantile((1 + ci) / 2).loc[index], p_top_k=(ranks <= k).mean().loc[index],
         arena_rank=1 + better.loc[index], tied_with_best=better.loc[index] == 0,
     )
-    return RankIntervals(table, full.method, ranks, k, ci, "tasks" if clusters is None else "task clusters")
+    return RankIntervals(table, full.method, ranks, k, ci, unit)
 
 
 def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,

@@ -1,0 +1,100 @@
+"""Leaderboards from sample-level results: the task table of a tidy table, and rank intervals over items.
+
+A tidy table has one row per (model, task, item) with a score (``correct``,
+0/1, or any number). Its leaderboard is the table of each model's mean score
+per task; resampling the items of each task, the same items for every model,
+shows how much of the leaderboard is the luck of the test items, which the
+task bootstrap of :func:`bootstrap_ranks` does not see.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._resample import bootstrap_counts, map_batches
+from .._validation import check_array, check_columns, check_integer, check_level, check_rng
+from ..errors import AnalysisInputError
+from .aggregate import aggregate
+from .uncertainty import RankIntervals, rank_intervals
+
+__all__ = ["item_bootstrap_ranks", "task_table"]
+
+
+def _complete_items(table: pd.DataFrame, model: str, task: str, item: str, score: str) -> pd.DataFrame:
+    """The rows checked: one per (model, task, item), a number each, every model on every item of a task."""
+    check_columns(table, [model, task, item, score], name="table")
+    values = check_array(table[score], score, ndim=1)
+    rows = table[[model, task, item]].assign(**{score: values})
+    for column in (model, task, item):
+        if rows[column].isna().any():
+            raise AnalysisInputError.about(column, "a name in every row", f"{int(rows[column].isna().sum())} missing",
+                                           "Fill or drop the rows without one.")
+    duplicated = rows.duplicated([model, task, item])
+    if duplicated.any():
+        first = rows.loc[duplicated, [model, task, item]].iloc[0].tolist()
+        raise AnalysisInputError.about("table", "one row per (model, task, item)",
+                                       f"{int(duplicated.sum())} duplicated, e.g. {first}",
+                                       "Keep one filter, epoch or trial per item, or average them first.")
+    counts = rows.groupby([task, item], sort=False)[model].size()
+    n_models = rows[model].nunique()
+    if (counts < n_models).any():
+        (t, i), seen = counts[counts < n_models].index[0], int(counts[counts < n_models].iloc[0])
+        raise AnalysisInputError.about("table", "every model scored on every item of its task",
+                                       f"item {i!r} of task {t!r} scored for {seen} of {n_models} models",
+                                       "Keep the items every model answered (or use plackett_luce for sparse "
+                                       "results).")
+    return rows
+
+
+def task_table(table: pd.DataFrame, *, model: str = "model", task: str = "task", item: str = "item",
+               score: str = "correct") -> pd.DataFrame:
+    """Each model's mean score per task, shape ``(models, tasks)``: the leaderboard that ``aggregate`` takes.
+
+    ``table`` has one row per (model, task, item); every model must be scored on
+    every item of a task, so the means compare the models on the same items.
+    """
+    rows = _complete_items(table, model, task, item, score)
+    out = rows.pivot_table(index=model, columns=task, values=score, aggfunc="mean", sort=True)
+    out.index.name, out.columns.name = "system", "task"
+    return out
+
+
+def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: str = "model", task: str = "task",
+                         item: str = "item", score: str = "correct", n_boot: int = 1000, ci: float = 0.95, k: int = 1,
+                         rng=None, progress=None, **aggregate_kw) -> RankIntervals:
+    """Rank intervals from resampling the items of each task, the same items for every model.
+
+    Each replicate draws every task's items with replacement (a stratified,
+    paired bootstrap), recomputes the :func:`task_table` and aggregates it with
+    ``method`` (and ``aggregate_kw``, as :func:`aggregate`).
+
+    Returns
+    -------
+    RankIntervals
+        As from :func:`bootstrap_ranks`, with ``unit="items within tasks"``.
+    """
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
+    ci = check_level(ci, "ci")
+    k = check_integer(k, "k")
+    rng = check_rng(rng)
+    rows = _complete_items(table, model, task, item, score)
+    cube = rows.pivot_table(index=[task, item], columns=model, values=score, sort=True)  # (items, models)
+    tasks = cube.index.get_level_values(0)
+    full = aggregate(task_table(table, model=model, task=task, item=item, score=score), method, **aggregate_kw)
+    systems = cube.columns
+    strata = pd.factorize(tasks, sort=True)[0]
+    counts = bootstrap_counts(len(cube), n_boot=n_boot, rng=rng, strata=strata).astype(float)  # (n_boot, items)
+    task_sums = np.stack([counts[:, strata == t] @ cube.to_numpy()[strata == t] for t in range(strata.max() + 1)],
+                         axis=2)  # (n_boot, models, tasks)
+    task_sizes = np.bincount(strata).astype(float)
+    means = task_sums / task_sizes  # each task keeps its size in every replicate
+    names = pd.Index(sorted(set(tasks)), name="task")
+
+    def evaluate(batch):
+        return [aggregate(pd.DataFrame(means[b], index=systems, columns=names), method, **aggregate_kw)
+                .scores.loc[systems].to_numpy() for b in batch]
+
+    batches = [range(a, min(a + 50, n_boot)) for a in range(0, n_boot, 50)]
+    replicates = np.concatenate(map_batches(evaluate, batches, len(batches), progress=progress, desc="items"))
+    return rank_intervals(full, replicates, systems, method=method, ci=ci, k=k, unit="items within tasks")
