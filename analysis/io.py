@@ -9,9 +9,11 @@ Formats (``read_results(path, format=...)``):
   ``correct`` (the sample's ``acc``, or ``exact_match`` for generation
   tasks; NaN when the task has neither), ``score`` (the value of the
   sample's first metric), ``target``; for multiple-choice tasks also
-  ``logprobs`` (one log-likelihood per choice), ``n_choices`` and
+  ``logprobs`` (one log-likelihood per choice), ``n_choices``,
   ``confidence`` (the softmax probability of the highest-scoring choice, the
-  model's top-label confidence). The harness writes every response as text
+  model's top-label confidence) and ``answer`` (the correct choice's index,
+  resolved as the harness does: a digit target is the index, any other the
+  choice with that text). The harness writes every response as text
   (its ``sanitize_list``); the numbers are parsed back.
 - ``"arena"``: Chatbot Arena battle records (JSON, JSON lines, CSV or
   parquet) with ``model_a``, ``model_b`` and ``winner`` in ``model_a``,
@@ -107,9 +109,34 @@ def _lm_eval_rows(sample: dict, model: str, task: str, output_type: str | None) 
     if output_type == "multiple_choice" or (output_type is None and len(responses) > 1 and all(
             isinstance(r, list) and len(r) == 2 for r in responses)):
         logprobs = np.array([_number(r[0] if isinstance(r, list) else r) for r in responses])
+        if (logprobs > 0).any():
+            raise ValueError(f"field 'filtered_resps': log-likelihoods above 0 ({logprobs.max():.4g})")
         probs = np.exp(logprobs - logprobs.max())
-        row |= {"logprobs": logprobs.tolist(), "n_choices": len(logprobs), "confidence": probs.max() / probs.sum()}
+        row |= {"logprobs": logprobs.tolist(), "n_choices": len(logprobs), "confidence": probs.max() / probs.sum(),
+                "answer": _choice_index(row["target"], sample.get("arguments"), len(logprobs))}
     return row
+
+
+def _choice_index(target: str, arguments, n_choices: int) -> float:
+    """The correct choice's index, as the harness resolves it: a digit string is the index, else the choice's text."""
+    if target.isdigit():
+        return float(target) if int(target) < n_choices else np.nan
+    if isinstance(arguments, dict):  # gen_args_<k>: {arg_0: context, arg_1: delimiter + choice}
+        choices = [str(arguments[f"gen_args_{k}"].get("arg_1", "")).strip() for k in range(n_choices)
+                   if f"gen_args_{k}" in arguments]
+        if target.strip() in choices:
+            return float(choices.index(target.strip()))
+    return np.nan
+
+
+def _lm_eval_line(line: str, path: Path, number: int, model: str, task: str, output_type: str | None) -> dict:
+    try:
+        return _lm_eval_rows(json.loads(line), model, task, output_type)
+    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError is a ValueError
+        what = f"no field {error}" if isinstance(error, KeyError) else str(error)
+        raise AnalysisInputError.about("path", "one JSON sample per line, as the harness writes them",
+                                       f"{path.name}, line {number}: {what}",
+                                       "Rewrite or remove that line; nothing is skipped.") from None
 
 
 def _read_lm_eval(path: Path) -> pd.DataFrame:
@@ -133,9 +160,12 @@ def _read_lm_eval(path: Path) -> pd.DataFrame:
             task = re.sub(rf"^samples_(.*)_{re.escape(date)}$", r"\1", sample_file.stem)
             output_type = configs.get(task, {}).get("output_type")
             with sample_file.open(encoding="utf-8") as lines:
-                rows.extend(_lm_eval_rows(json.loads(line), model, task, output_type) for line in lines if line.strip())
+                for number, line in enumerate(lines, start=1):
+                    if line.strip():
+                        rows.append(_lm_eval_line(line, sample_file, number, model, task, output_type))
     table = pd.DataFrame(rows)
-    columns = ["model", "task", "item", "filter", "correct", "score", "confidence", "logprobs", "n_choices", "target"]
+    columns = ["model", "task", "item", "filter", "correct", "score", "confidence", "logprobs", "n_choices",
+               "answer", "target"]
     return table.reindex(columns=[c for c in columns if c in table])
 
 

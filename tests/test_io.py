@@ -1,6 +1,7 @@
 """Readers of the tools' outputs, on files written as each tool writes them."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,42 @@ def test_lm_eval_without_samples_or_results_is_refused(tmp_path):
         read_results(tmp_path, format="lm-eval")
     with pytest.raises(AnalysisInputError, match="format"):
         read_results(tmp_path, format="helm-lite")
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "lm_eval"
+
+
+def test_lm_eval_output_written_by_the_harness_itself():
+    table = read_results(EXAMPLE, format="lm-eval")
+    assert len(table) == 5 * 3 * 80 and table["model"].nunique() == 5
+    assert not table.duplicated(["model", "task", "item", "filter"]).any()
+    for results_file in EXAMPLE.glob("*/results_*.json"):  # the harness's own aggregates
+        results = json.loads(results_file.read_text())
+        mine = table[table["model"] == results["model_name"]].groupby("task")["correct"].mean()
+        for task, metrics in results["results"].items():
+            value = metrics.get("acc,none", metrics.get("exact_match,none"))
+            assert mine[task] == pytest.approx(value, abs=1e-12)
+    choices = table.dropna(subset=["answer"])
+    assert set(choices["task"]) == {"add_choice", "compare"} and (choices["answer"] < choices["n_choices"]).all()
+    argmax = choices["logprobs"].map(np.argmax)  # the harness's acc is argmax == gold, so answer is gold
+    assert ((argmax == choices["answer"]).astype(float) == choices["correct"]).all()
+    compare = choices[choices["task"] == "compare"]
+    assert set(compare["target"]) == {"yes", "no"} and (compare["answer"] == (compare["target"] == "no")).all()
+
+
+def test_malformed_lm_eval_lines_are_refused_with_file_and_line(tmp_path):
+    folder = _lm_eval_folder(tmp_path)
+    sample_file = next(folder.glob("samples_arc_easy_*"))
+    lines = sample_file.read_text().splitlines()
+    sample_file.write_text(lines[0] + "\n" + lines[1][:40] + "\n")
+    with pytest.raises(AnalysisInputError, match=r"samples_arc_easy_.*line 2"):
+        read_results(tmp_path, format="lm-eval")
+    sample_file.write_text(lines[0] + "\n" + lines[1].replace('"-0.9"', '"0.9"') + "\n")
+    with pytest.raises(AnalysisInputError, match=r"line 2: field 'filtered_resps': log-likelihoods above 0"):
+        read_results(tmp_path, format="lm-eval")
+    sample_file.write_text(json.dumps({"target": "1"}) + "\n")
+    with pytest.raises(AnalysisInputError, match=r"line 1: no field 'doc_id'"):
+        read_results(tmp_path, format="lm-eval")
 
 
 def _battles():

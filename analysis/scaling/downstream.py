@@ -40,6 +40,7 @@ __all__ = [
     "AccuracyCurve",
     "ChainPredictability",
     "TwoStepFit",
+    "chain_by_model",
     "choice_chain",
     "chain_predictability",
     "fit_accuracy_curve",
@@ -214,6 +215,52 @@ def choice_chain(logprobs, correct) -> dict[str, np.ndarray]:
     onehot = np.eye(lp.shape[2])[correct][None]
     brier = np.sum((normalised - onehot) ** 2, axis=2)
     return {"nll": -pick, "p_correct": np.exp(pick), "p_choice": p_choice, "accuracy": accuracy, "brier": brier}
+
+
+def chain_by_model(table: pd.DataFrame, *, by=("model", "task"), logprobs: str = "logprobs",
+                   answer: str = "answer") -> pd.DataFrame:
+    """The chain of :func:`choice_chain` from a tidy sample-level table, averaged per group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per (model, task, item) of multiple-choice results: ``logprobs``
+        holds each row's list of per-choice log-likelihoods and ``answer`` the
+        correct choice's index (as :func:`analysis.io.read_results` writes them).
+    by : str or sequence of str
+        Columns to group by.
+
+    Returns
+    -------
+    DataFrame indexed by ``by``: ``n`` (items), and the means of ``nll``,
+    ``p_correct``, ``p_choice``, ``accuracy`` and ``brier``.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    check_columns(table, [*keys, logprobs, answer], name="table")
+    if len(table) == 0:
+        raise AnalysisInputError.about("table", "at least one row", "none", "Pass multiple-choice results.")
+    lists = table[logprobs].to_numpy()
+    if not all(isinstance(v, list | tuple | np.ndarray) for v in lists):
+        raise AnalysisInputError.about(logprobs, "a list of per-choice log-likelihoods in every row",
+                                       "rows without one (e.g. generation tasks)",
+                                       "Keep the multiple-choice rows: table[table['logprobs'].notna()].")
+    sizes = np.array([len(v) for v in lists])
+    answers = check_labels(table[answer].to_numpy(), answer)
+    if (answers >= sizes).any():
+        row = int(np.argmax(answers >= sizes))
+        raise AnalysisInputError.about(answer, "an index below the number of choices",
+                                       f"{answers[row]} with {sizes[row]} choices (row {row})",
+                                       "Check that answers count from 0.")
+    quantities = {}
+    for size in np.unique(sizes):  # items with the same number of choices go through the chain together
+        rows = np.flatnonzero(sizes == size)
+        chain = choice_chain(np.stack([np.asarray(lists[r], dtype=float) for r in rows])[None], answers[rows])
+        for name, values in chain.items():
+            quantities.setdefault(name, np.empty(len(table)))[rows] = values[0]
+    per_item = table[keys].assign(**quantities)
+    out = per_item.groupby(keys, sort=True).mean()
+    out.insert(0, "n", per_item.groupby(keys, sort=True).size())
+    return out
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)

@@ -6,6 +6,7 @@ from scipy import special, stats
 
 from analysis import AnalysisInputError
 from analysis.scaling import (
+    chain_by_model,
     chain_predictability,
     chinchilla,
     choice_chain,
@@ -118,3 +119,23 @@ def test_simulated_benchmark_follows_its_stated_process():
     assert accuracy[-1] > 0.85 and np.all(np.diff(accuracy) > 0)
     again, _ = simulate_multiple_choice(compute, n_items=2000, rng=0)
     assert np.array_equal(again, logprobs)
+
+
+def test_chain_by_model_equals_the_chain_of_the_stacked_arrays():
+    rng = np.random.default_rng(3)
+    logprobs = -rng.exponential(size=(2, 30, 4))
+    answer = rng.integers(0, 4, 30)
+    table = pd.DataFrame({"model": np.repeat(["a", "b"], 30), "task": "t", "answer": np.tile(answer, 2),
+                          "logprobs": [list(row) for row in logprobs.reshape(60, 4)]})
+    mixed = pd.concat([table, pd.DataFrame({"model": "a", "task": "u", "answer": [1], "logprobs": [[-2.0, -0.5]]})])
+    out = chain_by_model(mixed)
+    chain = choice_chain(logprobs, answer)
+    for k, model in enumerate("ab"):
+        for name, values in chain.items():
+            assert out.loc[(model, "t"), name] == pytest.approx(values[k].mean())
+    assert out.loc[("a", "u"), "accuracy"] == 1 and out.loc[("a", "u"), "n"] == 1
+    assert out.loc[("a", "u"), "p_choice"] == pytest.approx(np.exp(-0.5) / (np.exp(-0.5) + np.exp(-2.0)))
+    with pytest.raises(AnalysisInputError, match="generation tasks"):
+        chain_by_model(table.assign(logprobs=[None] + list(table["logprobs"][1:])))
+    with pytest.raises(AnalysisInputError, match="answer"):
+        chain_by_model(table.assign(answer=np.nan))
