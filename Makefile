@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: notebooks test lab benchmarks clean
+.PHONY: notebooks test report lab benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ notebooks: $(VENV)/.installed-base
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2
+
+# an HTML report on evaluation results: make report RESULTS=path/to/results FORMAT=lm-eval [SIZES=sizes.csv]
+RESULTS ?= data/examples/lm_eval
+FORMAT ?= lm-eval
+SIZES ?= $(if $(filter data/examples/lm_eval,$(RESULTS)),data/examples/lm_eval_sizes.csv)
+report: $(VENV)/.installed-base
+	$(BIN)/python -m analysis.report $(RESULTS) --format $(FORMAT) $(if $(SIZES),--sizes $(SIZES))
 
 # pair every source with its .ipynb (notebooks/jupytext.toml), so a double click opens a notebook
 lab: $(VENV)/.installed-base

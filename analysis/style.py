@@ -38,6 +38,7 @@ __all__ = [
     "VENUES",
     "Venue",
     "figsize",
+    "hide_unused",
     "outer_labels",
     "panel_labels",
     "paper_figure",
@@ -248,6 +249,24 @@ def outer_labels(axes, *, xlabel: str, ylabel: str) -> None:
     grid = np.asarray(axes, dtype=object).reshape(np.shape(axes) if np.ndim(axes) == 2 else (1, -1))
     for (row, col), ax in np.ndenumerate(grid):
         ax.set(xlabel=xlabel if row == grid.shape[0] - 1 else "", ylabel=ylabel if col == 0 else "")
+
+
+def hide_unused(axes, n_used: int) -> None:
+    """Hide the panels of a grid after the first ``n_used`` (row by row).
+
+    The lowest panel left in each column then shows the x tick labels and x
+    label that the hidden one below it carried.
+    """
+    grid = np.asarray(axes, dtype=object).reshape(np.shape(axes) if np.ndim(axes) == 2 else (1, -1))
+    xlabel = grid[-1, 0].get_xlabel()
+    for k, ax in enumerate(grid.flat):
+        if k >= n_used:
+            ax.set_visible(False)
+            row, col = divmod(k, grid.shape[1])
+            if row > 0 and k - grid.shape[1] < n_used:
+                above = grid[row - 1, col]
+                above.xaxis.set_tick_params(labelbottom=True)
+                above.set_xlabel(xlabel)
 
 
 def panel_labels(axes, titles: Sequence[str] | None = None) -> None:

@@ -163,3 +163,16 @@ def test_readable_columns():
     assert list(style.readable_columns(frame).columns) == ["ECE low", "smooth ECE", "selective AUC",
                                                          "miscalibration (CORP)", "n"]
     assert list(frame.columns)[0] == "ece_low"  # a copy
+
+
+def test_hide_unused_moves_the_x_labels_up_to_the_last_panel_of_a_column():
+    fig, axes = plt.subplots(2, 3, sharex=True)
+    for ax in axes[-1]:
+        ax.set_xlabel("confidence")
+    style.hide_unused(axes, 5)
+    fig.canvas.draw()
+    assert [ax.get_visible() for ax in axes.flat] == [True] * 5 + [False]
+    assert axes[0, 2].get_xlabel() == "confidence" and axes[0, 1].get_xlabel() == ""
+    assert any(t.get_visible() and t.get_text() for t in axes[0, 2].get_xticklabels())
+    assert not any(t.get_visible() and t.get_text() for t in axes[0, 1].get_xticklabels())
+    plt.close(fig)

@@ -105,6 +105,10 @@ class StabilityCurve(Result):
         if show_band:
             ax.fill_between(t[self.x_name], t["low"], t["high"], alpha=0.25, lw=0, color=line.get_color())
         ax.set(xlabel=_AXIS_LABELS.get(self.x_name, self.x_name), ylabel=r"Kendall $\tau$ to full ranking")
+        if self.x_name in ("n_systems", "n_tasks"):  # counts: whole-number ticks
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return ax
 
 

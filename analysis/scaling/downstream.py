@@ -146,6 +146,7 @@ class TwoStepFit(Result):
         beside them with the first step's predictions for them (crosses).
         """
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import NullFormatter
 
         check_columns(data, (x, task_loss, accuracy))
         axes = axes if axes is not None else plt.subplots(1, 2)[1]
@@ -161,8 +162,9 @@ class TwoStepFit(Result):
         grid = np.linspace(losses.min(), losses.max(), 100)
         ax2.plot(grid, self.accuracy_curve.predict(grid), color="k", lw=1)
         ax1.set(xscale="log", xlabel=x, ylabel="task loss (nats/token)")
+        ax1.xaxis.set_minor_formatter(NullFormatter())  # within a decade or two, minor labels collide
         ax2.set(xlabel="task loss (nats/token)", ylabel="task accuracy")
-        ax1.legend()
+        ax1.legend(loc="lower left")
         return axes
 
 

@@ -1,0 +1,60 @@
+"""The report notebook, executed on the example written by lm-evaluation-harness, shows the package's numbers."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import AnalysisInputError
+from analysis.calibration import by_model
+from analysis.io import read_results
+from analysis.ranking import task_table
+from analysis.report import main, write_report
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    output = tmp_path_factory.mktemp("reports")
+    page = write_report(EXAMPLE / "lm_eval", format="lm-eval", output=output, sizes=EXAMPLE / "lm_eval_sizes.csv",
+                        n_boot=50, rng=0)
+    return page, nbformat.read(output / "lm_eval.ipynb", as_version=4)
+
+
+def _outputs(notebook) -> str:
+    return "\n".join(o.get("text", "") + o.get("data", {}).get("text/html", "")
+                     for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_the_report_is_written_with_every_figure(report):
+    page, notebook = report
+    assert page.exists() and page.suffix == ".html"
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    figures = {p.stem for p in (page.parent / "lm_eval").glob("*.png")}
+    assert figures == {"reliability", "rank_intervals", "task_subsets", "downstream"}
+
+
+def test_the_report_shows_the_numbers_of_the_package(report):
+    _, notebook = report
+    shown = _outputs(notebook)
+    samples = read_results(EXAMPLE / "lm_eval", format="lm-eval")
+    calibration = by_model(samples.dropna(subset=["confidence"]))
+    for model, row in calibration.iterrows():  # each model's smooth ECE, as the number format prints it
+        assert f"{row['smooth_ece']:.4g}" in shown, model
+    scores = task_table(samples)
+    assert f"{scores.loc['sim-2.8b', 'add_generate']:.4g}" in shown
+    assert "sim-2.8b" in shown and "predicted" in shown
+
+
+def test_bad_report_requests_are_refused(tmp_path, capsys):
+    with pytest.raises(AnalysisInputError, match="format"):
+        write_report(EXAMPLE / "lm_eval", format="arena", output=tmp_path)
+    with pytest.raises(AnalysisInputError, match="nothing at"):
+        write_report(tmp_path / "missing", format="lm-eval", output=tmp_path)
+    with pytest.raises(AnalysisInputError, match="sizes"):
+        write_report(EXAMPLE / "lm_eval", format="lm-eval", output=tmp_path, sizes=tmp_path / "none.csv")
+    assert main([str(tmp_path / "missing"), "--format", "lm-eval", "--output", str(tmp_path)]) == 2
+    assert "nothing at" in capsys.readouterr().err
+    assert not (tmp_path / "missing.html").exists()
