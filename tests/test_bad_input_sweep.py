@@ -70,6 +70,8 @@ API = {
                                    dict(observed="real", rng="rng")),
     "calibration.by_model": (cal.by_model, dict(table=pd.DataFrame({"model": "m", "correct": Y, "confidence": P}),
                                                 n_boot=5, rng=0), dict(ci="ci", n_boot="n_boot", rng="rng")),
+    "calibration.reliability_by_model": (cal.reliability_by_model, dict(table=SAMPLES), dict(n_bins="count")),
+    "calibration.brier_by_model": (cal.brier_by_model, dict(table=SAMPLES), dict(n_bins="count")),
     "calibration.by_model (Poisson)": (cal.by_model, dict(table=SAMPLES, n_boot=5, key="item", rng=0),
                                        dict(ci="ci", n_boot="n_boot", rng="rng")),
     "calibration.estimator_stability": (cal.estimator_stability,

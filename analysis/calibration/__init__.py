@@ -46,7 +46,7 @@ from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
 from .sensitivity import BinSensitivity, bin_sensitivity
 from .smooth import smooth_ece, smooth_ece_sigma
 from .stability import EstimatorStability, calibration_estimators, estimator_stability
-from .summary import by_model, predictions_table
+from .summary import brier_by_model, by_model, predictions_table, reliability_by_model
 
 __all__ = [
     "BalanceReport",
@@ -68,6 +68,7 @@ __all__ = [
     "adaptive_calibration_error",
     "aggregate_quantiles",
     "balance_report",
+    "brier_by_model",
     "balance_score",
     "bin_sensitivity",
     "by_model",
@@ -91,6 +92,7 @@ __all__ = [
     "relative_confidence",
     "rank_histogram",
     "reliability",
+    "reliability_by_model",
     "reliability_diagram",
     "repair_crossing",
     "risk_coverage",

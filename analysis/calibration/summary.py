@@ -20,32 +20,31 @@ partitioning gives the same intervals.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
-from .._poisson import poisson_weights, row_keys, seed_from
-from .._resample import bootstrap, percentile_interval
+from .._poisson import seed_from
+from .._resample import bootstrap
 from .._results import ConfidenceInterval
-from .._validation import (
-    check_choice,
-    check_columns,
-    check_integer,
-    check_labels,
-    check_level,
-    check_probabilities,
-    check_rng,
-)
+from .._validation import check_choice, check_columns, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs
-from .binning import uniform_binner
-from .metrics import _bin_sums, _ece_from_sums, ece, ece_ci, metric_ci
+from ._partitions import (
+    METRICS,
+    dask_totals,
+    groups,
+    is_dask,
+    partial_sums,
+    poisson_intervals,
+    replicate_sums,
+)
+from .metrics import brier_decomposition, ece, ece_ci, metric_ci, reliability
 from .selective import top_label
-from .smooth import _Smoother, search_grid_sizes, smooth_ece, smooth_ece_sigma, spread_positions
+from .smooth import _Smoother, search_grid_sizes, smooth_ece, smooth_ece_sigma
 
-__all__ = ["by_model", "predictions_table"]
-
-METRICS = ("accuracy", "ece", "smooth_ece", "brier")
+__all__ = ["brier_by_model", "by_model", "predictions_table", "reliability_by_model"]
 
 
 def predictions_table(y_true, probs: dict, *, mode: str = "top-label") -> pd.DataFrame:
@@ -84,13 +83,6 @@ def predictions_table(y_true, probs: dict, *, mode: str = "top-label") -> pd.Dat
         parts.append(pd.DataFrame({"model": name, "item": np.arange(len(correct)), "correct": correct.astype(int),
                                    "confidence": confidence}))
     return pd.concat(parts, ignore_index=True)
-
-
-def _check_names(table: pd.DataFrame, keys: list) -> None:
-    """Refuse rows without a model name: groupby would drop them silently."""
-    if table[keys].isna().any().any():
-        raise AnalysisInputError.about("table", f"a name in {keys} on every row", "missing names",
-                                       "Fill or drop the rows without a model name.")
 
 
 def _accuracy_and_brier(correct, confidence, weights):
@@ -134,7 +126,7 @@ def by_model(table: pd.DataFrame, *, model="model", correct: str = "correct", co
     items, not of those choices. A Poisson replicate without rows of a model
     (probability e^-n for n rows) has no estimate and is left out of its interval.
     """
-    keys = [model] if isinstance(model, str) else list(model)
+    keys = _keys(model)
     key = None if key is None else [key] if isinstance(key, str) else list(key)
     n_bins = check_integer(n_bins, "n_bins")
     n_boot = check_integer(n_boot, "n_boot", minimum=0)
@@ -142,164 +134,127 @@ def by_model(table: pd.DataFrame, *, model="model", correct: str = "correct", co
     if n_boot == 1:
         raise AnalysisInputError.about("n_boot", "0 (no intervals) or at least 2 replicates", "1", "Pass e.g. 1000.")
     rng = check_rng(rng)
-    if _is_dask(table):
-        return _by_model_dask(table, keys, correct, confidence, n_bins, n_boot, ci, key, rng)
-    check_columns(table, [*keys, correct, confidence, *(key or [])], name="table")
-    _check_names(table, keys)
-    rows, sigmas = {}, {}
-    for name, group in table.groupby(keys[0] if len(keys) == 1 else keys, sort=True):
-        c = check_labels(group[correct].to_numpy(), correct, n_classes=2).astype(float)
-        p = check_probabilities(group[confidence].to_numpy(), confidence, ndim=1)
-        sigmas[name] = smooth_ece_sigma(c, p, mode="positive")
-        row = {"n": len(c), "accuracy": c.mean(), "ece": ece(c, p, n_bins=n_bins, mode="positive"),
-               "smooth_ece": smooth_ece(c, p, sigma=sigmas[name], mode="positive"), "brier": np.mean((p - c) ** 2)}
-        if n_boot and key is None:  # bins and bandwidth stay those of the full sample, as in ece_ci
-            intervals = {
-                "ece": ece_ci(c, p, n_bins=n_bins, mode="positive", n_boot=n_boot, ci=ci, rng=rng).interval,
-                "smooth_ece": metric_ci(smooth_ece, c, p, sigma=sigmas[name], mode="positive", n_boot=n_boot,
-                                        ci=ci, rng=rng, progress=False).interval,
-            }
-            both = bootstrap(_accuracy_and_brier, c, p, n_boot=n_boot, ci=ci, weighted=True, rng=rng).interval
-            intervals["accuracy"] = ConfidenceInterval(both.low[0], both.high[0], ci)
-            intervals["brier"] = ConfidenceInterval(both.low[1], both.high[1], ci)
-            for metric in METRICS:
-                row[f"{metric}_low"], row[f"{metric}_high"] = intervals[metric].low, intervals[metric].high
-        rows[name] = row
+    columns = [*keys, correct, confidence, *(key or [])]
+    if is_dask(table):
+        if n_boot and key is None:
+            raise AnalysisInputError.about("key", "the columns identifying a row, for the Poisson bootstrap of a "
+                                           "Dask table", "None", "Pass e.g. key=['task', 'item'].")
+        totals = dask_totals(table, keys, columns, partial_sums, keys, correct, confidence, n_bins,
+                             search_grid_sizes())
+        rows, sigmas = {}, {}
+        for name in sorted(totals):
+            t, smoother = totals[name], _Smoother.from_grids(totals[name]["grids"])
+            count, score_sum, outcome_sum = t["bins"][:3]
+            sigmas[name] = smoother.fixed_point(1e-3)
+            rows[name] = {"n": t["n"], "accuracy": outcome_sum.sum() / t["n"],
+                          "ece": np.abs(outcome_sum - score_sum).sum() / t["n"],
+                          "smooth_ece": smoother.value(sigmas[name]), "brier": t["squared_error"] / t["n"]}
+    else:
+        check_columns(table, columns, name="table")
+        rows, sigmas = {}, {}
+        for name, _, c, p in sorted(groups(table, keys, correct, confidence), key=lambda g: g[0]):
+            sigmas[name] = smooth_ece_sigma(c, p, mode="positive")
+            rows[name] = {"n": len(c), "accuracy": c.mean(), "ece": ece(c, p, n_bins=n_bins, mode="positive"),
+                          "smooth_ece": smooth_ece(c, p, sigma=sigmas[name], mode="positive"),
+                          "brier": np.mean((p - c) ** 2)}
+            if n_boot and key is None:
+                rows[name] |= _multinomial_intervals(c, p, n_bins, sigmas[name], n_boot, ci, rng)
     out = pd.DataFrame.from_dict(rows, orient="index")
     if n_boot and key is not None:
-        sums = _replicate_sums(table, keys, correct, confidence, key, n_bins, seed_from(rng), n_boot,
-                               {name: _Smoother.grid_size(sigma) for name, sigma in sigmas.items()})
-        out = out.join(_poisson_intervals(sums, n_bins, sigmas, ci))
+        sizes = {name: _Smoother.grid_size(sigma) for name, sigma in sigmas.items()}
+        args = (keys, correct, confidence, key, n_bins, seed_from(rng), n_boot, sizes)
+        sums = (dask_totals(table, keys, columns, replicate_sums, *args) if is_dask(table)
+                else replicate_sums(table, *args))
+        out = out.join(poisson_intervals(sums, n_bins, sigmas, ci))
     out.index.names = keys
     return out
 
 
-# --- tables larger than memory: sums over partitions --------------------------------------------------------------
-
-def _is_dask(table) -> bool:
-    return type(table).__module__.startswith("dask")
+def _keys(model) -> list:
+    return [model] if isinstance(model, str) else list(model)
 
 
-def _partial_sums(part: pd.DataFrame, keys: list, correct: str, confidence: str, n_bins: int, sizes: list) -> dict:
-    """Per group of one partition: counts, per-bin sums and smoothing spreads (all additive)."""
-    _check_names(part, keys)
-    out = {}
-    for name, group in part.groupby(keys[0] if len(keys) == 1 else keys, sort=False):
-        c = check_labels(group[correct].to_numpy(), correct, n_classes=2).astype(float)
-        p = check_probabilities(group[confidence].to_numpy(), confidence, ndim=1)
-        smoother = _Smoother(p, c)
-        out[name] = {"n": len(c), "correct": c.sum(), "squared_error": np.sum((p - c) ** 2),
-                     "bins": _bin_sums(p, c, n_bins, "uniform"),
-                     "grids": {size: smoother._spread(size) for size in sizes}}
-    return out
+def _multinomial_intervals(c, p, n_bins: int, sigma: float, n_boot: int, ci: float, rng) -> dict:
+    """``<metric>_low`` and ``_high`` from resampling one model's rows; bins and bandwidth stay the full sample's."""
+    intervals = {
+        "ece": ece_ci(c, p, n_bins=n_bins, mode="positive", n_boot=n_boot, ci=ci, rng=rng).interval,
+        "smooth_ece": metric_ci(smooth_ece, c, p, sigma=sigma, mode="positive", n_boot=n_boot, ci=ci, rng=rng,
+                                progress=False).interval,
+    }
+    both = bootstrap(_accuracy_and_brier, c, p, n_boot=n_boot, ci=ci, weighted=True, rng=rng).interval
+    intervals["accuracy"] = ConfidenceInterval(both.low[0], both.high[0], ci)
+    intervals["brier"] = ConfidenceInterval(both.low[1], both.high[1], ci)
+    return {f"{metric}_{end}": getattr(intervals[metric], end) for metric in METRICS for end in ("low", "high")}
 
 
-def _by_model_dask(table, keys: list, correct: str, confidence: str, n_bins: int, n_boot: int, ci: float,
-                   key: list | None, rng) -> pd.DataFrame:
-    import dask
-
-    missing = [c for c in (*keys, correct, confidence, *(key or [])) if c not in table.columns]
-    if missing:
-        raise AnalysisInputError.about("table", f"columns {[*keys, correct, confidence, *(key or [])]}",
-                                       f"no column {missing}",
-                                       "Name the columns with model=, correct=, confidence= and key=.")
-    if n_boot and key is None:
-        raise AnalysisInputError.about("key", "the columns identifying a row, for the Poisson bootstrap of a Dask "
-                                       "table", "None", "Pass e.g. key=['task', 'item'].")
-    sizes = search_grid_sizes()
-    parts = table[list(dict.fromkeys([*keys, correct, confidence, *(key or [])]))].to_delayed()
-    totals = _merge(dask.compute(*[dask.delayed(_partial_sums)(part, keys, correct, confidence, n_bins, sizes)
-                                   for part in parts]))
-    rows, sigmas = {}, {}
-    for name in sorted(totals):
-        t = totals[name]
-        count, score_sum, outcome_sum = t["bins"]
-        smoother = _Smoother.from_grids(t["grids"])
-        sigmas[name] = smoother.fixed_point(1e-3)
-        rows[name] = {"n": t["n"], "accuracy": t["correct"] / t["n"],
-                      "ece": float(_ece_from_sums(count, outcome_sum - score_sum, outcome_sum, "l1", False)),
-                      "smooth_ece": smoother.value(sigmas[name]), "brier": t["squared_error"] / t["n"]}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    if n_boot:
-        grid = {name: _Smoother.grid_size(sigma) for name, sigma in sigmas.items()}
-        seed = seed_from(rng)
-        sums = _merge(dask.compute(*[dask.delayed(_replicate_sums)(part, keys, correct, confidence, key, n_bins,
-                                                                   seed, n_boot, grid) for part in parts]))
-        out = out.join(_poisson_intervals(sums, n_bins, sigmas, ci))
-    out.index.names = keys
-    return out
+def _bin_totals(table, keys: list, correct: str, confidence: str, n_bins: int) -> dict:
+    """Per model: the row count, squared error and bin sums, from a pandas or a Dask table."""
+    n_bins = check_integer(n_bins, "n_bins")
+    columns = [*keys, correct, confidence]
+    if is_dask(table):
+        return dask_totals(table, keys, columns, partial_sums, keys, correct, confidence, n_bins, [])
+    check_columns(table, columns, name="table")
+    return partial_sums(table, keys, correct, confidence, n_bins, [])
 
 
-def _merge(partials) -> dict:
-    """Per-group sums of every partition added up (nested dicts and tuples of arrays)."""
-    def add(a, b):
-        if isinstance(a, dict):
-            return {k: add(a[k], b[k]) for k in a}
-        if isinstance(a, tuple):
-            return tuple(add(x, y) for x, y in zip(a, b, strict=True))
-        return a + b
+def reliability_by_model(table, *, model="model", correct: str = "correct", confidence: str = "confidence",
+                         n_bins: int = 15) -> pd.DataFrame:
+    """Reliability-diagram data of every model: one row per (model, equal-width bin).
 
-    totals: dict = {}
-    for partial in partials:
-        for name, sums in partial.items():
-            totals[name] = add(totals[name], sums) if name in totals else sums
-    return totals
-
-
-# --- the Poisson bootstrap: per-partition sums of weighted rows ------------------------------------------------------
-
-_BLOCK_WEIGHTS = 2**21  # rows x replicates weighted at once (16 MB of float64)
-
-
-def _features(c: np.ndarray, p: np.ndarray, n_bins: int, size: int) -> sparse.csc_array:
-    """Each row's contributions to the additive statistics, shape ``(3 n_bins + 1 + 2 size, n)``.
-
-    Rows of the result: per-bin counts, outcome sums and score sums; the
-    squared error; the residual and the mass spread onto the smoothing grid.
+    Takes the table of :func:`by_model` (pandas or Dask). Returns a DataFrame
+    indexed by model and ``bin`` with ``count``, ``mean_confidence``,
+    ``accuracy`` and ``gap`` as :func:`reliability` gives them (empty bins: count
+    0, NaN means).
     """
-    n = len(c)
-    bins = uniform_binner(n_bins)(p)
-    left, frac = spread_positions(p, size)
-    r = p - c
-    grid = 3 * n_bins + 1
-    rows = np.stack([bins, n_bins + bins, 2 * n_bins + bins, np.full(n, 3 * n_bins),
-                     grid + left, grid + left + 1, grid + size + left, grid + size + left + 1], axis=1)
-    values = np.stack([np.ones(n), c, p, r * r, r - frac * r, frac * r, 1 - frac, frac], axis=1)
-    return sparse.csc_array((values.ravel(), rows.ravel(), np.arange(0, 8 * n + 1, 8)),
-                            shape=(grid + 2 * size, n))
+    keys = _keys(model)
+    if not is_dask(table):  # the one-model function on each model's rows
+        check_columns(table, [*keys, correct, confidence], name="table")
+        frames = {name: reliability(c, p, n_bins=check_integer(n_bins, "n_bins"), mode="positive").set_index("bin")
+                  for name, _, c, p in groups(table, keys, correct, confidence)}
+        return _stack(frames, keys)
+    frames = {}
+    for name, t in _bin_totals(table, keys, correct, confidence, n_bins).items():
+        count, score_sum, outcome_sum = t["bins"][:3]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_confidence, accuracy = score_sum / count, outcome_sum / count
+        frames[name] = pd.DataFrame({"count": count.astype(int), "mean_confidence": mean_confidence,
+                                     "accuracy": accuracy, "gap": accuracy - mean_confidence},
+                                    index=pd.RangeIndex(len(count), name="bin"))
+    return _stack(frames, keys)
 
 
-def _replicate_sums(part: pd.DataFrame, keys: list, correct: str, confidence: str, key: list, n_bins: int,
-                    seed, n_boot: int, sizes: dict) -> dict:
-    """Per group of one partition: the additive statistics under each replicate's weights, ``(features, n_boot)``."""
-    _check_names(part, keys)
-    out = {}
-    block = max(1, _BLOCK_WEIGHTS // n_boot)
-    for name, group in part.groupby(keys[0] if len(keys) == 1 else keys, sort=False):
-        c = check_labels(group[correct].to_numpy(), correct, n_classes=2).astype(float)
-        p = check_probabilities(group[confidence].to_numpy(), confidence, ndim=1)
-        features, row_key = _features(c, p, n_bins, sizes[name]), row_keys(group, key)
-        total = np.zeros((features.shape[0], n_boot))
-        for a in range(0, len(c), block):
-            total += features[:, a : a + block] @ poisson_weights(row_key[a : a + block], seed, n_boot).astype(float)
-        out[name] = total
+def brier_by_model(table, *, model="model", correct: str = "correct", confidence: str = "confidence",
+                   n_bins: int = 15) -> pd.DataFrame:
+    """Murphy's decomposition of each model's Brier score over equal-width bins (pandas or Dask table).
+
+    Returns a DataFrame indexed by model with the fields of
+    :class:`BrierDecomposition`: ``brier = reliability - resolution +
+    uncertainty + within_bin_variance - within_bin_covariance``.
+    """
+    keys = _keys(model)
+    if not is_dask(table):
+        check_columns(table, [*keys, correct, confidence], name="table")
+        rows = {name: dataclasses.asdict(brier_decomposition(c, p, n_bins=check_integer(n_bins, "n_bins")))
+                for name, _, c, p in groups(table, keys, correct, confidence)}
+    else:
+        rows = {name: _murphy(t) for name, t in _bin_totals(table, keys, correct, confidence, n_bins).items()}
+    out = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+    out.index.names = keys
     return out
 
 
-def _poisson_intervals(sums: dict, n_bins: int, sigmas: dict, ci: float) -> pd.DataFrame:
-    """Percentile intervals of each metric over the replicates, from the merged replicate sums."""
-    rows = {}
-    for name, s in sums.items():
-        count, outcome, score, squared = s[:n_bins], s[n_bins : 2 * n_bins], s[2 * n_bins : 3 * n_bins], s[3 * n_bins]
-        residual, mass = np.split(s[3 * n_bins + 1 :], 2)
-        drawn = count.sum(axis=0) > 0
-        n = count.sum(axis=0)[drawn]
-        size = residual.shape[0]
-        smooth = [_Smoother.from_grids({size: (residual[:, b], mass[:, b])}).value(sigmas[name])
-                  for b in np.flatnonzero(drawn)]
-        replicates = np.column_stack([outcome.sum(axis=0)[drawn] / n,
-                                      np.abs(outcome - score).sum(axis=0)[drawn] / n, smooth, squared[drawn] / n])
-        interval = percentile_interval(replicates, ci=ci)
-        rows[name] = {f"{metric}_{end}": getattr(interval, end)[k]
-                      for k, metric in enumerate(METRICS) for end in ("low", "high")}
-    return pd.DataFrame.from_dict(rows, orient="index")
+def _murphy(t: dict) -> dict:
+    """The decomposition from a model's bin sums (count, f, o, f^2, f o per bin)."""
+    count, f, o, ff, fo = t["bins"]
+    n, full = t["n"], t["bins"][0] > 0
+    f_bar, o_bar = f[full] / count[full], o[full] / count[full]
+    base, w = o.sum() / n, count[full] / n
+    return {"brier": t["squared_error"] / n, "reliability": w @ (f_bar - o_bar) ** 2,
+            "resolution": w @ (o_bar - base) ** 2, "uncertainty": base * (1 - base),
+            "within_bin_variance": (ff[full] - count[full] * f_bar**2).sum() / n,
+            "within_bin_covariance": 2 * (fo[full] - count[full] * f_bar * o_bar).sum() / n}
+
+
+def _stack(frames: dict, keys: list) -> pd.DataFrame:
+    """One table of per-model frames, indexed by the model keys and the frames' own index, models sorted."""
+    return pd.concat({name: frames[name] for name in sorted(frames)}, names=[*keys, "bin"])

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
-from analysis.calibration import by_model
+from analysis.calibration import brier_by_model, brier_decomposition, by_model, reliability_by_model
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -51,6 +51,23 @@ def test_poisson_intervals_are_the_same_on_every_partitioning_and_in_memory(clie
         pd.testing.assert_frame_equal(on_cluster, in_memory, rtol=1e-12, atol=1e-15)
     other_seed = by_model(table, model=["model", "task"], n_bins=10, n_boot=100, key=["task", "item"], rng=5)
     assert not np.allclose(other_seed["ece_low"], in_memory["ece_low"])
+
+
+def test_reliability_and_brier_terms_on_a_cluster_equal_the_one_model_functions(client, table):
+    model = ["model", "task"]
+    bins = reliability_by_model(table, model=model, n_bins=8)
+    on_cluster = reliability_by_model(dd.from_pandas(table, npartitions=6), model=model, n_bins=8)
+    pd.testing.assert_frame_equal(on_cluster, bins, rtol=1e-12, check_dtype=False)
+    assert bins.index.names == ["model", "task", "bin"] and bins["count"].sum() == len(table)
+    terms = brier_by_model(table, model=model, n_bins=8)
+    pd.testing.assert_frame_equal(brier_by_model(dd.from_pandas(table, npartitions=6), model=model, n_bins=8), terms,
+                                  rtol=1e-9, atol=1e-15)
+    rows = table[(table["model"] == "c") & (table["task"] == "y")]
+    direct = brier_decomposition(rows["correct"], rows["confidence"], n_bins=8)
+    assert terms.loc[("c", "y"), "within_bin_covariance"] == pytest.approx(direct.within_bin_covariance, rel=1e-12)
+    t = terms
+    np.testing.assert_allclose(t["reliability"] - t["resolution"] + t["uncertainty"] + t["within_bin_variance"]
+                               - t["within_bin_covariance"], t["brier"], rtol=1e-12)
 
 
 def test_bad_partitions_are_refused_as_in_memory(client, table):
