@@ -13,6 +13,7 @@ from .bradley_terry import (
     index_battles,
     sample_battles,
     win_matrix,
+    win_table,
 )
 from .committees import Committee, select_committee, simulate_biased_rankings
 from .correlations import (
@@ -118,4 +119,5 @@ __all__ = [
     "wilcoxon_holm",
     "wildbench_rewards",
     "win_matrix",
+    "win_table",
 ]

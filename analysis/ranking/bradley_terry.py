@@ -27,7 +27,7 @@ from ._inputs import check_ties
 from .result import Ranking, ranking_table
 
 __all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "index_battles",
-           "sample_battles", "win_matrix"]
+           "sample_battles", "win_matrix", "win_table"]
 
 
 def win_matrix(winner, loser, n_items: int, *, ties=None, counts=None) -> np.ndarray:
@@ -94,6 +94,48 @@ def index_battles(battles: pd.DataFrame) -> dict:
     n = len(battles)
     return {"winner": codes[:n], "loser": codes[n:], "ties": check_ties(battles["tie"].to_numpy()),
             "n_items": len(systems), "systems": list(systems)}
+
+
+def win_table(battles, *, winner: str = "winner", loser: str = "loser", tie: str = "tie") -> pd.DataFrame:
+    """Wins of each system (row) over each other (column) from a battles table; a tie gives half to both.
+
+    ``battles`` is a pandas or a Dask DataFrame with one row per battle, as
+    :func:`analysis.io.read_results` reads arena records. A Dask table is
+    counted partition by partition (the counts of each (winner, loser, tie)
+    are added up once), so the result equals the in-memory one exactly.
+    Systems are sorted by name; ``bradley_terry(table.to_numpy(), systems=list(table.index))``.
+    """
+    columns = [winner, loser, tie]
+    if type(battles).__module__.startswith("dask"):
+        missing = [c for c in columns if c not in battles.columns]
+        if missing:
+            raise AnalysisInputError.about("battles", f"columns {columns}", f"no column {missing}",
+                                           "Name the columns with winner=, loser= and tie=.")
+        import dask
+
+        parts = dask.compute(*[dask.delayed(_battle_counts)(part, winner, loser, tie)
+                               for part in battles[columns].to_delayed()])
+        counts = pd.concat(parts).groupby(level=[0, 1, 2]).sum()
+    else:
+        check_columns(battles, columns, name="battles")
+        counts = _battle_counts(battles, winner, loser, tie)
+    systems = pd.Index(sorted(set(counts.index.get_level_values(0)) | set(counts.index.get_level_values(1))),
+                       name="system")
+    first = systems.get_indexer(counts.index.get_level_values(0))
+    second = systems.get_indexer(counts.index.get_level_values(1))
+    ties = counts.index.get_level_values(2).to_numpy(dtype=bool)
+    wins = win_matrix(first, second, len(systems), ties=ties, counts=counts.to_numpy(dtype=float))
+    return pd.DataFrame(wins, index=systems, columns=systems.rename("opponent"))
+
+
+def _battle_counts(battles: pd.DataFrame, winner: str, loser: str, tie: str) -> pd.Series:
+    """How many battles each (winner, loser, tie) had, checked: names present, ties true or false."""
+    for column in (winner, loser):
+        if battles[column].isna().any():
+            raise AnalysisInputError.about(column, "a system name in every battle",
+                                           f"{int(battles[column].isna().sum())} missing", "Drop or fill them.")
+    flags = check_ties(battles[tie].to_numpy())
+    return battles[[winner, loser]].assign(**{tie: flags}).groupby([winner, loser, tie], sort=False).size()
 
 
 def sample_battles(scores, n_battles: int, *, rng=None) -> pd.DataFrame:

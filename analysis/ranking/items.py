@@ -51,13 +51,49 @@ def task_table(table: pd.DataFrame, *, model: str = "model", task: str = "task",
                score: str = "correct") -> pd.DataFrame:
     """Each model's mean score per task, shape ``(models, tasks)``: the leaderboard that ``aggregate`` takes.
 
-    ``table`` has one row per (model, task, item); every model must be scored on
-    every item of a task, so the means compare the models on the same items.
+    ``table`` (pandas or Dask) has one row per (model, task, item); every model
+    must be scored on every item of a task, so the means compare the models on
+    the same items.
     """
-    rows = _complete_items(table, model, task, item, score)
-    out = rows.pivot_table(index=model, columns=task, values=score, aggfunc="mean", sort=True)
+    if type(table).__module__.startswith("dask"):
+        out = _dask_task_table(table, model, task, item, score)
+    else:
+        rows = _complete_items(table, model, task, item, score)
+        out = rows.pivot_table(index=model, columns=task, values=score, aggfunc="mean", sort=True)
     out.index.name, out.columns.name = "system", "task"
     return out
+
+
+def _dask_task_table(table, model: str, task: str, item: str, score: str) -> pd.DataFrame:
+    """The task table of a Dask table, by Dask's own group-by reductions, with the same checks."""
+    import dask
+
+    missing = [c for c in (model, task, item, score) if c not in table.columns]
+    if missing:
+        raise AnalysisInputError.about("table", f"columns {[model, task, item, score]}", f"no column {missing}",
+                                       "Name the columns with model=, task=, item= and score=.")
+    if not pd.api.types.is_numeric_dtype(table[score].dtype) and not pd.api.types.is_bool_dtype(table[score].dtype):
+        raise AnalysisInputError.about(score, "numbers", f"values of type {table[score].dtype}",
+                                       "Convert the column to numbers first.")
+    by_item = table.groupby([task, item])[model]
+    nulls, rows, distinct, means = dask.compute(table[[model, task, item, score]].isna().sum(), by_item.count(),
+                                                by_item.nunique(), table.groupby([model, task])[score].mean())
+    if nulls.any():
+        column = nulls.index[nulls.to_numpy() > 0][0]
+        raise AnalysisInputError.about(column, "a value in every row", f"{int(nulls[column])} missing",
+                                       "Fill or drop those rows first; nothing is dropped silently.")
+    rows, distinct = rows.sort_index(), distinct.sort_index()
+    if (rows != distinct).any():
+        raise AnalysisInputError.about("table", "one row per (model, task, item)",
+                                       f"{int((rows - distinct).sum())} duplicated",
+                                       "Keep one filter, epoch or trial per item, or average them first.")
+    n_models = means.index.get_level_values(0).nunique()
+    if (distinct < n_models).any():
+        (t, i), seen = distinct[distinct < n_models].index[0], int(distinct[distinct < n_models].iloc[0])
+        raise AnalysisInputError.about("table", "every model scored on every item of its task",
+                                       f"item {i!r} of task {t!r} scored for {seen} of {n_models} models",
+                                       "Keep the items every model answered.")
+    return means.unstack(task).sort_index().sort_index(axis=1)
 
 
 def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: str = "model", task: str = "task",

@@ -59,3 +59,18 @@ def test_incomplete_or_duplicated_items_are_refused(samples):
         task_table(samples.assign(correct=samples["correct"].astype(str)))
     with pytest.raises(AnalysisInputError, match="n_boot"):
         item_bootstrap_ranks(samples, n_boot=1)
+
+
+def test_task_table_of_a_dask_table_equals_the_in_memory_one(samples):
+    dd = pytest.importorskip("dask.dataframe")
+    for npartitions in (1, 4):
+        on_dask = task_table(dd.from_pandas(samples, npartitions=npartitions))
+        pd.testing.assert_frame_equal(on_dask, task_table(samples), rtol=1e-12, check_index_type=False,
+                                      check_column_type=False)
+    with pytest.raises(AnalysisInputError, match="every model scored on every item"):
+        task_table(dd.from_pandas(samples.iloc[1:], npartitions=3))
+    with pytest.raises(AnalysisInputError, match="duplicated"):
+        task_table(dd.from_pandas(pd.concat([samples, samples.head(1)]), npartitions=3))
+    with pytest.raises(AnalysisInputError, match="missing"):
+        task_table(dd.from_pandas(samples.assign(correct=samples["correct"].where(samples.index != 3)),
+                                  npartitions=3))
