@@ -57,13 +57,15 @@ class ArenaRanking(Ranking):
 
 
 def arena_ranking(winner, loser, n_items: int, *, ties=None, systems=None, n_boot: int = 200, ci: float = 0.95,
-                  prior: float = 0.0, rng=None, progress=None) -> ArenaRanking:
+                  prior: float = 0.0, rng=None, progress=None, n_jobs=None) -> ArenaRanking:
     """Bradley-Terry scores of battles with multinomial-bootstrap intervals and arena ranks.
 
     ``winner``, ``loser``, ``ties`` as in :func:`win_matrix`; ``systems`` names
     the items 0..n_items-1. With ``prior=0``
     every resample must meet Ford's condition; pass a small ``prior`` (virtual
-    ties per pair) when some systems have few battles.
+    ties per pair) when some systems have few battles. ``n_jobs`` runs the
+    refits through joblib (on a Dask cluster inside
+    ``joblib.parallel_config(backend="dask")``), with the same numbers.
     """
     n_boot = check_integer(n_boot, "n_boot", minimum=2)
     ci = check_level(ci, "ci")
@@ -84,7 +86,8 @@ def arena_ranking(winner, loser, n_items: int, *, ties=None, systems=None, n_boo
         w = win_matrix(a, b, n_items, ties=t, counts=draw)
         return _newton(_check_wins(w, prior), prior, init=full)[0]  # each resample must meet Ford's condition
 
-    replicates = np.array(map_batches(refit, draws, n_boot, progress=progress, desc="battle bootstrap"))
+    replicates = np.array(map_batches(refit, draws, n_boot, n_jobs=n_jobs, progress=progress,
+                                       desc="battle bootstrap"))
     interval = percentile_interval(replicates, ci=ci)
     low, high = interval.low, interval.high
     better = (low[None, :] > high[:, None]).sum(axis=1)  # systems whose interval lies above each one's

@@ -98,12 +98,14 @@ def _dask_task_table(table, model: str, task: str, item: str, score: str) -> pd.
 
 def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: str = "model", task: str = "task",
                          item: str = "item", score: str = "correct", n_boot: int = 1000, ci: float = 0.95, k: int = 1,
-                         rng=None, progress=None, **aggregate_kw) -> RankIntervals:
+                         rng=None, progress=None, n_jobs=None, **aggregate_kw) -> RankIntervals:
     """Rank intervals from resampling the items of each task, the same items for every model.
 
     Each replicate draws every task's items with replacement (a stratified,
     paired bootstrap), recomputes the :func:`task_table` and aggregates it with
-    ``method`` (and ``aggregate_kw``, as :func:`aggregate`).
+    ``method`` (and ``aggregate_kw``, as :func:`aggregate`). ``n_jobs`` runs
+    the aggregations through joblib (on a Dask cluster inside
+    ``joblib.parallel_config(backend="dask")``), with the same numbers.
 
     Returns
     -------
@@ -132,5 +134,6 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
                 .scores.loc[systems].to_numpy() for b in batch]
 
     batches = [range(a, min(a + 50, n_boot)) for a in range(0, n_boot, 50)]
-    replicates = np.concatenate(map_batches(evaluate, batches, len(batches), progress=progress, desc="items"))
+    replicates = np.concatenate(map_batches(evaluate, batches, len(batches), n_jobs=n_jobs, progress=progress,
+                                              desc="items"))
     return rank_intervals(full, replicates, systems, method=method, ci=ci, k=k, unit="items within tasks")

@@ -82,11 +82,12 @@ class EmpiricalRashomonSet(RashomonSet):
             return [{"params": {"random_state": int(s)}} for s in rng.integers(0, 2**31 - 1, n_models)]
         return [{"rows": rows} for rows in bootstrap_indices(n, n_boot=n_models, rng=rng)]
 
-    def fit(self, X, y, *, X_eval=None, y_eval=None, progress=None) -> EmpiricalRashomonSet:
+    def fit(self, X, y, *, X_eval=None, y_eval=None, progress=None, n_jobs=None) -> EmpiricalRashomonSet:
         """Train every candidate on ``(X, y)`` and keep the good ones.
 
         Losses are measured on ``(X_eval, y_eval)`` when given (held-out data),
-        else on the training data.
+        else on the training data. ``n_jobs`` trains through joblib (on a Dask
+        cluster inside ``joblib.parallel_config(backend="dask")``).
         """
         check_epsilon(self.epsilon, self.epsilon_type)
         X = check_array(X, "X", ndim=2)
@@ -103,7 +104,8 @@ class EmpiricalRashomonSet(RashomonSet):
             est.fit(X[rows], y[rows])
             return est, float(loss(est, X_eval, y_eval))
 
-        fitted = map_batches(train, candidates, len(candidates), progress=progress, desc="retraining")
+        fitted = map_batches(train, candidates, len(candidates), n_jobs=n_jobs, progress=progress,
+                             desc="retraining")
         losses = np.array([f[1] for f in fitted])
         self.optimum_ = float(losses.min())
         self.threshold_ = float(rashomon_threshold(self.optimum_, self.epsilon, self.epsilon_type))

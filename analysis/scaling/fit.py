@@ -76,6 +76,7 @@ def fit_scaling_law(
     ci: float = 0.95,
     rng=None,
     progress: bool | None = None,
+    n_jobs: int | None = None,
 ) -> ScalingLawFit:
     """Fit a scaling law to training runs by a robust objective on log-loss.
 
@@ -114,6 +115,9 @@ def fit_scaling_law(
     rng : None, int or Generator
     progress : bool or None
         Progress bar for the bootstrap.
+    n_jobs : None or int
+        Parallel jobs for the bootstrap fits (joblib; inside ``joblib.parallel_config(backend="dask")``
+        they run on a ``dask.distributed`` cluster). The numbers do not depend on it.
     """
     law = get_law(law)
     loss = check_choice(loss, "loss", LOSSES)
@@ -155,7 +159,8 @@ def fit_scaling_law(
         )
     boot_params = boot_converged = None
     if n_boot:
-        boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, rng, progress)
+        boot_params, boot_converged = _bootstrap(objective, best_theta, len(log_y), n_boot, rng, progress,
+                                                     n_jobs)
         if not boot_converged.all():
             warnings.warn(
                 f"{int((~boot_converged).sum())} of {n_boot} bootstrap fits did not converge; they are kept, "
@@ -306,7 +311,7 @@ def _polish(objective: Objective, batch) -> tuple[np.ndarray, float, bool]:
     return batch.x[i], float(batch.fun[i]), bool(batch.converged[i])
 
 
-def _bootstrap(objective: Objective, theta: np.ndarray, n: int, n_boot: int, rng, progress):
+def _bootstrap(objective: Objective, theta: np.ndarray, n: int, n_boot: int, rng, progress, n_jobs):
     """Refit on ``n_boot`` resamples of runs, batched and warm-started at ``theta``.
 
     Returns a DataFrame of named parameters per replicate (and ``sigma`` for
@@ -323,5 +328,5 @@ def _bootstrap(objective: Objective, theta: np.ndarray, n: int, n_boot: int, rng
             params["sigma"] = chunk_objective.scales(res.x)
         return params, res.converged
 
-    results = map_batches(fit_chunk, chunks, len(chunks), progress=progress, desc="bootstrap fits")
+    results = map_batches(fit_chunk, chunks, len(chunks), n_jobs=n_jobs, progress=progress, desc="bootstrap fits")
     return pd.concat([r[0] for r in results], ignore_index=True), np.concatenate([r[1] for r in results])
