@@ -82,7 +82,28 @@ def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools
                                        "Check the path and the working directory.")
     readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm,
                "inspect": _read_inspect}
-    return readers[format](path)
+    table = readers[format](path)
+    _check_unique(table, _SAMPLE_KEYS.get(format, ()), path)
+    return table
+
+
+#: The columns that identify one sample of each sample-level format.
+_SAMPLE_KEYS = {"lm-eval": ("model", "task", "item", "filter"), "inspect": ("model", "task", "item", "epoch"),
+                "helm": ("model", "task", "item", "trial", "split", "perturbation")}
+
+
+def _check_unique(table: pd.DataFrame, keys: tuple, path: Path) -> None:
+    """Refuse a sample read twice (e.g. two runs of one model on one task): every analysis would count it twice."""
+    keys = [k for k in keys if k in table]
+    if not keys:
+        return
+    duplicated = table.duplicated(keys, keep=False)
+    if duplicated.any():
+        first = table.loc[duplicated, keys].iloc[0].to_dict()
+        raise AnalysisInputError.about("path", f"one row per ({', '.join(keys)})",
+                                       f"{int(duplicated.sum())} rows under {path} repeat a sample, e.g. {first}",
+                                       "Keep one run per model and task in the folder (or read the runs one by "
+                                       "one and label them).")
 
 
 # --- lm-evaluation-harness ------------------------------------------------------------------------------------

@@ -255,3 +255,11 @@ def test_inspect_eval_and_json_logs(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(AnalysisInputError, match="Inspect logs"):
         read_results(tmp_path / "empty", format="inspect")
+
+
+def test_two_runs_of_one_model_on_one_task_are_refused(tmp_path):
+    _lm_eval_folder(tmp_path / "first")
+    _lm_eval_folder(tmp_path / "second")  # the same model and tasks again
+    with pytest.raises(AnalysisInputError, match=r"repeat a sample.*EleutherAI/pythia-70m"):
+        read_results(tmp_path, format="lm-eval")
+    assert len(read_results(tmp_path / "first", format="lm-eval")) == 4
