@@ -54,6 +54,7 @@ Formats (``read_results(path, format=...)``):
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -327,15 +328,37 @@ def _inspect_value(value) -> float:
     return np.nan
 
 
+_ZSTD = 93  # the zip compression method of Zstandard, which Inspect's .eval logs use (Python's zipfile reads it from 3.14)
+
+
+def _zip_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of one member of a zip archive, stored or compressed by deflate or by Zstandard."""
+    info = archive.getinfo(name)
+    if info.compress_type != _ZSTD:
+        return archive.read(info)
+    import zstandard
+
+    with path.open("rb") as raw:
+        raw.seek(info.header_offset)
+        header = raw.read(30)  # the local file header: its name and extra field precede the data
+        if header[:4] != b"PK\x03\x04":
+            raise AnalysisInputError.about("path", "a zip archive", f"{path.name}: a broken entry {name}",
+                                           "Check that the log file was written completely.")
+        raw.seek(info.header_offset + 30 + int.from_bytes(header[26:28], "little")
+                 + int.from_bytes(header[28:30], "little"))
+        data = raw.read(info.compress_size)
+    return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True).read()
+
+
 def _inspect_logs(path: Path):
     """``(header, samples)`` of every Inspect log at ``path`` (a file or a folder)."""
     files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.suffix in (".eval", ".json"))
     for file in files:
         if file.suffix == ".eval":
             with zipfile.ZipFile(file) as archive:
-                header = json.loads(archive.read("header.json"))
+                header = json.loads(_zip_member(file, archive, "header.json"))
                 names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
-                yield header, [json.loads(archive.read(n)) for n in names]
+                yield header, [json.loads(_zip_member(file, archive, n)) for n in names]
         else:
             log = json.loads(file.read_text(encoding="utf-8"))
             if isinstance(log, dict) and "eval" in log:

@@ -1,6 +1,7 @@
 """Readers of the tools' outputs, on files written as each tool writes them."""
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from analysis import AnalysisInputError
 from analysis.calibration import by_model
-from analysis.io import read_results
+from analysis.io import read_results, _zip_member
 from analysis.ranking import arena_ranking, bradley_terry, index_battles, win_matrix
 
 DATE = "2024-05-13T12-34-56.123456"  # the harness's datetime.now().isoformat() with ':' replaced
@@ -263,3 +264,16 @@ def test_two_runs_of_one_model_on_one_task_are_refused(tmp_path):
     with pytest.raises(AnalysisInputError, match=r"repeat a sample.*EleutherAI/pythia-70m"):
         read_results(tmp_path, format="lm-eval")
     assert len(read_results(tmp_path / "first", format="lm-eval")) == 4
+
+
+def test_inspect_logs_written_by_inspect_itself_with_zstandard_members():
+    folder = EXAMPLE.parent / "inspect"
+    table = read_results(folder, format="inspect")
+    assert len(table) == 3 * 30 * 2 and set(table["epoch"]) == {1, 2}
+    for log in folder.glob("*.eval"):
+        with zipfile.ZipFile(log) as archive:
+            assert archive.getinfo("header.json").compress_type == 93  # Zstandard
+            header = json.loads(_zip_member(log, archive, "header.json"))
+        accuracy = header["results"]["scores"][0]["metrics"]["accuracy"]["value"]  # Inspect's own
+        mine = table.loc[table["model"] == header["eval"]["model"], "correct"].mean()
+        assert mine == pytest.approx(accuracy, abs=1e-12)
