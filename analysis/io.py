@@ -66,7 +66,7 @@ import pandas as pd
 from ._validation import check_choice, check_columns
 from .errors import AnalysisInputError
 
-__all__ = ["FORMATS", "read_results"]
+__all__ = ["FORMATS", "one_per_item", "read_results"]
 
 FORMATS = ("lm-eval", "arena", "alpaca-eval", "helm", "inspect")
 _OUTCOMES = ("model_a", "model_b", "tie", "tie (bothbad)")
@@ -86,6 +86,37 @@ def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools
     table = readers[format](path)
     _check_unique(table, _SAMPLE_KEYS.get(format, ()), path)
     return table
+
+
+def one_per_item(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per (model, task, item) from a tidy table that has several per item.
+
+    - ``filter`` (lm-eval): each task keeps its first filter, the one the
+      harness reports first (filters are different scorings of one answer);
+    - ``perturbation`` (HELM): the unperturbed rows (``"none"``) stay;
+    - ``split`` (HELM): each task keeps its first split;
+    - ``epoch`` (Inspect) and ``trial`` (HELM): the numeric columns are
+      averaged over them (``correct`` becomes the share of epochs answered
+      right), the others keep their first value.
+
+    The dropped columns (``filter``, ``epoch``, ...) leave the table.
+    """
+    check_columns(table, ("model", "task", "item"), name="table")
+    out = table
+    for column in ("filter", "split"):
+        if column in out:
+            first = out.groupby("task", sort=False)[column].transform("first")
+            out = out[out[column] == first]
+    if "perturbation" in out:
+        out = out[out["perturbation"] == "none"]
+    repeats = [c for c in ("epoch", "trial") if c in out]
+    out = out.drop(columns=[c for c in ("filter", "split", "perturbation", *repeats) if c in out])
+    if repeats:
+        keys = ["model", "task", "item"]
+        numeric = [c for c in out.columns if c not in keys and pd.api.types.is_numeric_dtype(out[c])]
+        grouped = out.groupby(keys, sort=False)
+        out = grouped.first().assign(**grouped[numeric].mean()).reset_index()[out.columns]
+    return out.reset_index(drop=True)
 
 
 #: The columns that identify one sample of each sample-level format.
@@ -328,7 +359,7 @@ def _inspect_value(value) -> float:
     return np.nan
 
 
-_ZSTD = 93  # the zip compression method of Zstandard, which Inspect's .eval logs use (Python's zipfile reads it from 3.14)
+_ZSTD = 93  # zip compression method of Zstandard, used by Inspect's .eval logs (zipfile reads it from Python 3.14)
 
 
 def _zip_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:

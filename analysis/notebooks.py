@@ -46,6 +46,7 @@ __all__ = [
     "inject_parameters",
     "main",
     "read_notebook",
+    "run_notebook",
     "student_version",
     "widget_manager_script",
     "write_html",
@@ -96,12 +97,16 @@ def execute_notebook(
     Raises ``nbclient.exceptions.CellExecutionError`` naming the failing cell.
     """
     path = Path(path)
-    notebook = read_notebook(path)
+    return run_notebook(read_notebook(path), path.parent, parameters, timeout=timeout, kernel=kernel)
+
+
+def run_notebook(notebook: nbformat.NotebookNode, folder: Path, parameters: dict | None = None, *,
+                 timeout: int = 900, kernel: str = "python3") -> nbformat.NotebookNode:
+    """Execute ``notebook`` (in place) in a fresh kernel working in ``folder``; see :func:`execute_notebook`."""
     if parameters:
         inject_parameters(notebook, parameters)
-    client = NotebookClient(
-        notebook, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}
-    )
+    client = NotebookClient(notebook, timeout=timeout, kernel_name=kernel,
+                            resources={"metadata": {"path": str(folder)}})
     client.execute(env={**os.environ, "TQDM_DISABLE": "1"})
     return notebook
 

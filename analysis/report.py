@@ -18,12 +18,14 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from ._validation import check_choice
 from .errors import AnalysisInputError
-from .notebooks import NOTEBOOK_DIR, execute_notebook, write_html
+from .io import one_per_item, read_results
+from .notebooks import NOTEBOOK_DIR, read_notebook, run_notebook, write_html
 
-__all__ = ["REPORT_FORMATS", "TEMPLATE", "write_report"]
+__all__ = ["REPORT_FORMATS", "TEMPLATE", "sections_for", "write_report"]
 
 TEMPLATE = NOTEBOOK_DIR / "report.py"
 #: Formats with one row per (model, task, item): what the report's sections read.
@@ -52,7 +54,9 @@ def write_report(results, *, format: str, output="build/reports", name: str | No
     output = Path(output).resolve()
     name = name or results.stem
     output.mkdir(parents=True, exist_ok=True)
-    notebook = execute_notebook(TEMPLATE, {
+    samples = one_per_item(read_results(results, format=format))
+    notebook = sections_for(read_notebook(TEMPLATE), samples, sizes=sizes is not None)
+    run_notebook(notebook, TEMPLATE.parent, {
         "results": str(results), "format": format, "sizes": str(Path(sizes).resolve()) if sizes else "",
         "n_boot": n_boot, "seed": rng, "figure_dir": str(output / name),
     })
@@ -60,6 +64,38 @@ def write_report(results, *, format: str, output="build/reports", name: str | No
     page = output / f"{name}.html"
     write_html(notebook, page)
     return page
+
+
+def sections_for(notebook: nbformat.NotebookNode, samples: pd.DataFrame, *, sizes: bool) -> nbformat.NotebookNode:
+    """The template without the sections the results cannot fill, each replaced by a note saying why.
+
+    A cell tagged ``requires-<what>`` belongs to a section that needs it:
+    ``confidence`` (a confidence per answer), ``tasks`` (two tasks or more) or
+    ``sizes`` (model sizes, and multiple-choice log-likelihoods).
+    """
+    has = {"confidence": "confidence" in samples and bool(samples["confidence"].notna().any()),
+           "tasks": samples["task"].nunique() >= 2,
+           "sizes": sizes and "answer" in samples and bool(samples["answer"].notna().any())}
+    cells, noted = [], set()
+    for cell in notebook.cells:
+        needs = [t.removeprefix("requires-") for t in cell.get("metadata", {}).get("tags", [])
+                 if t.startswith("requires-")]
+        missing = [what for what in needs if not has[what]]
+        if not missing:
+            cells.append(cell)
+        elif missing[0] not in noted:
+            noted.add(missing[0])
+            cells.append(nbformat.v4.new_markdown_cell(f"*Skipped here: {_SKIPPED[missing[0]]}*"))
+    notebook.cells = cells
+    return notebook
+
+
+_SKIPPED = {
+    "confidence": "calibration needs a confidence per answer, which these results do not hold (lm-eval's "
+                  "multiple-choice tasks give one).",
+    "tasks": "resampling or subsetting tasks needs at least two tasks.",
+    "sizes": "the downstream fit needs model sizes (--sizes model,N,D) and multiple-choice log-likelihoods.",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

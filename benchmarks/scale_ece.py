@@ -60,29 +60,28 @@ def main() -> None:
     import distributed
 
     rows = []
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="6GiB",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        for n in map(int, args.rows):
-            folder = args.folder / f"rows_{n:.0e}"
-            write_table(folder, n)
-            client.restart()  # fresh workers: their peak memory is this run's
-            start = time.perf_counter()
-            table = dd.read_parquet(sorted(folder.glob("*.parquet")))
-            on_dask = by_model(table, n_boot=args.n_boot, key="item", rng=0)
+    for n in map(int, args.rows):
+        folder = args.folder / f"rows_{n:.0e}"
+        write_table(folder, n)
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="6GiB",
+                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+            start = time.perf_counter()  # fresh workers: their peak memory is this run's
+            on_dask = by_model(dd.read_parquet(sorted(folder.glob("*.parquet"))), n_boot=args.n_boot, key="item",
+                               rng=0)
             seconds = time.perf_counter() - start
             peaks = client.run(peak_rss_mb)
-            rows.append({"rows": n, "engine": "dask, 2 workers", "seconds": seconds, "rows_per_s": n / seconds,
-                         "peak_mb_per_worker": max(peaks.values()), "max_abs_diff": np.nan})
-            if n <= args.pandas_max:
-                frame = pd.read_parquet(folder)
-                start = time.perf_counter()
-                in_memory = by_model(frame, n_boot=args.n_boot, key="item", rng=0)
-                seconds = time.perf_counter() - start
-                diff = np.abs(on_dask.to_numpy(dtype=float) - in_memory.to_numpy(dtype=float)).max()
-                rows.append({"rows": n, "engine": "pandas, in memory", "seconds": seconds, "rows_per_s": n / seconds,
-                             "peak_mb_per_worker": peak_rss_mb(), "max_abs_diff": diff})
-                del frame
-            print(pd.DataFrame(rows).iloc[-2:].to_string(index=False), flush=True)
+        rows.append({"rows": n, "engine": "dask, 2 workers", "seconds": seconds, "rows_per_s": n / seconds,
+                     "peak_mb_per_worker": max(peaks.values()), "max_abs_diff": np.nan})
+        if n <= args.pandas_max:
+            frame = pd.read_parquet(folder)
+            start = time.perf_counter()
+            in_memory = by_model(frame, n_boot=args.n_boot, key="item", rng=0)
+            seconds = time.perf_counter() - start
+            diff = np.abs(on_dask.to_numpy(dtype=float) - in_memory.to_numpy(dtype=float)).max()
+            rows.append({"rows": n, "engine": "pandas, in memory", "seconds": seconds, "rows_per_s": n / seconds,
+                         "peak_mb_per_worker": peak_rss_mb(), "max_abs_diff": diff})
+            del frame
+        print(pd.DataFrame(rows).iloc[-2:].to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     dask_rows = table[table["engine"].str.startswith("dask")]
     order = np.polyfit(np.log(dask_rows["rows"]), np.log(dask_rows["seconds"]), 1)[0]

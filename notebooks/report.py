@@ -32,22 +32,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import display
 
 from analysis import style
 from analysis.calibration import by_model, reliability_diagram
-from analysis.io import read_results
+from analysis.io import one_per_item, read_results
 from analysis.ranking import aggregate, bootstrap_ranks, item_bootstrap_ranks, task_subsampling, task_table
 from analysis.scaling import chain_by_model, fit_two_step
 
 figure_dir = Path(figure_dir)
 style.set_number_format()
-samples = read_results(results, format=format)
+samples = one_per_item(read_results(results, format=format))  # repeated epochs averaged, one filter per task
 samples.groupby(["task", "model"]).size().unstack().rename_axis(columns=f"items per task and model ({format})")
 
 # %% [markdown]
 # ## Calibration
-#
+
+# %% [markdown] tags=["requires-confidence"]
 # For every answer with a confidence (the multiple-choice tasks: the
 # probability of the chosen answer, normalised over the choices), the table
 # gives each model's accuracy, the 15-bin ECE, the smooth ECE (its
@@ -55,18 +55,18 @@ samples.groupby(["task", "model"]).size().unstack().rename_axis(columns=f"items 
 # from a Poisson bootstrap of the items, paired across models: an item keeps
 # its replicate weight for every model.
 
-# %%
+# %% tags=["requires-confidence"]
 confident = samples.dropna(subset=["confidence"])
 calibration = by_model(confident, n_boot=n_boot, key=["task", "item"], rng=seed)
 calibration.sort_values("smooth_ece")
 
-# %% [markdown]
+# %% [markdown] tags=["requires-confidence"]
 # Each reliability diagram bins the answers by confidence. The dots are the
 # share of correct answers per bin with a Wilson interval; the band is where
 # 90% of the bins of a perfectly calibrated model would fall. Dots below
 # the diagonal mean overconfidence.
 
-# %%
+# %% tags=["requires-confidence"]
 models, columns = calibration.index.tolist(), min(3, len(calibration))
 with style.paper_figure(figure_dir / "reliability", width="text", aspect=0.36 * np.ceil(len(models) / columns),
                         ncols=columns, nrows=int(np.ceil(len(models) / columns)), squeeze=False, sharex=True,
@@ -93,61 +93,57 @@ ranks = pd.DataFrame({method: aggregate(scores, method).ranks for method in aggr
 scores.join(ranks.add_prefix("rank: ")).sort_values("rank: mean")
 
 # %% [markdown]
-# How much of the order is luck? On the left, the ranks when each task's
-# items are drawn again (the same items for every model); on the right, when
-# the tasks are drawn again. With few tasks the task bootstrap is coarse, but
-# it shows how much the order rests on which tasks were chosen.
+# How much of the order is the luck of the test items? The ranks when each
+# task's items are drawn again, the same items for every model, with their
+# 95% intervals and the share of replicates in which each model comes first.
 
 # %%
 by_items = item_bootstrap_ranks(samples.dropna(subset=["correct"]), n_boot=n_boot, rng=seed)
+with style.paper_figure(figure_dir / "rank_intervals", aspect=0.75) as (fig, ax):
+    by_items.plot(ax=ax)
+by_items.table[["score", "rank", "rank_low", "rank_high", "p_top_k"]]
+
+# %% [markdown] tags=["requires-tasks"]
+# And how much is the choice of tasks? On the left, the ranks when the tasks
+# are drawn again; on the right, Kendall's tau between the full ranking and
+# the ranking on random subsets of the tasks: how many tasks it takes before
+# the order settles. With few tasks the task bootstrap is coarse.
+
+# %% tags=["requires-tasks"]
 by_tasks = bootstrap_ranks(scores, n_boot=n_boot, rng=seed)
-with style.paper_figure(figure_dir / "rank_intervals", width="text", aspect=0.4, ncols=2, sharey=False) as (
-        fig, axes):
-    by_items.plot(ax=axes[0])
-    by_tasks.plot(ax=axes[1])
-    style.panel_labels(axes, ["items resampled within tasks", "tasks resampled"])
-by_items.table[["score", "rank", "rank_low", "rank_high", "p_top_k"]].join(
-    by_tasks.table[["rank_low", "rank_high", "p_top_k"]].add_suffix(" (tasks)"))
-
-# %% [markdown]
-# Kendall's tau between the full ranking and the ranking on random subsets
-# of the tasks: how many tasks it takes before the order settles.
-
-# %%
 stability = task_subsampling(scores, n_tasks=list(range(1, scores.shape[1] + 1)), n_draws=200, rng=seed)
-with style.paper_figure(figure_dir / "task_subsets", aspect=0.6) as (fig, ax):
-    stability.plot(ax=ax)
-stability.to_frame()
+with style.paper_figure(figure_dir / "tasks", width="text", aspect=0.4, ncols=2) as (fig, axes):
+    by_tasks.plot(ax=axes[0])
+    stability.plot(ax=axes[1])
+    style.panel_labels(axes, ["tasks resampled", "tasks subsampled"])
+by_tasks.table[["rank", "rank_low", "rank_high", "p_top_k"]]
 
 # %% [markdown]
 # ## Downstream scaling
-#
+
+# %% [markdown] tags=["requires-sizes"]
 # With the models' sizes, the two-step fit of the scaling theme predicts
 # accuracy from compute (C = 6ND): the task loss (the mean negative
 # log-likelihood of the correct choice) as a saturating power law of
 # compute, then accuracy as a sigmoid of that loss, from chance up. The fit
 # sees every model but the largest and predicts it: a one-step backtest.
 
-# %%
-if sizes:
-    chain = chain_by_model(samples.dropna(subset=["answer"])).reset_index().merge(
-        pd.read_csv(sizes).assign(C=lambda d: 6 * d["N"] * d["D"]), on="model")
-    largest = chain["N"] == chain["N"].max()
-    fits = {task: fit_two_step(chain[~largest & (chain["task"] == task)], task_loss="nll",
-                               law="saturating_power_law", x="C",
-                               floor=1 / samples.loc[samples["task"] == task, "n_choices"].max())
-            for task in chain["task"].unique()}
-    held_out = pd.concat([rows.assign(predicted=fits[task].predict(rows))
-                          for task, rows in chain[largest].groupby("task")])
-    with style.paper_figure(figure_dir / "downstream", width="text", aspect=0.38 * len(fits), nrows=len(fits),
-                            ncols=2, squeeze=False) as (fig, axes):
-        for row, (task, fit) in zip(axes, fits.items()):
-            of_task = chain["task"] == task
-            fit.plot(chain[of_task & ~largest], chain[of_task & largest], task_loss="nll", axes=row)
-            row[0].set(title=task, xlabel="training compute C = 6ND (FLOPs)")
-            row[0].get_legend().remove()
-        fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
-    display(held_out[["model", "task", "accuracy", "predicted"]].assign(
-        error=lambda d: d["predicted"] - d["accuracy"]))
-else:
-    print("No sizes given: pass --sizes with a CSV of model, N and D for the downstream fit.")
+# %% tags=["requires-sizes"]
+chain = chain_by_model(samples.dropna(subset=["answer"])).reset_index().merge(
+    pd.read_csv(sizes).assign(C=lambda d: 6 * d["N"] * d["D"]), on="model")
+largest = chain["N"] == chain["N"].max()
+fits = {task: fit_two_step(chain[~largest & (chain["task"] == task)], task_loss="nll",
+                           law="saturating_power_law", x="C",
+                           floor=1 / samples.loc[samples["task"] == task, "n_choices"].max())
+        for task in chain["task"].unique()}
+held_out = pd.concat([rows.assign(predicted=fits[task].predict(rows))
+                      for task, rows in chain[largest].groupby("task")])
+with style.paper_figure(figure_dir / "downstream", width="text", aspect=0.38 * len(fits), nrows=len(fits),
+                        ncols=2, squeeze=False) as (fig, axes):
+    for row, (task, fit) in zip(axes, fits.items()):
+        of_task = chain["task"] == task
+        fit.plot(chain[of_task & ~largest], chain[of_task & largest], task_loss="nll", axes=row)
+        row[0].set(title=task, xlabel="training compute C = 6ND (FLOPs)")
+        row[0].get_legend().remove()
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+held_out[["model", "task", "accuracy", "predicted"]].assign(error=lambda d: d["predicted"] - d["accuracy"])

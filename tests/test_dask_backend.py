@@ -1,4 +1,4 @@
-"""The package's parallel jobs on a dask.distributed LocalCluster (joblib's Dask backend) give the in-process numbers."""
+"""The package's parallel jobs on a dask.distributed LocalCluster (joblib's Dask backend) give in-process numbers."""
 
 import numpy as np
 import pandas as pd

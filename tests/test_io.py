@@ -10,7 +10,7 @@ import pytest
 
 from analysis import AnalysisInputError
 from analysis.calibration import by_model
-from analysis.io import read_results, _zip_member
+from analysis.io import _zip_member, one_per_item, read_results
 from analysis.ranking import arena_ranking, bradley_terry, index_battles, win_matrix
 
 DATE = "2024-05-13T12-34-56.123456"  # the harness's datetime.now().isoformat() with ':' replaced
@@ -277,3 +277,22 @@ def test_inspect_logs_written_by_inspect_itself_with_zstandard_members():
         accuracy = header["results"]["scores"][0]["metrics"]["accuracy"]["value"]  # Inspect's own
         mine = table.loc[table["model"] == header["eval"]["model"], "correct"].mean()
         assert mine == pytest.approx(accuracy, abs=1e-12)
+
+
+def test_one_per_item_averages_epochs_and_keeps_one_filter(tmp_path):
+    inspect = read_results(EXAMPLE.parent / "inspect", format="inspect")
+    items = one_per_item(inspect)
+    assert len(items) == 90 and "epoch" not in items
+    expected = inspect.groupby(["model", "item"])["correct"].mean()
+    assert (items.set_index(["model", "item"])["correct"].sort_index() == expected.sort_index()).all()
+    folder = _lm_eval_folder(tmp_path)
+    sample_file = next(folder.glob("samples_gsm8k_*"))
+    lines = [json.loads(line) for line in sample_file.read_text().splitlines()]
+    flexible = [dict(line, filter="flexible-extract", exact_match=1.0) for line in lines]
+    sample_file.write_text("".join(json.dumps(line) + "\n" for line in lines + flexible))
+    table = read_results(tmp_path, format="lm-eval")
+    assert len(table) == 6 and len(one_per_item(table)) == 4  # gsm8k keeps strict-match, its first filter
+    assert one_per_item(table).query("task == 'gsm8k'")["correct"].tolist() == [1.0, 0.0]
+    helm = pd.DataFrame({"model": "m", "task": "t", "item": [1, 1, 2, 2], "trial": 0, "split": "test",
+                         "perturbation": ["none", "typos", "none", "typos"], "correct": [1.0, 0.0, 0.0, 0.0]})
+    assert one_per_item(helm)["correct"].tolist() == [1.0, 0.0]

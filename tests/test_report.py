@@ -33,7 +33,24 @@ def test_the_report_is_written_with_every_figure(report):
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     figures = {p.stem for p in (page.parent / "lm_eval").glob("*.png")}
-    assert figures == {"reliability", "rank_intervals", "task_subsets", "downstream"}
+    assert figures == {"reliability", "rank_intervals", "tasks", "downstream"}
+    assert "Skipped here" not in _sources(notebook)
+
+
+def _sources(notebook) -> str:
+    return "\n".join(c.source for c in notebook.cells)
+
+
+def test_sections_the_results_cannot_fill_are_replaced_by_a_note(tmp_path):
+    page = write_report(EXAMPLE / "inspect", format="inspect", output=tmp_path, n_boot=20, rng=0)
+    notebook = nbformat.read(tmp_path / "inspect.ipynb", as_version=4)
+    sources = _sources(notebook)
+    assert "Skipped here: calibration needs a confidence" in sources
+    assert "Skipped here: resampling or subsetting tasks" in sources  # one task only
+    assert "Skipped here: the downstream fit needs model sizes" in sources
+    assert "reliability_diagram(" not in sources.split("Skipped here")[1]  # the calibration cells are gone
+    assert {p.stem for p in (page.parent / "inspect").glob("*.png")} == {"rank_intervals"}
+    assert "mockllm/sim-2.8b" in _outputs(notebook) and "0.85" in _outputs(notebook)
 
 
 def test_the_report_shows_the_numbers_of_the_package(report):
