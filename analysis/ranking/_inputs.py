@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csgraph
 
 from ..errors import AnalysisInputError
 
-__all__ = ["check_scores", "check_ties"]
+__all__ = ["check_ford", "check_scores", "check_ties"]
 
 
 def check_scores(scores) -> pd.DataFrame:
@@ -63,3 +64,39 @@ def check_ties(ties) -> np.ndarray:
         return values.astype(bool)
     raise AnalysisInputError.about("ties", "True/False or 1/0 for each comparison", f"values such as {values[:3]!r}",
                                    "Mark each tie with True or 1 and every other comparison with False or 0.")
+
+
+def _reaches_all(adjacency: np.ndarray) -> bool:
+    """Whether breadth-first search from item 0 along ``adjacency[i, j]`` (edge i -> j) reaches every item."""
+    reached = np.zeros(len(adjacency), dtype=bool)
+    reached[0] = True
+    frontier = reached.copy()
+    while frontier.any():
+        new = adjacency[frontier].any(axis=0) & ~reached
+        reached |= new
+        frontier = new
+    return bool(reached.all())
+
+
+_FORD_FIX = ("Their scores would be infinite. Pass prior=1 (virtual ties between every pair) for finite, shrunk "
+             "scores, or collect comparisons that connect the groups.")
+
+
+def check_ford(w: np.ndarray, *, name: str = "wins", fix: str = _FORD_FIX) -> None:
+    """Raise unless every item can be reached from every other through 'beats' edges."""
+    beats = w > 0
+    if _reaches_all(beats) and _reaches_all(beats.T):  # item 0 reaches every item and every item reaches it
+        return
+    n_components, _ = csgraph.connected_components(beats, directed=True, connection="strong")
+    wins_, losses = w.sum(axis=1), w.sum(axis=0)
+    unbeaten = np.flatnonzero((losses == 0) & (wins_ > 0))
+    winless = np.flatnonzero((wins_ == 0) & (losses > 0))
+    weak, _ = csgraph.connected_components((w + w.T) > 0, directed=False)
+    if weak > 1:
+        found = f"{weak} groups of items never compared with each other"
+    elif len(unbeaten) or len(winless):
+        found = f"unbeaten items {unbeaten.tolist()} and winless items {winless.tolist()}"
+    else:
+        found = f"{n_components} groups, one of which never beats another"
+    raise AnalysisInputError.about(
+        name, "comparisons satisfying Ford's condition (the maximum-likelihood scores exist)", found, fix)

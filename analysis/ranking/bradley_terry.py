@@ -19,11 +19,10 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import linalg
-from scipy.sparse import csgraph
 
 from .._validation import check_array, check_columns, check_consistent_length, check_integer, check_positive, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
-from ._inputs import check_ties
+from ._inputs import check_ford, check_ties
 from .result import Ranking, ranking_table
 
 __all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "index_battles",
@@ -229,7 +228,7 @@ def _check_wins(wins, prior) -> np.ndarray:
         raise AnalysisInputError.about("prior", "a finite, non-negative number of virtual ties", repr(prior),
                                        "Pass e.g. 1, or 0 for the maximum-likelihood fit.")
     if prior == 0:
-        _check_ford(w)
+        check_ford(w)
     return w
 
 
@@ -268,41 +267,6 @@ def _newton(w: np.ndarray, prior: float, max_iter: int = 100, tol: float = 1e-10
     if not converged:
         warnings.warn(f"Bradley-Terry did not converge in {max_iter} Newton steps", ConvergenceWarning, stacklevel=3)
     return scores, n_iter, bool(converged)
-
-
-def _reaches_all(adjacency: np.ndarray) -> bool:
-    """Whether breadth-first search from item 0 along ``adjacency[i, j]`` (edge i -> j) reaches every item."""
-    reached = np.zeros(len(adjacency), dtype=bool)
-    reached[0] = True
-    frontier = reached.copy()
-    while frontier.any():
-        new = adjacency[frontier].any(axis=0) & ~reached
-        reached |= new
-        frontier = new
-    return bool(reached.all())
-
-
-def _check_ford(w: np.ndarray) -> None:
-    """Raise unless every item can be reached from every other through 'beats' edges."""
-    beats = w > 0
-    if _reaches_all(beats) and _reaches_all(beats.T):  # item 0 reaches every item and every item reaches it
-        return
-    n_components, _ = csgraph.connected_components(beats, directed=True, connection="strong")
-    wins_, losses = w.sum(axis=1), w.sum(axis=0)
-    unbeaten = np.flatnonzero((losses == 0) & (wins_ > 0))
-    winless = np.flatnonzero((wins_ == 0) & (losses > 0))
-    weak, _ = csgraph.connected_components((w + w.T) > 0, directed=False)
-    if weak > 1:
-        found = f"{weak} groups of items never compared with each other"
-    elif len(unbeaten) or len(winless):
-        found = f"unbeaten items {unbeaten.tolist()} and winless items {winless.tolist()}"
-    else:
-        found = f"{n_components} groups, one of which never beats another"
-    raise AnalysisInputError.about(
-        "wins", "comparisons satisfying Ford's condition (the maximum-likelihood scores exist)", found,
-        "Their scores would be infinite. Pass prior=1 (virtual ties between every pair) for finite, shrunk "
-        "scores, or collect comparisons that connect the groups.",
-    )
 
 
 def elo_ratings(

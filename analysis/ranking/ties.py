@@ -27,6 +27,7 @@ from scipy import optimize, special
 
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError, ConvergenceWarning
+from ._inputs import check_ford
 from .result import Ranking, ranking_table
 
 __all__ = ["StyleControlRanking", "TieModelRanking", "bradley_terry_covariates", "bradley_terry_ties"]
@@ -123,6 +124,9 @@ def bradley_terry_ties(wins, ties, *, systems=None, model: str = "davidson", tol
     if t.sum() == 0:
         raise AnalysisInputError.about("ties", "some ties to estimate the tie parameter from", "none",
                                        "Use bradley_terry for data without ties.")
+    # a tie is evidence both ways: the scores exist when wins and ties connect every item both ways
+    check_ford(w + t, name="wins and ties", fix="Their scores would be infinite or arbitrary: collect "
+                "comparisons that connect the groups, or drop the unbeaten and winless items.")
     games = w + w.T + t
     objective = _davidson if model == "davidson" else _rao_kupper
     start = np.zeros(k + 1)

@@ -76,3 +76,18 @@ def test_rao_kupper_equals_arenakit():
     ours = bradley_terry_ties(counts.wins, counts.ties, model="rao_kupper")
     np.testing.assert_allclose(ours.scores.sort_index(), theirs.scores - theirs.scores.mean(), atol=1e-7)
     assert ours.tie_parameter == pytest.approx(theirs.tie_theta, rel=1e-7)
+
+
+def test_a_disconnected_or_unbeaten_comparison_graph_is_refused():
+    # two pairs never compared with each other: the scores of one pair against the other are arbitrary
+    wins = np.array([[0, 3, 0, 0], [2, 0, 0, 0], [0, 0, 0, 4], [0, 0, 1, 0]], dtype=float)
+    ties = np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 2], [0, 0, 2, 0]], dtype=float)
+    with pytest.raises(AnalysisInputError, match="2 groups of items never compared"):
+        bradley_terry_ties(wins, ties)
+    # item 0 never loses and never ties: its score is infinite
+    wins = np.array([[0, 2, 3], [0, 0, 1], [0, 1, 0]], dtype=float)
+    ties = np.array([[0, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=float)
+    with pytest.raises(AnalysisInputError, match=r"unbeaten items \[0\]"):
+        bradley_terry_ties(wins, ties, model="rao_kupper")
+    ties[0, 1] = ties[1, 0] = 1  # one tie with item 0 gives evidence both ways: the scores exist
+    assert np.isfinite(bradley_terry_ties(wins, ties).scores).all()
