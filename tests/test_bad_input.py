@@ -10,6 +10,8 @@ from analysis.ranking import (
     aggregate,
     bootstrap_ranks,
     bradley_terry,
+    bradley_terry_ties,
+    friedman_nemenyi,
     kemeny,
     kendall_w,
     orderings_from_scores,
@@ -51,6 +53,13 @@ CASES = {
     "True/False scores": (lambda: aggregate(BOARD.assign(t2=[True, False, True])), "True/False in task 't2'"),
     "a missing cell for Kendall's W": (lambda: kendall_w(BOARD.astype("Float64").mask(BOARD > 0.85)),
                                        r"NaN or inf in 1 entry \(at index \(0, 0\)\)"),
+    "scores that overflow": (lambda: aggregate(BOARD.assign(t1=[1e308, -1e308, 1.0])), "squares fit in a float"),
+    "a task named twice": (lambda: aggregate(BOARD.set_axis(["t", "t"], axis=1), "borda"), "duplicated tasks"),
+    "tasks that tie every system": (lambda: kendall_w(np.ones((3, 4))), "every task ties them all"),
+    "two systems for Friedman": (lambda: friedman_nemenyi(BOARD.head(2)), "at least 3 systems"),
+    "a constant table for Friedman": (lambda: friedman_nemenyi(BOARD * 0 + 1), "every task ties them all"),
+    "disconnected ties": (lambda: bradley_terry_ties(np.eye(4)[[1, 0, 3, 2]], np.eye(4)[[1, 0, 3, 2]]),
+                          "never compared"),
 }
 
 

@@ -12,9 +12,7 @@ __all__ = ["check_ford", "check_scores", "check_ties"]
 
 
 def check_scores(scores) -> pd.DataFrame:
-    """A systems x tasks score table as floats: unique systems, 2+ rows, finite scores or NaN.
-
-    Tasks may repeat (a bootstrap resample of tasks does).
+    """A systems x tasks score table as floats: unique systems and tasks, 2+ rows, finite scores or NaN.
 
     Missing cells may be NaN, None or ``pd.NA`` (nullable dtypes); they become
     NaN. Text, booleans or other objects in a cell are refused with the cell named.
@@ -28,6 +26,10 @@ def check_scores(scores) -> pd.DataFrame:
         dup = scores.index[scores.index.duplicated()].unique().tolist()
         raise AnalysisInputError.about("scores", "one row per system", f"duplicated systems {dup}",
                                        "Merge or rename the duplicated rows.")
+    if not scores.columns.is_unique:
+        dup = scores.columns[scores.columns.duplicated()].unique().tolist()
+        raise AnalysisInputError.about("scores", "one column per task", f"duplicated tasks {dup}",
+                                       "Rename or drop the duplicated columns.")
     if scores.shape[0] < 2 or scores.shape[1] < 1:
         raise AnalysisInputError.about("scores", "at least 2 systems and 1 task", f"shape {scores.shape}",
                                        "Pass a larger table.")
@@ -48,6 +50,10 @@ def check_scores(scores) -> pd.DataFrame:
     values = scores.to_numpy()
     if np.isinf(values).any():
         raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
+    if not np.isfinite(np.nansum(np.square(values))):  # means, spreads and z-scores would overflow
+        raise AnalysisInputError.about("scores", "scores whose squares fit in a float (below about 1e150)",
+                                       f"values up to {np.nanmax(np.abs(values)):.3g}",
+                                       "Rescale the scores (e.g. to their unit or to a share).")
     if np.isnan(values).all(axis=1).any():
         empty = scores.index[np.isnan(values).all(axis=1)].tolist()
         raise AnalysisInputError.about("scores", "every system scored on some task", f"no scores for {empty}",

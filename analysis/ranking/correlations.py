@@ -178,7 +178,10 @@ def kendall_w(scores) -> float:
         _, counts = np.unique(values[:, j], return_counts=True)
         ties += float(np.sum(counts**3 - counts))
     denominator = m**2 * (n**3 - n) - m * ties
-    return 12 * s / denominator if denominator > 0 else np.nan
+    if denominator <= 0:
+        raise AnalysisInputError.about("scores", "some task that tells the systems apart", "every task ties them all",
+                                       "W is undefined (0/0) when no task ranks the systems.")
+    return 12 * s / denominator
 
 
 def _best_first(scores: np.ndarray) -> np.ndarray:

@@ -106,6 +106,12 @@ def friedman_nemenyi(scores, *, alpha: float = 0.05) -> CriticalDifference:
                                        "The Friedman test needs every system on every task; drop or fill them.")
     level = 1 - check_alpha(alpha)
     k, n = values.shape
+    if k < 3:
+        raise AnalysisInputError.about("scores", "at least 3 systems (the Friedman test compares 3 or more)",
+                                       f"{k}", "Compare two systems with a paired test such as wilcoxon_holm.")
+    if (values == values[:1]).all():
+        raise AnalysisInputError.about("scores", "some task that tells the systems apart", "every task ties them all",
+                                       "The Friedman statistic is undefined (0/0).")
     ranks = stats.rankdata(-values, axis=0)  # 1 = best within each task, ties averaged
     mean_ranks = pd.Series(ranks.mean(axis=1), index=scores.index).sort_values(kind="stable")
     friedman = stats.friedmanchisquare(*values)
