@@ -108,7 +108,14 @@ def one_per_item(table: pd.DataFrame) -> pd.DataFrame:
             first = out.groupby("task", sort=False)[column].transform("first")
             out = out[out[column] == first]
     if "perturbation" in out:
-        out = out[out["perturbation"] == "none"]
+        unperturbed = out[out["perturbation"] == "none"]
+        lost = out[["model", "task"]].drop_duplicates().merge(unperturbed[["model", "task"]].drop_duplicates(),
+                                                              how="left", indicator=True).query("_merge == 'left_only'")
+        if len(lost):
+            raise AnalysisInputError.about("table", "unperturbed rows (perturbation 'none') for every model and task",
+                                           f"only perturbed ones for {lost[['model', 'task']].iloc[0].tolist()}",
+                                           "Select the perturbation to analyse yourself, then drop the column.")
+        out = unperturbed
     repeats = [c for c in ("epoch", "trial") if c in out]
     out = out.drop(columns=[c for c in ("filter", "split", "perturbation", *repeats) if c in out])
     if repeats:

@@ -296,3 +296,10 @@ def test_one_per_item_averages_epochs_and_keeps_one_filter(tmp_path):
     helm = pd.DataFrame({"model": "m", "task": "t", "item": [1, 1, 2, 2], "trial": 0, "split": "test",
                          "perturbation": ["none", "typos", "none", "typos"], "correct": [1.0, 0.0, 0.0, 0.0]})
     assert one_per_item(helm)["correct"].tolist() == [1.0, 0.0]
+
+
+def test_one_per_item_refuses_to_drop_a_task_that_has_only_perturbed_rows():
+    helm = pd.DataFrame({"model": "m", "task": ["t", "t", "u"], "item": [1, 1, 1], "trial": 0, "split": "test",
+                         "perturbation": ["none", "typos", "typos"], "correct": [1.0, 0.0, 0.0]})
+    with pytest.raises(AnalysisInputError, match=r"only perturbed ones for \['m', 'u'\]"):
+        one_per_item(helm)

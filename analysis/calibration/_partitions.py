@@ -4,7 +4,8 @@ Every per-model quantity of :mod:`.summary` is a function of additive sums:
 counts, per-bin sums of the confidence ``f``, the outcome ``o``, ``f^2`` and
 ``f o``, the squared error, and the residuals and masses spread onto the
 smooth ECE's grids. Each partition's sums are computed where it lives (a
-``dask.distributed`` worker, when a client is active) and added up once.
+``dask.distributed`` worker, when a client is active) and added up in a
+pairwise tree of Dask tasks, so only the total reaches the client.
 Under the Poisson bootstrap (:mod:`analysis._poisson`) the same sums are
 weighted by each replicate's draws, which also add up over partitions.
 """
@@ -86,8 +87,10 @@ def dask_totals(table, keys: list, columns: list, func, *args) -> dict:
     if missing:
         raise AnalysisInputError.about("table", f"columns {columns}", f"no column {missing}",
                                        "Name the columns with model=, correct=, confidence= and key=.")
-    parts = table[list(dict.fromkeys(columns))].to_delayed()
-    return merge(dask.compute(*[dask.delayed(func)(part, *args) for part in parts]))
+    partials = [dask.delayed(func)(part, *args) for part in table[list(dict.fromkeys(columns))].to_delayed()]
+    while len(partials) > 1:  # added pairwise where they were computed: one total reaches the client
+        partials = [dask.delayed(merge)(partials[i : i + 2]) for i in range(0, len(partials), 2)]
+    return dask.compute(partials[0])[0]
 
 
 def _features(c: np.ndarray, p: np.ndarray, n_bins: int, size: int) -> sparse.csc_array:

@@ -119,7 +119,7 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     rows = _complete_items(table, model, task, item, score)
     cube = rows.pivot_table(index=[task, item], columns=model, values=score, sort=True)  # (items, models)
     tasks = cube.index.get_level_values(0)
-    full = aggregate(task_table(table, model=model, task=task, item=item, score=score), method, **aggregate_kw)
+    full = aggregate(cube.groupby(level=0).mean().T, method, **aggregate_kw)  # the task table
     systems = cube.columns
     strata = pd.factorize(tasks, sort=True)[0]
     counts = bootstrap_counts(len(cube), n_boot=n_boot, rng=rng, strata=strata).astype(float)  # (n_boot, items)
