@@ -32,7 +32,7 @@ import pandas as pd
 
 from ._validation import check_rng
 
-__all__ = ["poisson_weights", "row_keys", "seed_from"]
+__all__ = ["PoissonWeights", "poisson_weights", "row_keys", "seed_from"]
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -43,13 +43,14 @@ _THRESHOLDS = np.array([math.floor(sum(math.exp(-1) / math.factorial(j) for j in
                         for k in range(_MAX_DRAWS)], dtype=np.uint32)
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser (Steele, Lea & Flood 2014), elementwise on uint64, in place."""
-    z ^= z >> np.uint64(30)
-    z *= _MIX1
-    z ^= z >> np.uint64(27)
-    z *= _MIX2
-    z ^= z >> np.uint64(31)
+def _mix(z: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014), elementwise on uint64, in place (``scratch``: same shape)."""
+    scratch = np.empty_like(z) if scratch is None else scratch
+    for shift, multiplier in ((30, _MIX1), (27, _MIX2), (31, None)):
+        np.right_shift(z, np.uint64(shift), out=scratch)
+        np.bitwise_xor(z, scratch, out=z)
+        if multiplier is not None:
+            np.multiply(z, multiplier, out=z)
     return z
 
 
@@ -68,12 +69,34 @@ def poisson_weights(keys: np.ndarray, seed: np.uint64, n_boot: int) -> np.ndarra
 
     Each 64-bit hash of (seed, key, pair of replicates) gives two replicates' draws.
     """
-    pairs = (n_boot + 1) // 2
-    counters = (np.arange(1, pairs + 1, dtype=np.uint64) * _GOLDEN) ^ _mix(np.array([seed], dtype=np.uint64))
-    with np.errstate(over="ignore"):
-        bits = _mix(keys.astype(np.uint64)[:, None] ^ counters[None, :])
-    uniforms = bits.view(np.uint32).reshape(len(keys), 2 * pairs)[:, :n_boot]
-    draws = np.zeros(uniforms.shape, dtype=np.uint8)
-    for threshold in _THRESHOLDS:
-        draws += uniforms >= threshold
-    return draws
+    return PoissonWeights(seed, n_boot, len(keys))(keys).astype(np.uint8)
+
+
+class PoissonWeights:
+    """:func:`poisson_weights` for blocks of up to ``block`` rows, as float64, in buffers reused across calls.
+
+    Reuse matters where the allocator hands every large array fresh pages
+    (dask.distributed's workers set ``MALLOC_TRIM_THRESHOLD_``): there, new
+    arrays per block cost more than the arithmetic. The returned array is
+    overwritten by the next call.
+    """
+
+    def __init__(self, seed: np.uint64, n_boot: int, block: int):
+        self.n_boot, pairs = n_boot, (n_boot + 1) // 2
+        self.counters = (np.arange(1, pairs + 1, dtype=np.uint64) * _GOLDEN) ^ _mix(np.array([seed], dtype=np.uint64))
+        self.bits, self.scratch = np.empty((block, pairs), np.uint64), np.empty((block, pairs), np.uint64)
+        self.above = np.empty((block, n_boot), bool)
+        self.draws, self.weights = np.empty((block, n_boot), np.uint8), np.empty((block, n_boot))
+
+    def __call__(self, keys: np.ndarray) -> np.ndarray:
+        n = len(keys)
+        bits, scratch, above, draws = self.bits[:n], self.scratch[:n], self.above[:n], self.draws[:n]
+        np.bitwise_xor(keys.astype(np.uint64)[:, None], self.counters[None, :], out=bits)
+        _mix(bits, scratch)
+        uniforms = bits.view(np.uint32)[:, : self.n_boot]
+        draws.fill(0)
+        for threshold in _THRESHOLDS:
+            np.greater_equal(uniforms, threshold, out=above)
+            np.add(draws, above, out=draws)
+        np.copyto(self.weights[:n], draws)
+        return self.weights[:n]

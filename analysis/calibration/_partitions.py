@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .._poisson import poisson_weights, row_keys
+from .._poisson import PoissonWeights, row_keys
 from .._resample import percentile_interval
 from .._validation import check_labels, check_probabilities
 from ..errors import AnalysisInputError
@@ -116,11 +116,12 @@ def replicate_sums(part: pd.DataFrame, keys: list, correct: str, confidence: str
     """Per model of one partition: the additive statistics under each replicate's weights, ``(features, n_boot)``."""
     out = {}
     block = max(1, _BLOCK_WEIGHTS // n_boot)
+    weights = PoissonWeights(seed, n_boot, block)
     for name, group, c, p in groups(part, keys, correct, confidence):
         features, row_key = _features(c, p, n_bins, sizes[name]), row_keys(group, key)
         total = np.zeros((features.shape[0], n_boot))
         for a in range(0, len(c), block):
-            total += features[:, a : a + block] @ poisson_weights(row_key[a : a + block], seed, n_boot).astype(float)
+            total += features[:, a : a + block] @ weights(row_key[a : a + block])
         out[name] = total
     return out
 
