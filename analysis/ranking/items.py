@@ -97,14 +97,19 @@ def _dask_task_table(table, model: str, task: str, item: str, score: str) -> pd.
 
 
 def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: str = "model", task: str = "task",
-                         item: str = "item", score: str = "correct", n_boot: int = 1000, ci: float = 0.95, k: int = 1,
-                         rng=None, progress=None, n_jobs=None, **aggregate_kw) -> RankIntervals:
+                         item: str = "item", score: str = "correct", cluster: str | None = None,
+                         n_boot: int = 1000, ci: float = 0.95, k: int = 1, rng=None, progress=None, n_jobs=None,
+                         **aggregate_kw) -> RankIntervals:
     """Rank intervals from resampling the items of each task, the same items for every model.
 
     Each replicate draws every task's items with replacement (a stratified,
     paired bootstrap), recomputes the :func:`task_table` and aggregates it with
-    ``method`` (and ``aggregate_kw``, as :func:`aggregate`). ``n_jobs`` runs
-    the aggregations through joblib (on a Dask cluster inside
+    ``method`` (and ``aggregate_kw``, as :func:`aggregate`). With ``cluster``,
+    a column grouping the items of a task that are not independent (questions
+    on one passage, variants of one prompt), whole clusters are drawn within
+    each task and a task's mean is its drawn items' mean (the cluster
+    bootstrap; its intervals are wider when clustered items agree). ``n_jobs``
+    runs the aggregations through joblib (on a Dask cluster inside
     ``joblib.parallel_config(backend="dask")``), with the same numbers.
 
     Returns
@@ -122,11 +127,13 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     full = aggregate(cube.groupby(level=0).mean().T, method, **aggregate_kw)  # the task table
     systems = cube.columns
     strata = pd.factorize(tasks, sort=True)[0]
-    counts = bootstrap_counts(len(cube), n_boot=n_boot, rng=rng, strata=strata).astype(float)  # (n_boot, items)
-    task_sums = np.stack([counts[:, strata == t] @ cube.to_numpy()[strata == t] for t in range(strata.max() + 1)],
-                         axis=2)  # (n_boot, models, tasks)
-    task_sizes = np.bincount(strata).astype(float)
-    means = task_sums / task_sizes  # each task keeps its size in every replicate
+    if cluster is None:
+        counts = bootstrap_counts(len(cube), n_boot=n_boot, rng=rng, strata=strata).astype(float)  # (n_boot, items)
+    else:
+        counts = _cluster_counts(table, cube.index, task, item, cluster, strata, n_boot, rng)
+    values = cube.to_numpy()
+    means = np.stack([counts[:, strata == t] @ values[strata == t] / counts[:, strata == t].sum(axis=1)[:, None]
+                      for t in range(strata.max() + 1)], axis=2)  # (n_boot, models, tasks)
     names = pd.Index(sorted(set(tasks)), name="task")
 
     def evaluate(batch):
@@ -137,3 +144,27 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     replicates = np.concatenate(map_batches(evaluate, batches, len(batches), n_jobs=n_jobs, progress=progress,
                                               desc="items"))
     return rank_intervals(full, replicates, systems, method=method, ci=ci, k=k, unit="items within tasks")
+
+
+def _cluster_counts(table: pd.DataFrame, index: pd.MultiIndex, task: str, item: str, cluster: str,
+                    strata: np.ndarray, n_boot: int, rng) -> np.ndarray:
+    """How often each item of ``index`` is drawn when whole clusters are drawn within each task, ``(n_boot, items)``."""
+    check_columns(table, [cluster], name="table")
+    labels = table.drop_duplicates([task, item]).set_index([task, item])[cluster]
+    if labels.isna().any():
+        raise AnalysisInputError.about(cluster, "a cluster for every item", f"{int(labels.isna().sum())} missing",
+                                       "Give each item its own cluster if it has none.")
+    consistent = table.groupby([task, item])[cluster].nunique() == 1
+    if not consistent.all():
+        t, i = consistent.index[~consistent.to_numpy()][0]
+        raise AnalysisInputError.about(cluster, "one cluster per item", f"several for item {i!r} of task {t!r}",
+                                       "Give every model's row of an item the same cluster.")
+    codes = labels.loc[index].to_numpy()
+    counts = np.empty((n_boot, len(index)))
+    for t in range(strata.max() + 1):  # clusters are drawn within their task
+        members = np.flatnonzero(strata == t)
+        local, n_clusters = pd.factorize(codes[members])[0], len(set(codes[members]))
+        drawn = np.apply_along_axis(np.bincount, 1, rng.integers(0, n_clusters, (n_boot, n_clusters)),
+                                    minlength=n_clusters)
+        counts[:, members] = drawn[:, local]
+    return counts

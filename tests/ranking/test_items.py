@@ -74,3 +74,22 @@ def test_task_table_of_a_dask_table_equals_the_in_memory_one(samples):
     with pytest.raises(AnalysisInputError, match="missing"):
         task_table(dd.from_pandas(samples.assign(correct=samples["correct"].where(samples.index != 3)),
                                   npartitions=3))
+
+
+def test_cluster_bootstrap_draws_whole_clusters_within_tasks():
+    rng = np.random.default_rng(7)
+    value = {m: rng.uniform(size=20) < p for m, p in (("a", 0.7), ("b", 0.5), ("c", 0.3))}  # one answer per cluster
+    samples = pd.DataFrame([{"model": m, "task": "t", "item": 10 * c + j, "passage": c, "correct": int(value[m][c])}
+                            for m in value for c in range(20) for j in range(10)])  # 10 identical items per passage
+    clustered = item_bootstrap_ranks(samples, cluster="passage", n_boot=400, rng=3)
+    draws = np.random.default_rng(3).integers(0, 20, (400, 20))  # the same draws of passages, computed directly
+    for m in value:
+        low, high = np.quantile(value[m][draws].mean(axis=1), [0.025, 0.975])
+        assert clustered.table.loc[m, ["low", "high"]].tolist() == pytest.approx([low, high])
+    naive = item_bootstrap_ranks(samples, n_boot=400, rng=3)
+    width = (clustered.table["high"] - clustered.table["low"]) / (naive.table["high"] - naive.table["low"])
+    assert width.min() > 2  # about sqrt(10): the 200 items hold 20 independent answers
+    with pytest.raises(AnalysisInputError, match="one cluster per item"):
+        item_bootstrap_ranks(samples.assign(passage=np.arange(len(samples))), cluster="passage", n_boot=10)
+    with pytest.raises(AnalysisInputError, match="no column"):
+        item_bootstrap_ranks(samples, cluster="paragraph", n_boot=10)
