@@ -2,7 +2,7 @@
 
 ``python -m analysis.report RESULTS --format FORMAT [--sizes sizes.csv] [--output build/reports]``
 reads ``RESULTS`` with :func:`analysis.io.read_results`, executes
-``notebooks/report.py`` with these as its parameters (papermill's convention,
+``notebooks/templates/report.py`` with these as its parameters (papermill's convention,
 see :mod:`analysis.notebooks`), and writes ``<output>/<name>.html``, the executed
 ``<name>.ipynb`` and the figures under ``<output>/<name>/``. The report covers
 calibration per model with intervals and reliability diagrams, the
@@ -27,7 +27,7 @@ from .notebooks import NOTEBOOK_DIR, read_notebook, run_notebook, write_html
 
 __all__ = ["REPORT_FORMATS", "TEMPLATE", "sections_for", "write_report"]
 
-TEMPLATE = NOTEBOOK_DIR / "report.py"
+TEMPLATE = NOTEBOOK_DIR / "templates" / "report.py"
 #: Formats with one row per (model, task, item): what the report's sections read.
 REPORT_FORMATS = ("lm-eval", "inspect", "helm")
 

@@ -20,12 +20,12 @@
 # results (`make report RESULTS=... FORMAT=...`).
 
 # %% tags=["parameters"]
-results = "../data/examples/lm_eval"  # a results folder or file
+results = "../../data/examples/lm_eval"  # a results folder or file
 format = "lm-eval"  # noqa: A001 (the reader's name for it)
-sizes = "../data/examples/lm_eval_sizes.csv"  # CSV of model, N (parameters), D (tokens); "" for none
+sizes = "../../data/examples/lm_eval_sizes.csv"  # CSV of model, N (parameters), D (tokens); "" for none
 n_boot = 1000  # bootstrap replicates of the items
 seed = 0
-figure_dir = "../build/reports/figures"
+figure_dir = "../../build/reports/figures"
 
 # %%
 from pathlib import Path
