@@ -50,7 +50,7 @@ from .stability import (
 )
 from .ties import StyleControlRanking, TieModelRanking, bradley_terry_covariates, bradley_terry_ties
 from .two_level import two_level_aggregate
-from .uncertainty import RankIntervals, bootstrap_ranks, task_subsampling
+from .uncertainty import RankIntervals, bootstrap_ranks, normal_rank_intervals, task_subsampling
 from .weighted_kendall import weighted_tau
 
 __all__ = [
@@ -99,6 +99,7 @@ __all__ = [
     "leaderboard_change",
     "missing_data_stability",
     "model_consistency",
+    "normal_rank_intervals",
     "ordinal_sensitivity",
     "rank_range",
     "orderings_from_scores",

@@ -9,15 +9,15 @@ import pandas as pd
 from scipy import stats
 
 from .._resample import bootstrap, percentile_interval
-from .._validation import check_integer, check_rng
+from .._validation import check_array, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from ._inputs import check_scores
 from .aggregate import aggregate
 from .correlations import kendall_tau
-from .result import Ranking
+from .result import Ranking, ranking_table
 from .stability import StabilityCurve
 
-__all__ = ["RankIntervals", "bootstrap_ranks", "task_subsampling"]
+__all__ = ["RankIntervals", "bootstrap_ranks", "normal_rank_intervals", "task_subsampling"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -135,6 +135,48 @@ def rank_intervals(full, replicates: np.ndarray, systems: pd.Index, *, method: s
         arena_rank=1 + better.loc[index], tied_with_best=better.loc[index] == 0,
     )
     return RankIntervals(table, full.method, ranks, k, ci, unit)
+
+
+def normal_rank_intervals(scores, standard_errors, *, n_draws: int = 10_000, ci: float = 0.95, k: int = 1,
+                          rng=None) -> RankIntervals:
+    """Rank intervals from published scores and their standard errors, by drawing each score from its normal.
+
+    For leaderboards that publish ``score +- standard error`` per system
+    (AlpacaEval, the Open LLM Leaderboard) but not the samples behind them.
+    Each draw takes every system's score independently from
+    ``N(score, standard_error^2)`` and ranks them; systems evaluated on the same
+    items are correlated in truth, so the intervals are conservative for
+    close systems when their errors are positively correlated.
+
+    Parameters
+    ----------
+    scores, standard_errors : Series indexed by system (or array-likes of one length)
+    n_draws : int
+    ci : float
+    k : int
+        ``p_top_k`` is the share of draws that put a system in the top ``k``.
+    rng : None, int or Generator
+    """
+    names = scores.index if isinstance(scores, pd.Series) else pd.RangeIndex(len(np.asarray(scores)))
+    mean = check_array(scores, "scores", ndim=1)
+    se = check_array(standard_errors, "standard_errors", ndim=1)
+    if isinstance(standard_errors, pd.Series) and isinstance(scores, pd.Series):
+        if not standard_errors.index.equals(scores.index):
+            raise AnalysisInputError.about("standard_errors", "the systems of scores, in the same order",
+                                           "another index", "Align them: standard_errors.loc[scores.index].")
+    if len(se) != len(mean) or len(mean) < 2:
+        raise AnalysisInputError.about("standard_errors", f"{len(mean)} values, one per system (2 or more)",
+                                       f"{len(se)}", "Pass one standard error per score.")
+    if (se < 0).any():
+        raise AnalysisInputError.about("standard_errors", "non-negative numbers", f"{int((se < 0).sum())} negative",
+                                       "Pass standard errors, not signed differences.")
+    n_draws = check_integer(n_draws, "n_draws", minimum=2)
+    k = check_integer(k, "k")
+    rng = check_rng(rng)
+    full = Ranking(ranking_table(mean, names), "published score")
+    replicates = mean + se * rng.standard_normal((n_draws, len(mean)))
+    return rank_intervals(full, replicates, pd.Index(names, name="system"), method="mean", ci=check_level(ci),
+                          k=k, unit="normal draws from the standard errors")
 
 
 def task_subsampling(scores, n_tasks, *, method: str = "mean", n_draws: int = 200, rng=None,

@@ -2,9 +2,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from analysis import bootstrap_indices
-from analysis.ranking import aggregate, bootstrap_ranks
+from analysis import AnalysisInputError, bootstrap_indices
+from analysis.ranking import aggregate, bootstrap_ranks, normal_rank_intervals
 
 
 @pytest.fixture
@@ -87,3 +88,19 @@ def test_task_subsampling_stability(board):
     assert result.taus.loc[0, "tau"] == pytest.approx(kendall_tau(full, sub))
     assert result.plot().get_ylabel().startswith("Kendall")
     plt.close("all")
+
+
+def test_normal_rank_intervals_match_the_normal_closed_forms():
+    scores = pd.Series([52.0, 50.0, 30.0], index=["a", "b", "c"])
+    se = pd.Series([1.5, 2.0, 1.0], index=scores.index)
+    result = normal_rank_intervals(scores, se, n_draws=200_000, rng=1)
+    p_first = stats.norm.cdf(2.0 / np.hypot(1.5, 2.0))  # a above b; c is never near
+    assert result.table.loc["a", "p_top_k"] == pytest.approx(p_first, abs=0.004)
+    assert result.table.loc["b", "p_top_k"] == pytest.approx(1 - p_first, abs=0.004)
+    np.testing.assert_allclose(result.table.loc[scores.index, "high"], scores + 1.96 * se, atol=0.03)
+    assert result.table.loc["c", ["rank_low", "rank_high"]].tolist() == [3, 3]
+    assert result.table.loc["a", ["rank_low", "rank_high"]].tolist() == [1, 2]
+    with pytest.raises(AnalysisInputError, match="standard_errors"):
+        normal_rank_intervals(scores, se.iloc[::-1])
+    with pytest.raises(AnalysisInputError, match="non-negative"):
+        normal_rank_intervals(scores, -se)
