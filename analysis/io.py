@@ -74,13 +74,26 @@ _STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "li
           "bold": "bold_count_{}"}
 
 
-def read_results(path, *, format: str) -> pd.DataFrame:  # noqa: A002 (the tools call it a format)
-    """Read an evaluation tool's output at ``path`` into a tidy table; see the module docstring per format."""
+def read_results(path, *, format: str, engine: str = "pandas"):  # noqa: A002 (the tools call it a format)
+    """Read an evaluation tool's output at ``path`` into a tidy table; see the module docstring per format.
+
+    ``engine="dask"`` (``"lm-eval"`` only) returns a Dask DataFrame with one
+    partition per samples file, read lazily where the work runs, for folders
+    of logs larger than memory; the calibration and ranking functions that
+    take Dask tables compute on it directly.
+    """
     check_choice(format, "format", FORMATS)
+    check_choice(engine, "engine", ("pandas", "dask"))
     path = Path(path)
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
+    if engine == "dask":
+        if format != "lm-eval":
+            raise AnalysisInputError.about("engine", "'pandas' for this format ('dask' reads lm-eval folders)",
+                                           f"'dask' with format {format!r}",
+                                           "Read it with pandas, then dask.dataframe.from_pandas if it is large.")
+        return _dask_lm_eval(path)
     readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm,
                "inspect": _read_inspect}
     table = readers[format](path)
@@ -199,12 +212,18 @@ def _lm_eval_line(line: str, path: Path, number: int, model: str, task: str, out
                                        "Rewrite or remove that line; nothing is skipped.") from None
 
 
-def _read_lm_eval(path: Path) -> pd.DataFrame:
+_LM_EVAL_COLUMNS = {"model": object, "task": object, "item": "int64", "filter": object, "correct": float,
+                    "score": float, "confidence": float, "logprobs": object, "n_choices": float, "answer": float,
+                    "target": object}
+
+
+def _lm_eval_shards(path: Path) -> list[tuple]:
+    """``(samples file, model, task, output type)`` of every per-sample file under ``path``."""
     results_files = sorted(path.rglob("results_*.json")) if path.is_dir() else [path]
     if not results_files:
         raise AnalysisInputError.about("path", "an lm-eval output folder with results_<date>.json",
                                        f"no results file under {path}", "Point to the harness's --output_path.")
-    rows = []
+    shards = []
     for results_file in results_files:
         results = json.loads(results_file.read_text(encoding="utf-8"))
         model = (results.get("model_name") or _pretrained(results.get("config", {}).get("model_args"))
@@ -218,15 +237,39 @@ def _read_lm_eval(path: Path) -> pd.DataFrame:
                 f"none for {results_file.name}", "Rerun lm_eval with --log_samples.")
         for sample_file in samples:
             task = re.sub(rf"^samples_(.*)_{re.escape(date)}$", r"\1", sample_file.stem)
-            output_type = configs.get(task, {}).get("output_type")
-            with sample_file.open(encoding="utf-8") as lines:
-                for number, line in enumerate(lines, start=1):
-                    if line.strip():
-                        rows.append(_lm_eval_line(line, sample_file, number, model, task, output_type))
-    table = pd.DataFrame(rows)
-    columns = ["model", "task", "item", "filter", "correct", "score", "confidence", "logprobs", "n_choices",
-               "answer", "target"]
-    return table.reindex(columns=[c for c in columns if c in table])
+            shards.append((sample_file, model, task, configs.get(task, {}).get("output_type")))
+    return shards
+
+
+def _read_lm_eval_shard(sample_file: Path, model: str, task: str, output_type: str | None) -> pd.DataFrame:
+    """The rows of one samples file, with the reader's columns and dtypes whatever the task."""
+    with sample_file.open(encoding="utf-8") as lines:
+        rows = [_lm_eval_line(line, sample_file, number, model, task, output_type)
+                for number, line in enumerate(lines, start=1) if line.strip()]
+    return pd.DataFrame(rows).reindex(columns=list(_LM_EVAL_COLUMNS)).astype(_LM_EVAL_COLUMNS)
+
+
+def _read_lm_eval(path: Path) -> pd.DataFrame:
+    return pd.concat([_read_lm_eval_shard(*shard) for shard in _lm_eval_shards(path)], ignore_index=True)
+
+
+def _dask_lm_eval(path: Path):
+    """One lazy partition per samples file; a (model, task) in two files (two runs) is refused up front."""
+    import dask
+    import dask.dataframe as dd
+
+    shards = _lm_eval_shards(path)
+    seen: dict = {}
+    for sample_file, model, task, _ in shards:
+        if (model, task) in seen:
+            raise AnalysisInputError.about("path", "one samples file per (model, task)",
+                                           f"{model!r} on {task!r} in {seen[model, task].name} and {sample_file.name}",
+                                           "Keep one run per model and task in the folder.")
+        seen[model, task] = sample_file
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in _LM_EVAL_COLUMNS.items()})
+    with dask.config.set({"dataframe.convert-string": False}):  # logprobs hold lists, which must stay lists
+        return dd.from_delayed([dask.delayed(_read_lm_eval_shard)(*shard) for shard in shards], meta=meta,
+                               verify_meta=False)
 
 
 def _pretrained(model_args) -> str | None:

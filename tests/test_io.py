@@ -303,3 +303,28 @@ def test_one_per_item_refuses_to_drop_a_task_that_has_only_perturbed_rows():
                          "perturbation": ["none", "typos", "typos"], "correct": [1.0, 0.0, 0.0]})
     with pytest.raises(AnalysisInputError, match=r"only perturbed ones for \['m', 'u'\]"):
         one_per_item(helm)
+
+
+def test_a_dask_read_of_an_lm_eval_folder_equals_the_pandas_read(tmp_path):
+    from analysis.ranking import task_table
+
+    lazy = read_results(EXAMPLE, format="lm-eval", engine="dask")
+    eager = read_results(EXAMPLE, format="lm-eval")
+    assert lazy.npartitions == 15  # one per samples file
+    keys = ["model", "task", "item", "filter"]
+    computed = lazy.compute().sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(computed, eager.sort_values(keys).reset_index(drop=True), check_dtype=False)
+    confident = lazy.dropna(subset=["confidence"])
+    pd.testing.assert_frame_equal(by_model(confident, n_boot=30, key=["task", "item"], rng=1),
+                                  by_model(eager.dropna(subset=["confidence"]), n_boot=30, key=["task", "item"],
+                                           rng=1), rtol=1e-12)
+    pd.testing.assert_frame_equal(task_table(lazy), task_table(eager), rtol=1e-12, check_index_type=False,
+                                  check_column_type=False)
+    _lm_eval_folder(tmp_path / "first")
+    _lm_eval_folder(tmp_path / "second")
+    with pytest.raises(AnalysisInputError, match="one samples file per"):
+        read_results(tmp_path, format="lm-eval", engine="dask")
+    with pytest.raises(AnalysisInputError, match="engine"):
+        read_results(EXAMPLE.parent / "inspect", format="inspect", engine="dask")
+    with pytest.raises(AnalysisInputError, match="engine"):
+        read_results(EXAMPLE, format="lm-eval", engine="spark")
