@@ -36,7 +36,7 @@ from .intransitive import (
     intransitivity,
 )
 from .items import item_bootstrap_ranks, task_table
-from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce
+from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce, plackett_luce_samples
 from .rank_range import RankRange, rank_range
 from .result import Ranking
 from .sensitivity import Sensitivity, cardinal_sensitivity, diversity, ordinal_sensitivity
@@ -105,6 +105,7 @@ __all__ = [
     "orderings_from_scores",
     "pairwise_preferences",
     "plackett_luce",
+    "plackett_luce_samples",
     "rank_biased_overlap",
     "sample_battles",
     "select_committee",

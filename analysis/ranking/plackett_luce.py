@@ -19,11 +19,12 @@ import warnings
 import numpy as np
 from scipy.sparse import coo_matrix, csgraph
 
-from .._validation import check_array, check_integer, check_rng
+from .._validation import check_array, check_columns, check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 from .result import Ranking, ranking_table
 
-__all__ = ["PlackettLuceRanking", "orderings_from_scores", "plackett_luce", "strongly_connected_items"]
+__all__ = ["PlackettLuceRanking", "orderings_from_scores", "plackett_luce", "plackett_luce_samples",
+           "strongly_connected_items"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -158,3 +159,29 @@ def plackett_luce(orderings, n_items: int, *, systems=None, max_iter: int = 10_0
     scores = np.log(gamma)
     return PlackettLuceRanking(ranking_table(scores - scores.mean(), systems), "Plackett-Luce", n_iter,
                                bool(converged), _log_likelihood(scores, table))
+
+
+def plackett_luce_samples(table, *, model: str = "model", item=("task", "item"), score: str = "correct",
+                          rng=None, **options) -> PlackettLuceRanking:
+    """Plackett-Luce scores from a tidy sample-level table in which models need not share items (ONEBench).
+
+    Each item (the columns named by ``item``) ranks the models that were
+    scored on it by ``score``, best first, equal scores in random order
+    (``rng``), as :func:`orderings_from_scores` does; missing (model, item)
+    pairs are simply absent. ``options`` go to :func:`plackett_luce`.
+    """
+    keys = [item] if isinstance(item, str) else list(item)
+    check_columns(table, [model, *keys, score], name="table")
+    values = check_array(table[score], score, ndim=1)
+    rows = table[[model, *keys]].assign(**{score: values})
+    if rows[[model, *keys]].isna().any().any():
+        raise AnalysisInputError.about("table", f"a name in {[model, *keys]} on every row", "missing names",
+                                       "Fill or drop those rows first; nothing is dropped silently.")
+    repeated = rows.duplicated([model, *keys])
+    if repeated.any():
+        raise AnalysisInputError.about("table", f"one row per ({model}, {', '.join(keys)})",
+                                       f"{int(repeated.sum())} repeated, e.g. {rows.loc[repeated].iloc[0].tolist()}",
+                                       "Average epochs or keep one filter per item first (io.one_per_item).")
+    matrix = rows.pivot_table(index=model, columns=keys, values=score, sort=True)  # systems x items, NaN: not run
+    orderings = orderings_from_scores(matrix.to_numpy(), rng=rng)
+    return plackett_luce(orderings, len(matrix), systems=list(matrix.index), **options)

@@ -1,10 +1,11 @@
 import choix
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize
 
 from analysis import AnalysisInputError
-from analysis.ranking import bradley_terry, orderings_from_scores, plackett_luce, win_matrix
+from analysis.ranking import bradley_terry, orderings_from_scores, plackett_luce, plackett_luce_samples, win_matrix
 
 
 def simulate(strength, n, size, rng):
@@ -53,3 +54,20 @@ def test_disconnected_or_bad_orderings_are_refused():
         plackett_luce([np.array([0, 1]), np.array([0, 2]), np.array([1, 2])], 3)  # 0 always first
     with pytest.raises(AnalysisInputError, match="distinct"):
         plackett_luce([np.array([0, 0])], 3)
+
+
+def test_plackett_luce_from_a_sparse_sample_level_table():
+    rng = np.random.default_rng(4)
+    strength = {"a": 1.5, "b": 0.8, "c": 0.0, "d": -0.7, "e": -1.2}
+    rows = []
+    for i in range(400):  # each item scores a random subset of three models, as ONEBench's samples do
+        for m in rng.choice(list(strength), 3, replace=False):
+            rows.append({"model": m, "task": "t", "item": i, "score": strength[m] + rng.gumbel()})
+    table = pd.DataFrame(rows)
+    fit = plackett_luce_samples(table, score="score", rng=0)
+    matrix = table.pivot_table(index="model", columns=["task", "item"], values="score", sort=True)
+    direct = plackett_luce(orderings_from_scores(matrix.to_numpy(), rng=0), 5, systems=list(matrix.index))
+    pd.testing.assert_series_equal(fit.scores, direct.scores)
+    assert list(fit.table.index) == ["a", "b", "c", "d", "e"]  # the generating order, from 3 of 5 per item
+    with pytest.raises(AnalysisInputError, match="repeated"):
+        plackett_luce_samples(pd.concat([table, table.head(1)]), score="score")
