@@ -50,7 +50,9 @@ def check_scores(scores) -> pd.DataFrame:
     values = scores.to_numpy()
     if np.isinf(values).any():
         raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
-    if not np.isfinite(np.nansum(np.square(values))):  # means, spreads and z-scores would overflow
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(np.nansum(np.square(values)))
+    if overflows:  # means, spreads and z-scores would overflow
         raise AnalysisInputError.about("scores", "scores whose squares fit in a float (below about 1e150)",
                                        f"values up to {np.nanmax(np.abs(values)):.3g}",
                                        "Rescale the scores (e.g. to their unit or to a share).")
