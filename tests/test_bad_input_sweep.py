@@ -84,6 +84,7 @@ API = {
     "ranking.item_bootstrap_ranks": (rk.item_bootstrap_ranks, dict(table=SAMPLES, n_boot=10, rng=0),
                                      dict(n_boot="n_boot", ci="ci", rng="rng")),
     "ranking.task_table": (rk.task_table, dict(table=SAMPLES), dict()),
+    "scaling.pass_rate_table": (sc.pass_rate_table, dict(table=SAMPLES), dict()),
     "ranking.plackett_luce_samples": (rk.plackett_luce_samples, dict(table=SAMPLES, rng=0), dict(rng="rng")),
     "ranking.normal_rank_intervals": (rk.normal_rank_intervals, dict(scores=REAL[:5], standard_errors=np.ones(5),
                                                                      n_draws=50, rng=0),

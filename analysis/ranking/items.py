@@ -13,38 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .._resample import bootstrap_counts, map_batches
-from .._validation import check_array, check_columns, check_integer, check_level, check_rng
+from .._samples import complete_items
+from .._validation import check_columns, check_integer, check_level, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import aggregate
 from .uncertainty import RankIntervals, rank_intervals
 
 __all__ = ["item_bootstrap_ranks", "task_table"]
-
-
-def _complete_items(table: pd.DataFrame, model: str, task: str, item: str, score: str) -> pd.DataFrame:
-    """The rows checked: one per (model, task, item), a number each, every model on every item of a task."""
-    check_columns(table, [model, task, item, score], name="table")
-    values = check_array(table[score], score, ndim=1)
-    rows = table[[model, task, item]].assign(**{score: values})
-    for column in (model, task, item):
-        if rows[column].isna().any():
-            raise AnalysisInputError.about(column, "a name in every row", f"{int(rows[column].isna().sum())} missing",
-                                           "Fill or drop the rows without one.")
-    duplicated = rows.duplicated([model, task, item])
-    if duplicated.any():
-        first = rows.loc[duplicated, [model, task, item]].iloc[0].tolist()
-        raise AnalysisInputError.about("table", "one row per (model, task, item)",
-                                       f"{int(duplicated.sum())} duplicated, e.g. {first}",
-                                       "Keep one filter, epoch or trial per item, or average them first.")
-    counts = rows.groupby([task, item], sort=False)[model].size()
-    n_models = rows[model].nunique()
-    if (counts < n_models).any():
-        (t, i), seen = counts[counts < n_models].index[0], int(counts[counts < n_models].iloc[0])
-        raise AnalysisInputError.about("table", "every model scored on every item of its task",
-                                       f"item {i!r} of task {t!r} scored for {seen} of {n_models} models",
-                                       "Keep the items every model answered (or use plackett_luce for sparse "
-                                       "results).")
-    return rows
 
 
 def task_table(table: pd.DataFrame, *, model: str = "model", task: str = "task", item: str = "item",
@@ -58,7 +33,7 @@ def task_table(table: pd.DataFrame, *, model: str = "model", task: str = "task",
     if type(table).__module__.startswith("dask"):
         out = _dask_task_table(table, model, task, item, score)
     else:
-        rows = _complete_items(table, model, task, item, score)
+        rows = complete_items(table, model, [task, item], score)
         out = rows.pivot_table(index=model, columns=task, values=score, aggfunc="mean", sort=True)
     out.index.name, out.columns.name = "system", "task"
     return out
@@ -121,7 +96,7 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     ci = check_level(ci, "ci")
     k = check_integer(k, "k")
     rng = check_rng(rng)
-    rows = _complete_items(table, model, task, item, score)
+    rows = complete_items(table, model, [task, item], score)
     cube = rows.pivot_table(index=[task, item], columns=model, values=score, sort=True)  # (items, models)
     tasks = cube.index.get_level_values(0)
     full = aggregate(cube.groupby(level=0).mean().T, method, **aggregate_kw)  # the task table

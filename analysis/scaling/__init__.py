@@ -3,7 +3,7 @@ allocation, backtests and downstream prediction."""
 
 from .allocation import compute_optimal
 from .backtest import BacktestResult, IntervalBacktest, backtest, extrapolation_check, interval_backtest
-from .cod import CODResult, cluster_on_difficulty
+from .cod import CODResult, cluster_on_difficulty, pass_rate_table
 from .downstream import (
     AccuracyCurve,
     ChainPredictability,
@@ -61,6 +61,7 @@ __all__ = [
     "kaplan_joint",
     "kaplan_steps",
     "learning_curves",
+    "pass_rate_table",
     "near_optimal_set",
     "plot_allocation",
     "plot_near_optimal",

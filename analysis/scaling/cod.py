@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._results import Result
+from .._samples import complete_items
 from .._validation import (
     check_choice,
     check_consistent_length,
@@ -38,7 +39,7 @@ from .._validation import (
 )
 from ..errors import AnalysisInputError
 
-__all__ = ["CODResult", "cluster_on_difficulty"]
+__all__ = ["CODResult", "cluster_on_difficulty", "pass_rate_table"]
 
 
 def _cluster_law(log_c: np.ndarray, slope: float, midpoint: float, guess: float) -> np.ndarray:
@@ -131,6 +132,15 @@ def _meanshift_labels(items: np.ndarray, radius, min_size: int, seed: int) -> np
     return labels
 
 
+def pass_rate_table(table: pd.DataFrame, *, model: str = "model", item=("task", "item"),
+                    score: str = "correct") -> pd.DataFrame:
+    """Each model's score on each item, ``(models, items)``, from a tidy sample-level table (for
+    :func:`cluster_on_difficulty`); every model must be scored on every item, once."""
+    keys = [item] if isinstance(item, str) else list(item)
+    rows = complete_items(table, model, keys, score)
+    return rows.pivot_table(index=model, columns=keys, values=score, sort=True)
+
+
 def cluster_on_difficulty(
     pass_rates, compute, *, clustering: str = "kmeans", n_clusters: int = 8, radius: float | None = None,
     min_cluster_size: int = 10, guess: float = 0.0, min_gain: float = 0.05, min_r2: float = 0.9, rng=None,
@@ -139,10 +149,12 @@ def cluster_on_difficulty(
 
     Parameters
     ----------
-    pass_rates : array, shape (n_models, n_items)
-        Pass rate (or 0/1 correctness) of each small model on each item.
-    compute : array, shape (n_models,)
-        Training compute of each model (FLOP).
+    pass_rates : array or DataFrame, shape (n_models, n_items)
+        Pass rate (or 0/1 correctness) of each small model on each item
+        (:func:`pass_rate_table` makes it from a tidy sample-level table).
+    compute : array, shape (n_models,), or Series indexed by model
+        Training compute of each model (FLOP); a Series is aligned to a
+        DataFrame's models by name.
     clustering : {'kmeans', 'meanshift'}
         k-means with ``n_clusters`` clusters, or MeanShift (Xu et al.'s choice)
         with a flat kernel of width ``radius`` (Euclidean distance between
@@ -163,6 +175,12 @@ def cluster_on_difficulty(
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
 
+    if isinstance(pass_rates, pd.DataFrame) and isinstance(compute, pd.Series):  # aligned by model name
+        missing = pass_rates.index.difference(compute.index)
+        if len(missing):
+            raise AnalysisInputError.about("compute", "a value for every model of pass_rates",
+                                           f"none for {list(missing)[:3]}", "Index compute by model name.")
+        compute = compute.loc[pass_rates.index]
     rates = check_probabilities(pass_rates, "pass_rates", ndim=2)
     compute = check_positive(compute, "compute", ndim=1)
     check_consistent_length(pass_rates=rates, compute=compute)

@@ -1,8 +1,9 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
-from analysis.scaling import cluster_on_difficulty
+from analysis.scaling import cluster_on_difficulty, pass_rate_table
 from analysis.scaling.cod import _cluster_law
 
 
@@ -59,3 +60,22 @@ def test_meanshift_clusters_and_leaves_out_stray_items():
     np.testing.assert_allclose(result.predict(compute[6:])["full_score"], truth, atol=0.03)
     with pytest.raises(AnalysisInputError, match="clustering"):
         cluster_on_difficulty(rates[:6], compute[:6], clustering="dbscan")
+
+
+def test_the_tidy_table_by_column_names_gives_the_same_clusters():
+    rng = np.random.default_rng(0)
+    compute = np.geomspace(1e19, 1e22, 6)
+    rates = simulate(compute, rng)
+    names = [f"m{k}" for k in range(6)]
+    samples = pd.DataFrame([{"model": names[m], "task": "t", "item": i, "correct": rates[m, i]}
+                            for m in range(6) for i in range(rates.shape[1])]).sample(frac=1, random_state=0)
+    table = pass_rate_table(samples)
+    assert list(table.index) == names and table.shape == rates.shape
+    by_name = cluster_on_difficulty(table, pd.Series(compute[::-1], index=names[::-1]), n_clusters=4, guess=0.25,
+                                    rng=0)  # compute given in another order, aligned by name
+    direct = cluster_on_difficulty(rates, compute, n_clusters=4, guess=0.25, rng=0)
+    np.testing.assert_array_equal(by_name.labels, direct.labels)
+    with pytest.raises(AnalysisInputError, match="none for"):
+        cluster_on_difficulty(table, pd.Series(compute[:5], index=names[:5]))
+    with pytest.raises(AnalysisInputError, match="every model scored on every item"):
+        pass_rate_table(samples.iloc[1:])
