@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
+from analysis.io import read_results
 from analysis.ranking import (
     aggregate,
     checkpoint_consistency,
@@ -11,6 +14,7 @@ from analysis.ranking import (
     model_consistency,
     system_subsampling,
 )
+from analysis.scaling import pass_rate_table
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,13 @@ def test_checkpoint_and_model_consistency():
     np.testing.assert_allclose(model_consistency(base, tuned), [1.0, -1.0])
     with pytest.raises(AnalysisInputError, match="same models"):
         model_consistency(base, tuned.iloc[:2])
+
+
+def test_onebench_protocol_on_a_tidy_sample_level_table():
+    samples = read_results(Path(__file__).parents[2] / "data" / "examples" / "lm_eval", format="lm-eval")
+    table = pass_rate_table(samples)  # models x (task, item)
+    manual = samples.pivot_table(index="model", columns=["task", "item"], values="correct")
+    by_names = missing_data_stability(table, (0.5, 0.9), method="plackett_luce", n_draws=4, rng=2)
+    direct = missing_data_stability(manual, (0.5, 0.9), method="plackett_luce", n_draws=4, rng=2)
+    pd.testing.assert_frame_equal(by_names.to_frame(), direct.to_frame())
+    assert by_names.to_frame()["median"].is_monotonic_decreasing  # fewer measurements, less agreement
