@@ -32,7 +32,7 @@ import pandas as pd
 
 from ._validation import check_rng
 
-__all__ = ["PoissonWeights", "poisson_weights", "row_keys", "seed_from"]
+__all__ = ["PoissonWeights", "row_keys", "seed_from"]
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -64,16 +64,10 @@ def row_keys(frame: pd.DataFrame, columns: list) -> np.ndarray:
     return pd.util.hash_pandas_object(frame[columns], index=False).to_numpy(dtype=np.uint64)
 
 
-def poisson_weights(keys: np.ndarray, seed: np.uint64, n_boot: int) -> np.ndarray:
-    """Poisson(1) draws per row and replicate, shape ``(len(keys), n_boot)`` (uint8).
+class PoissonWeights:
+    """Poisson(1) draws for blocks of up to ``block`` rows, ``(rows, n_boot)`` float64, in buffers reused across calls.
 
     Each 64-bit hash of (seed, key, pair of replicates) gives two replicates' draws.
-    """
-    return PoissonWeights(seed, n_boot, len(keys))(keys).astype(np.uint8)
-
-
-class PoissonWeights:
-    """:func:`poisson_weights` for blocks of up to ``block`` rows, as float64, in buffers reused across calls.
 
     Reuse matters where the allocator hands every large array fresh pages
     (dask.distributed's workers set ``MALLOC_TRIM_THRESHOLD_``): there, new

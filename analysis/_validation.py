@@ -212,9 +212,14 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
     return arr
 
 
+def is_dask(data) -> bool:
+    """Whether ``data`` is a Dask collection (checked without importing Dask)."""
+    return type(data).__module__.startswith("dask")
+
+
 def check_columns(data, columns: Iterable[str], name: str = "data") -> pd.DataFrame:
-    """Check that ``data`` is a DataFrame holding every column in ``columns``."""
-    if not isinstance(data, pd.DataFrame):
+    """Check that ``data`` is a pandas or Dask DataFrame holding every column in ``columns``."""
+    if not isinstance(data, pd.DataFrame) and not (is_dask(data) and hasattr(data, "columns")):
         raise AnalysisInputError.about(
             name, "a pandas DataFrame", type(data).__name__,
             "Wrap the data in pandas.DataFrame with named columns.",

@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis._poisson import poisson_weights, row_keys, seed_from
+from analysis._poisson import PoissonWeights, row_keys, seed_from
 from analysis.calibration import by_model
+
+
+def poisson_weights(keys, seed, n_boot):
+    return PoissonWeights(seed, n_boot, len(keys))(keys).copy()  # the buffer is reused by the next call
 
 
 def test_weights_are_independent_poisson_draws():

@@ -18,7 +18,7 @@ from scipy import sparse
 
 from .._poisson import PoissonWeights, row_keys
 from .._resample import percentile_interval
-from .._validation import check_labels, check_probabilities
+from .._validation import check_columns, check_labels, check_probabilities
 from ..errors import AnalysisInputError
 from .binning import uniform_binner
 from .smooth import _Smoother, spread_positions
@@ -26,10 +26,6 @@ from .smooth import _Smoother, spread_positions
 METRICS = ("accuracy", "ece", "smooth_ece", "brier")
 BIN_SUMS = ("count", "confidence", "outcome", "confidence_squared", "confidence_outcome")
 _BLOCK_WEIGHTS = 2**21  # rows x replicates weighted at once (16 MB of float64)
-
-
-def is_dask(table) -> bool:
-    return type(table).__module__.startswith("dask")
 
 
 def check_names(table: pd.DataFrame, keys: list) -> None:
@@ -83,10 +79,7 @@ def dask_totals(table, keys: list, columns: list, func, *args) -> dict:
     """``func(partition, *args)`` on every partition of a Dask table, merged; its columns checked first."""
     import dask
 
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise AnalysisInputError.about("table", f"columns {columns}", f"no column {missing}",
-                                       "Name the columns with model=, correct=, confidence= and key=.")
+    check_columns(table, columns, name="table")
     partials = [dask.delayed(func)(part, *args) for part in table[list(dict.fromkeys(columns))].to_delayed()]
     while len(partials) > 1:  # added pairwise where they were computed: one total reaches the client
         partials = [dask.delayed(merge)(partials[i : i + 2]) for i in range(0, len(partials), 2)]

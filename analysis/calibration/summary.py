@@ -28,14 +28,13 @@ import pandas as pd
 from .._poisson import seed_from
 from .._resample import bootstrap
 from .._results import ConfidenceInterval
-from .._validation import check_choice, check_columns, check_integer, check_level, check_rng
+from .._validation import check_choice, check_columns, check_integer, check_level, check_rng, is_dask
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs
 from ._partitions import (
     METRICS,
     dask_totals,
     groups,
-    is_dask,
     partial_sums,
     poisson_intervals,
     replicate_sums,

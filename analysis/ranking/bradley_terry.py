@@ -20,7 +20,15 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from .._validation import check_array, check_columns, check_consistent_length, check_integer, check_positive, check_rng
+from .._validation import (
+    check_array,
+    check_columns,
+    check_consistent_length,
+    check_integer,
+    check_positive,
+    check_rng,
+    is_dask,
+)
 from ..errors import AnalysisInputError, ConvergenceWarning
 from ._inputs import check_ford, check_ties
 from .result import Ranking, ranking_table
@@ -105,18 +113,14 @@ def win_table(battles, *, winner: str = "winner", loser: str = "loser", tie: str
     Systems are sorted by name; ``bradley_terry(table.to_numpy(), systems=list(table.index))``.
     """
     columns = [winner, loser, tie]
-    if type(battles).__module__.startswith("dask"):
-        missing = [c for c in columns if c not in battles.columns]
-        if missing:
-            raise AnalysisInputError.about("battles", f"columns {columns}", f"no column {missing}",
-                                           "Name the columns with winner=, loser= and tie=.")
+    check_columns(battles, columns, name="battles")
+    if is_dask(battles):
         import dask
 
         parts = dask.compute(*[dask.delayed(_battle_counts)(part, winner, loser, tie)
                                for part in battles[columns].to_delayed()])
         counts = pd.concat(parts).groupby(level=[0, 1, 2]).sum()
     else:
-        check_columns(battles, columns, name="battles")
         counts = _battle_counts(battles, winner, loser, tie)
     systems = pd.Index(sorted(set(counts.index.get_level_values(0)) | set(counts.index.get_level_values(1))),
                        name="system")

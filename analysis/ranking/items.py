@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._resample import bootstrap_counts, map_batches
 from .._samples import complete_items
-from .._validation import check_columns, check_integer, check_level, check_rng
+from .._validation import check_columns, check_integer, check_level, check_rng, is_dask
 from ..errors import AnalysisInputError
 from .aggregate import aggregate
 from .uncertainty import RankIntervals, rank_intervals
@@ -30,7 +30,7 @@ def task_table(table: pd.DataFrame, *, model: str = "model", task: str = "task",
     must be scored on every item of a task, so the means compare the models on
     the same items.
     """
-    if type(table).__module__.startswith("dask"):
+    if is_dask(table):
         out = _dask_task_table(table, model, task, item, score)
     else:
         rows = complete_items(table, model, [task, item], score)
@@ -43,10 +43,7 @@ def _dask_task_table(table, model: str, task: str, item: str, score: str) -> pd.
     """The task table of a Dask table, by Dask's own group-by reductions, with the same checks."""
     import dask
 
-    missing = [c for c in (model, task, item, score) if c not in table.columns]
-    if missing:
-        raise AnalysisInputError.about("table", f"columns {[model, task, item, score]}", f"no column {missing}",
-                                       "Name the columns with model=, task=, item= and score=.")
+    check_columns(table, [model, task, item, score], name="table")
     if not pd.api.types.is_numeric_dtype(table[score].dtype) and not pd.api.types.is_bool_dtype(table[score].dtype):
         raise AnalysisInputError.about(score, "numbers", f"values of type {table[score].dtype}",
                                        "Convert the column to numbers first.")
