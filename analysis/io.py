@@ -42,7 +42,14 @@ Formats (``read_results(path, format=...)``):
   (``adapter_spec.model``), ``task`` (the run's name without its model),
   ``item`` (``instance_id``), ``trial``, ``split``, ``perturbation`` (its
   name, or ``"none"``), one column per statistic (its mean over the
-  instance's values) and ``correct`` (``exact_match``, when the run has it).
+  instance's values), ``correct`` (``exact_match``, when the run has it) and
+  ``confidence`` (``max_prob``, HELM's probability of the model's answer,
+  when the model gave log-probabilities). Or a HELM leaderboard table, the
+  ``groups/json/<group>_<table>.json`` that ``helm-summarize`` writes (or a
+  ``groups/<group>.json`` holding one table): one row per model, indexed by
+  ``model``, with one column per header cell (numbers; NaN where the cell is
+  empty), HELM's "Mean win rate" included; the columns whose header says
+  lower is better are listed in ``table.attrs["lower_is_better"]``.
 - ``"inspect"``: Inspect AI eval logs, ``.eval`` (a zip of ``header.json`` and
   ``samples/<id>_epoch_<n>.json``) or ``.json``, one file or a folder of
   them: one row per (log, sample, epoch) with ``model``, ``task``, ``item``
@@ -291,7 +298,7 @@ def _read_records(path: Path) -> pd.DataFrame:
     if suffix in (".jsonl", ".ndjson"):
         return pd.read_json(path, lines=True)
     if suffix == ".json":
-        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+        return pd.DataFrame(_json(path))
     raise AnalysisInputError.about("path", "a .json, .jsonl, .csv or .parquet file of battles", f"{path.name}",
                                    "Export the battles in one of these formats.")
 
@@ -362,6 +369,8 @@ def _read_alpaca_eval(path: Path) -> pd.DataFrame:
 # --- HELM -----------------------------------------------------------------------------------------------------------
 
 def _read_helm(path: Path) -> pd.DataFrame:
+    if path.is_file():
+        return _read_helm_table(path)
     runs = [path] if (path / "run_spec.json").is_file() else sorted(p.parent for p in path.rglob("run_spec.json"))
     if not runs:
         raise AnalysisInputError.about("path", "a HELM run folder (run_spec.json, per_instance_stats.json) or a "
@@ -373,10 +382,10 @@ def _read_helm(path: Path) -> pd.DataFrame:
         if not stats_file.is_file():
             raise AnalysisInputError.about("path", "per_instance_stats.json beside run_spec.json",
                                            f"none in {run.name}", "Use a completed helm-run output.")
-        spec = json.loads((run / "run_spec.json").read_text(encoding="utf-8"))
+        spec = _json(run / "run_spec.json")
         model = spec.get("adapter_spec", {}).get("model") or "unknown"
         task = re.sub(r"(?<=[:,])model=[^,]*,?", "", spec.get("name", run.name)).rstrip(",:")
-        for entry in json.loads(stats_file.read_text(encoding="utf-8")):
+        for entry in _json(stats_file):
             keyed = {}
             for stat in entry.get("stats", []):
                 name = stat["name"]
@@ -389,9 +398,50 @@ def _read_helm(path: Path) -> pd.DataFrame:
                              "trial": entry.get("train_trial_index", 0), "split": split,
                              "perturbation": perturbation, **values})
     table = pd.DataFrame(rows)
-    if "exact_match" in table:
-        table.insert(6, "correct", table["exact_match"])
+    for name, stat in (("confidence", "max_prob"), ("correct", "exact_match")):
+        if stat in table:
+            table.insert(6, name, table[stat])
     return table
+
+
+def _read_helm_table(path: Path) -> pd.DataFrame:
+    """A leaderboard table of ``helm-summarize``: models down, the header's columns across."""
+    table = _json(path)
+    if isinstance(table, list):
+        names = [t.get("name") or t.get("title") for t in table if isinstance(t, dict)]
+        if len(table) != 1:
+            raise AnalysisInputError.about("path", "one HELM table", f"{len(table)} tables in {path.name}: {names}",
+                                           "Pass one of the groups/json/<group>_<table>.json files beside it.")
+        table = table[0]
+    if not isinstance(table, dict) or not {"header", "rows"} <= set(table):
+        raise AnalysisInputError.about("path", "a HELM leaderboard table (a JSON object with 'header' and 'rows')",
+                                       f"{path.name} without them", "Pass a file of helm-summarize's groups/json/.")
+    header = [cell.get("value") for cell in table["header"]]
+    columns = [str(name) for name in header[1:]]
+    values, models = [], []
+    for number, row in enumerate(table["rows"], start=1):
+        if len(row) != len(header):
+            raise AnalysisInputError.about("rows", f"{len(header)} cells per row, as the header",
+                                           f"{len(row)} in row {number} of {path.name}", "Check the file.")
+        models.append(row[0].get("value"))
+        for column, cell in zip(columns, row[1:]):
+            value = cell.get("value")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise AnalysisInputError.about(column, "numbers", f"{value!r} in row {number} of {path.name}",
+                                               "Check the file.")
+        values.append([np.nan if cell.get("value") is None else float(cell["value"]) for cell in row[1:]])
+    out = pd.DataFrame(values, index=pd.Index(models, name="model"), columns=columns)
+    out.attrs["lower_is_better"] = [c for c, cell in zip(columns, table["header"][1:]) if cell.get("lower_is_better")]
+    return out
+
+
+def _json(path: Path):
+    """A JSON file's content; a malformed file is refused with its name and position."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise AnalysisInputError.about("path", "a JSON file", f"{path.name}: {error.msg} at line {error.lineno}",
+                                       "Check that the file was written completely.") from None
 
 
 # --- Inspect AI ------------------------------------------------------------------------------------------------------

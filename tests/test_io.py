@@ -228,6 +228,45 @@ def test_helm_runs_become_one_row_per_instance(tmp_path):
         read_results(tmp_path / "empty", format="helm")
 
 
+def test_helm_runs_and_tables_written_by_helm_itself():
+    from analysis.calibration import ece
+
+    folder = EXAMPLE.parent / "helm"
+    table = read_results(folder, format="helm")
+    assert len(table) == 3 * 2 * 40 and set(table["perturbation"]) == {"none"} and set(table["split"]) == {"test"}
+    for stats_file in folder.glob("*/stats.json"):  # HELM's own run-level accuracy and 10-bin equal-mass ECE
+        spec = json.loads((stats_file.parent / "run_spec.json").read_text())
+        stats = {s["name"]["name"]: s["mean"] for s in json.loads(stats_file.read_text())
+                 if s["name"] in ({"name": "exact_match", "split": "test"}, {"name": "ece_10_bin", "split": "test"})}
+        rows = table[(table["model"] == spec["adapter_spec"]["model"]) & (table["task"] == spec["name"].split(":")[0])]
+        assert rows["correct"].mean() == pytest.approx(stats["exact_match"], abs=1e-12)
+        assert ece(rows["correct"], rows["confidence"], n_bins=10, strategy="quantile", mode="positive",
+                   convention="uncertainty-calibration") == pytest.approx(stats["ece_10_bin"], abs=1e-12)
+    leaderboard = read_results(folder / "groups" / "json" / "core_scenarios_accuracy.json", format="helm")
+    assert list(leaderboard.columns) == ["Mean win rate", "simple_mcqa - Exact match",
+                                         "simple_classification - Exact match"]
+    mine = table.assign(model=table["model"].str.removeprefix("sim/")).pivot_table(
+        index="model", columns="task", values="correct")
+    for task in ("simple_mcqa", "simple_classification"):
+        assert np.allclose(leaderboard[f"{task} - Exact match"], mine.loc[leaderboard.index, task], atol=1e-12)
+    calibration = read_results(folder / "groups" / "json" / "core_scenarios_calibration.json", format="helm")
+    assert calibration.attrs["lower_is_better"] == ["simple_mcqa - 10-bin ECE", "simple_classification - 10-bin ECE"]
+
+
+def test_malformed_helm_tables_are_refused(tmp_path):
+    table = json.loads((EXAMPLE.parent / "helm" / "groups" / "json" / "core_scenarios_accuracy.json").read_text())
+    (tmp_path / "two.json").write_text(json.dumps([table, table]))
+    with pytest.raises(AnalysisInputError, match="2 tables"):
+        read_results(tmp_path / "two.json", format="helm")
+    table["rows"][1][2]["value"] = "n/a"
+    (tmp_path / "text.json").write_text(json.dumps(table))
+    with pytest.raises(AnalysisInputError, match="'n/a' in row 2"):
+        read_results(tmp_path / "text.json", format="helm")
+    (tmp_path / "cut.json").write_text(json.dumps(table)[:200])
+    with pytest.raises(AnalysisInputError, match="cut.json: .* at line 1"):
+        read_results(tmp_path / "cut.json", format="helm")
+
+
 def _inspect_sample(k, value, epoch=1):
     return {"id": k, "epoch": epoch, "input": f"question {k}", "target": "A",
             "scores": {"choice": {"value": value, "answer": "A", "explanation": "..."},

@@ -99,7 +99,8 @@ scores.join(ranks.add_prefix("rank: ")).sort_values("rank: mean")
 
 # %%
 by_items = item_bootstrap_ranks(samples.dropna(subset=["correct"]), n_boot=n_boot, rng=seed)
-with style.paper_figure(figure_dir / "rank_intervals", aspect=0.75) as (fig, ax):
+height = min(0.75, 0.12 + 0.06 * len(by_items.table))  # one row per model
+with style.paper_figure(figure_dir / "rank_intervals", aspect=height) as (fig, ax):
     by_items.plot(ax=ax)
 by_items.table[["score", "rank", "rank_low", "rank_high", "p_top_k"]]
 
