@@ -19,7 +19,9 @@ Formats (``read_results(path, format=...)``):
   parquet) with ``model_a``, ``model_b`` and ``winner`` in ``model_a``,
   ``model_b``, ``tie``, ``tie (bothbad)``. One row per battle: ``model_a``,
   ``model_b``, ``outcome`` (the ``winner`` field), ``winner`` and ``loser``
-  (model names; for a tie ``model_a`` and ``model_b``), ``tie``; and, when the
+  (model names; for a tie ``model_a`` and ``model_b``), ``tie``; the records'
+  other fields as they are (``judge``, ``anony``, ``language``, ``tstamp``,
+  ...), but the conversations' text; and, when the
   records carry FastChat's ``conv_metadata``, the style features
   ``tokens_a``/``tokens_b``, ``headers_a``/``headers_b``, ``lists_a``/``lists_b``
   and ``bold_a``/``bold_b`` (counts summed over their kinds).
@@ -84,10 +86,13 @@ _STYLE = {"tokens": "sum_assistant_{}_tokens", "headers": "header_count_{}", "li
 def read_results(path, *, format: str, engine: str = "pandas"):  # noqa: A002 (the tools call it a format)
     """Read an evaluation tool's output at ``path`` into a tidy table; see the module docstring per format.
 
-    ``engine="dask"`` (``"lm-eval"`` only) returns a Dask DataFrame with one
-    partition per samples file, read lazily where the work runs, for folders
-    of logs larger than memory; the calibration and ranking functions that
-    take Dask tables compute on it directly.
+    ``engine="dask"`` returns a Dask DataFrame read lazily where the work
+    runs, for outputs larger than memory: one partition per samples file
+    (lm-eval), per log (Inspect; every log must have the first one's scorers)
+    or per run folder (HELM run folders; their ``stats.json`` name the
+    columns); an Arena file of battles (``.jsonl``, ``.csv`` or ``.parquet``)
+    in Dask's own blocks. The calibration and ranking functions that take
+    Dask tables compute on it directly; its rows equal the pandas read's.
     """
     check_choice(format, "format", FORMATS)
     check_choice(engine, "engine", ("pandas", "dask"))
@@ -96,11 +101,11 @@ def read_results(path, *, format: str, engine: str = "pandas"):  # noqa: A002 (t
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
     if engine == "dask":
-        if format != "lm-eval":
-            raise AnalysisInputError.about("engine", "'pandas' for this format ('dask' reads lm-eval folders)",
-                                           f"'dask' with format {format!r}",
-                                           "Read it with pandas, then dask.dataframe.from_pandas if it is large.")
-        return _dask_lm_eval(path)
+        lazy_readers = {"lm-eval": _dask_lm_eval, "inspect": _dask_inspect, "helm": _dask_helm, "arena": _dask_arena}
+        if format not in lazy_readers:
+            raise AnalysisInputError.about("engine", "'pandas' for AlpacaEval (a leaderboard or one annotations file)",
+                                           "'dask'", "Read it with engine='pandas'.")
+        return lazy_readers[format](path)
     readers = {"lm-eval": _read_lm_eval, "arena": _read_arena, "alpaca-eval": _read_alpaca_eval, "helm": _read_helm,
                "inspect": _read_inspect}
     table = readers[format](path)
@@ -262,21 +267,45 @@ def _read_lm_eval(path: Path) -> pd.DataFrame:
 
 def _dask_lm_eval(path: Path):
     """One lazy partition per samples file; a (model, task) in two files (two runs) is refused up front."""
+    shards = _lm_eval_shards(path)
+    _check_one_file_each([(model, task, sample_file) for sample_file, model, task, _ in shards])
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in _LM_EVAL_COLUMNS.items()})
+    return _lazy_frame(shards, lambda shard: _read_lm_eval_shard(*shard), meta)
+
+
+def _check_one_file_each(owners: list[tuple]) -> None:
+    """Refuse a (model, task) found in two files (two runs), before any partition is read."""
+    seen: dict = {}
+    for model, task, file in owners:
+        if (model, task) in seen:
+            raise AnalysisInputError.about("path", "one file per (model, task)",
+                                           f"{model!r} on {task!r} in {Path(seen[model, task]).name} and "
+                                           f"{Path(file).name}", "Keep one run per model and task in the folder.")
+        seen[model, task] = file
+
+
+def _lazy_frame(shards: list, read, meta: pd.DataFrame):
+    """A Dask DataFrame of one partition per shard, ``read(shard)`` conformed to ``meta``'s columns and dtypes.
+
+    A shard with a column ``meta`` lacks is refused (nothing is dropped); a column it lacks is NaN.
+    """
     import dask
     import dask.dataframe as dd
 
-    shards = _lm_eval_shards(path)
-    seen: dict = {}
-    for sample_file, model, task, _ in shards:
-        if (model, task) in seen:
-            raise AnalysisInputError.about("path", "one samples file per (model, task)",
-                                           f"{model!r} on {task!r} in {seen[model, task].name} and {sample_file.name}",
-                                           "Keep one run per model and task in the folder.")
-        seen[model, task] = sample_file
-    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in _LM_EVAL_COLUMNS.items()})
-    with dask.config.set({"dataframe.convert-string": False}):  # logprobs hold lists, which must stay lists
-        return dd.from_delayed([dask.delayed(_read_lm_eval_shard)(*shard) for shard in shards], meta=meta,
-                               verify_meta=False)
+    columns = list(meta.columns)
+
+    def conformed(shard):
+        frame = read(shard)
+        extra = frame.columns.difference(columns)
+        if len(extra):
+            raise AnalysisInputError.about("path", f"the columns of the first file in every file ({columns[:8]}...)",
+                                           f"{list(extra)[:3]} in {shard[0] if isinstance(shard, tuple) else shard}",
+                                           "Read files that share their scorers or statistics together, or use "
+                                           "engine='pandas'.")
+        return frame.reindex(columns=columns).astype(meta.dtypes.to_dict())
+
+    with dask.config.set({"dataframe.convert-string": False}):  # list cells (logprobs) must stay lists
+        return dd.from_delayed([dask.delayed(conformed)(shard) for shard in shards], meta=meta, verify_meta=False)
 
 
 def _pretrained(model_args) -> str | None:
@@ -311,7 +340,28 @@ def _count(value) -> float:
 
 
 def _read_arena(path: Path) -> pd.DataFrame:
-    records = _read_records(path)
+    return _battle_table(_read_records(path), path)
+
+
+def _dask_arena(path: Path):
+    """Dask's own reader of the file, each block turned into battles where it is read."""
+    import dask.dataframe as dd
+
+    suffix = path.suffix.lower()
+    lazy = {".parquet": dd.read_parquet, ".csv": dd.read_csv,
+            ".jsonl": lambda p: dd.read_json(p, lines=True, blocksize=2**26),
+            ".ndjson": lambda p: dd.read_json(p, lines=True, blocksize=2**26)}
+    if suffix not in lazy:
+        raise AnalysisInputError.about("path", "battles in .jsonl, .csv or .parquet (files Dask reads in blocks)",
+                                       path.name, "Convert a .json array to JSON lines, or use engine='pandas'.")
+    records = lazy[suffix](str(path))
+    check_columns(records, ("model_a", "model_b", "winner"), name=str(path))
+    meta = _battle_table(records.get_partition(0).compute(), path).iloc[:0]
+    return records.map_partitions(_battle_table, path, meta=meta)
+
+
+def _battle_table(records: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """One row per battle, with winner, loser and tie, from the battle records."""
     check_columns(records, ("model_a", "model_b", "winner"), name=str(path))
     outcome = records["winner"].astype(str)
     unknown = sorted(set(outcome) - set(_OUTCOMES))
@@ -329,6 +379,9 @@ def _read_arena(path: Path) -> pd.DataFrame:
         "loser": records["model_a"].where(b_won, records["model_b"]),
         "tie": outcome.str.startswith("tie"),
     })
+    kept = [c for c in records.columns if c not in table and c not in ("conv_metadata", "conversation_a",
+                                                                         "conversation_b")]
+    table[kept] = records[kept]
     if "conv_metadata" in records:
         meta = records["conv_metadata"].apply(lambda m: m if isinstance(m, dict) else {})
         for name, key in _STYLE.items():
@@ -371,37 +424,76 @@ def _read_alpaca_eval(path: Path) -> pd.DataFrame:
 def _read_helm(path: Path) -> pd.DataFrame:
     if path.is_file():
         return _read_helm_table(path)
+    return _helm_columns(pd.concat([_read_helm_run(run) for run in _helm_runs(path)], ignore_index=True))
+
+
+def _helm_runs(path: Path) -> list[Path]:
+    """The run folders at ``path``: itself, or every folder below it with a ``run_spec.json``."""
     runs = [path] if (path / "run_spec.json").is_file() else sorted(p.parent for p in path.rglob("run_spec.json"))
     if not runs:
         raise AnalysisInputError.about("path", "a HELM run folder (run_spec.json, per_instance_stats.json) or a "
                                        "directory of them", f"none under {path}",
                                        "Point to benchmark_output/runs/<suite>.")
-    rows = []
     for run in runs:
-        stats_file = run / "per_instance_stats.json"
-        if not stats_file.is_file():
+        if not (run / "per_instance_stats.json").is_file():
             raise AnalysisInputError.about("path", "per_instance_stats.json beside run_spec.json",
                                            f"none in {run.name}", "Use a completed helm-run output.")
-        spec = _json(run / "run_spec.json")
-        model = spec.get("adapter_spec", {}).get("model") or "unknown"
-        task = re.sub(r"(?<=[:,])model=[^,]*,?", "", spec.get("name", run.name)).rstrip(",:")
-        for entry in _json(stats_file):
-            keyed = {}
-            for stat in entry.get("stats", []):
-                name = stat["name"]
-                split = name.get("split", "none")
-                perturbation = (name.get("perturbation") or entry.get("perturbation") or {}).get("name", "none")
-                values = keyed.setdefault((split, perturbation), {})
-                values[name["name"]] = stat.get("mean", stat.get("sum", np.nan) / max(stat.get("count", 1), 1))
-            for (split, perturbation), values in keyed.items():
-                rows.append({"model": model, "task": task, "item": entry["instance_id"],
-                             "trial": entry.get("train_trial_index", 0), "split": split,
-                             "perturbation": perturbation, **values})
-    table = pd.DataFrame(rows)
+    return runs
+
+
+def _helm_run_names(run: Path) -> tuple[str, str]:
+    """``(model, task)`` of a run: the adapter's model, and the run's name without its model."""
+    spec = _json(run / "run_spec.json")
+    model = spec.get("adapter_spec", {}).get("model") or "unknown"
+    return model, re.sub(r"(?<=[:,])model=[^,]*,?", "", spec.get("name", run.name)).rstrip(",:")
+
+
+def _read_helm_run(run: Path) -> pd.DataFrame:
+    """One row per (instance, trial, split, perturbation) of a run, one column per statistic."""
+    model, task = _helm_run_names(run)
+    rows = []
+    for entry in _json(run / "per_instance_stats.json"):
+        keyed = {}
+        for stat in entry.get("stats", []):
+            name = stat["name"]
+            split = name.get("split", "none")
+            perturbation = (name.get("perturbation") or entry.get("perturbation") or {}).get("name", "none")
+            values = keyed.setdefault((split, perturbation), {})
+            values[name["name"]] = stat.get("mean", stat.get("sum", np.nan) / max(stat.get("count", 1), 1))
+        for (split, perturbation), values in keyed.items():
+            rows.append({"model": model, "task": task, "item": entry["instance_id"],
+                         "trial": entry.get("train_trial_index", 0), "split": split, "perturbation": perturbation,
+                         **values})
+    return pd.DataFrame(rows)
+
+
+def _helm_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``correct`` and ``confidence``, HELM's ``exact_match`` and ``max_prob``, after the keys."""
     for name, stat in (("confidence", "max_prob"), ("correct", "exact_match")):
         if stat in table:
             table.insert(6, name, table[stat])
     return table
+
+
+def _dask_helm(path: Path):
+    """One lazy partition per run; the columns are the statistics the runs' ``stats.json`` name."""
+    if path.is_file():
+        raise AnalysisInputError.about("engine", "'pandas' for a HELM leaderboard table (one small file)", "'dask'",
+                                       "Read it with engine='pandas'.")
+    runs = _helm_runs(path)
+    _check_one_file_each([(*_helm_run_names(run), run) for run in runs])
+    names: dict = {}
+    for run in runs:
+        if not (run / "stats.json").is_file():
+            raise AnalysisInputError.about("path", "stats.json in every run (it names the columns for Dask)",
+                                           f"none in {run.name}", "Use a completed helm-run output, or "
+                                           "engine='pandas'.")
+        names |= dict.fromkeys(stat["name"]["name"] for stat in _json(run / "stats.json"))
+    keys = {"model": object, "task": object, "item": object, "trial": "int64", "split": object,
+            "perturbation": object}
+    meta = _helm_columns(pd.DataFrame({**{k: pd.Series(dtype=t) for k, t in keys.items()},
+                                       **{name: pd.Series(dtype=float) for name in names}}))
+    return _lazy_frame(runs, lambda run: _helm_columns(_read_helm_run(run)), meta)
 
 
 def _read_helm_table(path: Path) -> pd.DataFrame:
@@ -481,41 +573,77 @@ def _zip_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
     return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True).read()
 
 
-def _inspect_logs(path: Path):
-    """``(header, samples)`` of every Inspect log at ``path`` (a file or a folder)."""
+def _inspect_files(path: Path) -> list[Path]:
     files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.suffix in (".eval", ".json"))
-    for file in files:
-        if file.suffix == ".eval":
-            with zipfile.ZipFile(file) as archive:
-                header = json.loads(_zip_member(file, archive, "header.json"))
-                names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
-                yield header, [json.loads(_zip_member(file, archive, n)) for n in names]
-        else:
-            log = json.loads(file.read_text(encoding="utf-8"))
-            if isinstance(log, dict) and "eval" in log:
-                yield log, log.get("samples") or []
-
-
-def _read_inspect(path: Path) -> pd.DataFrame:
-    rows = []
-    for header, samples in _inspect_logs(path):
-        model, task = header["eval"].get("model"), header["eval"].get("task")
-        for sample in samples:
-            row = {"model": model, "task": task, "item": sample["id"], "epoch": sample.get("epoch", 1),
-                   "target": sample.get("target")}
-            for scorer, score in (sample.get("scores") or {}).items():
-                value = score.get("value") if isinstance(score, dict) else score
-                if isinstance(value, dict):
-                    row |= {f"{scorer}.{key}": _inspect_value(v) for key, v in value.items()}
-                else:
-                    row[scorer] = _inspect_value(value)
-            rows.append(row)
-    if not rows:
+    if not files:
         raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
                                        "Point to the log file or the log folder (./logs by default).")
-    table = pd.DataFrame(rows)
-    scorers = [c for c in table.columns if c not in ("model", "task", "item", "epoch", "target")]
-    if scorers:
+    return files
+
+
+def _inspect_log(file: Path) -> tuple[dict, list]:
+    """``(header, samples)`` of an Inspect log; ``header`` is None for a .json file that is not one."""
+    if file.suffix == ".eval":
+        with zipfile.ZipFile(file) as archive:
+            header = json.loads(_zip_member(file, archive, "header.json"))
+            names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
+            return header, [json.loads(_zip_member(file, archive, n)) for n in names]
+    log = _json(file)
+    return (log, log.get("samples") or []) if isinstance(log, dict) and "eval" in log else (None, [])
+
+
+def _read_inspect_log(file: Path) -> pd.DataFrame:
+    """One row per (sample, epoch) of a log, one column per scorer (or scorer key)."""
+    header, samples = _inspect_log(file)
+    if header is None:
+        return pd.DataFrame()
+    model, task = header["eval"].get("model"), header["eval"].get("task")
+    rows = []
+    for sample in samples:
+        row = {"model": model, "task": task, "item": sample["id"], "epoch": sample.get("epoch", 1),
+               "target": sample.get("target")}
+        for scorer, score in (sample.get("scores") or {}).items():
+            value = score.get("value") if isinstance(score, dict) else score
+            if isinstance(value, dict):
+                row |= {f"{scorer}.{key}": _inspect_value(v) for key, v in value.items()}
+            else:
+                row[scorer] = _inspect_value(value)
+        rows.append(row)
+    return _inspect_columns(pd.DataFrame(rows))
+
+
+def _inspect_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``correct``, the first scorer's value, after the keys."""
+    scorers = [c for c in table.columns if c not in ("model", "task", "item", "epoch", "target", "correct")]
+    if scorers and "correct" not in table:
         table.insert(5, "correct", table[scorers[0]])
     return table
 
+
+def _read_inspect(path: Path) -> pd.DataFrame:
+    tables = [t for t in map(_read_inspect_log, _inspect_files(path)) if len(t)]
+    if not tables:
+        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
+                                       "Point to the log file or the log folder (./logs by default).")
+    return pd.concat(tables, ignore_index=True)
+
+
+def _dask_inspect(path: Path):
+    """One lazy partition per log; the first log with samples sets the columns (read up front)."""
+    files = _inspect_files(path)
+    owners = []
+    for file in files:
+        header, _ = _inspect_log(file) if file.suffix == ".json" else (_inspect_header(file), None)
+        if header is not None:
+            owners.append((header["eval"].get("model"), header["eval"].get("task"), file))
+    _check_one_file_each(owners)
+    first = next((t for t in map(_read_inspect_log, files) if len(t)), None)
+    if first is None:
+        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
+                                       "Point to the log file or the log folder (./logs by default).")
+    return _lazy_frame([owner[2] for owner in owners], _read_inspect_log, first.iloc[:0])
+
+
+def _inspect_header(file: Path) -> dict:
+    with zipfile.ZipFile(file) as archive:
+        return json.loads(_zip_member(file, archive, "header.json"))

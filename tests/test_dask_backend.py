@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 
 from analysis import bootstrap, datasets
 from analysis.ranking import arena_ranking, item_bootstrap_ranks, sample_battles
-from analysis.rashomon import EmpiricalRashomonSet
+from analysis.rashomon import EmpiricalRashomonSet, rashomon_importance_distribution
 from analysis.scaling import fit_scaling_law
 
 joblib = pytest.importorskip("joblib")
@@ -61,3 +61,15 @@ def test_retraining_a_rashomon_set(on_cluster):
         there = EmpiricalRashomonSet(LogisticRegression(max_iter=500), vary="bootstrap", n_models=12,
                                      rng=0).fit(X, y, n_jobs=2).candidates_
     pd.testing.assert_frame_equal(there, here)
+
+
+def test_rashomon_importance_distribution(on_cluster):
+    data = datasets.load_rashomon_data("compas").iloc[:400, [0, 1, 2, 3, 4, -1]]
+    X, y = data.iloc[:, :-1], data.iloc[:, -1]
+    here = rashomon_importance_distribution(X, y, n_boot=6, max_depth=2, rng=5, progress=False)
+    with on_cluster():
+        there = rashomon_importance_distribution(X, y, n_boot=6, max_depth=2, rng=5, n_jobs=2)
+    np.testing.assert_array_equal(there.set_sizes, here.set_sizes)
+    for name in X.columns:
+        np.testing.assert_array_equal(there.values[name], here.values[name])
+        np.testing.assert_array_equal(there.weights[name], here.weights[name])

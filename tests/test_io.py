@@ -11,7 +11,7 @@ import pytest
 from analysis import AnalysisInputError
 from analysis.calibration import by_model
 from analysis.io import _zip_member, one_per_item, read_results
-from analysis.ranking import arena_ranking, bradley_terry, index_battles, win_matrix
+from analysis.ranking import arena_ranking, bradley_terry, index_battles, win_matrix, win_table
 
 DATE = "2024-05-13T12-34-56.123456"  # the harness's datetime.now().isoformat() with ':' replaced
 
@@ -113,7 +113,13 @@ def test_malformed_lm_eval_lines_are_refused_with_file_and_line(tmp_path):
 
 
 def _battles():
-    # FastChat's battle records: header/list/bold counts are dicts of counts by kind
+    """Battle records as FastChat writes them (no Arena tool runs offline, so they follow its source).
+
+    The fields of ``fastchat/serve/monitor/clean_battle_data.py`` (fschat 0.2.36) in its "simple" mode:
+    ``model_a``, ``model_b``, ``winner`` (its votes mapped to model_a, model_b, tie, tie (bothbad)),
+    ``judge``, ``turn``, ``anony``, ``language``, ``tstamp``; and the style features of the Arena's
+    released battles, ``conv_metadata`` with token sums and header/list/bold counts by kind.
+    """
     meta = {"sum_assistant_a_tokens": 120, "sum_assistant_b_tokens": 300, "header_count_a": {"h1": 1, "h2": 2},
             "header_count_b": {"h1": 0, "h2": 0}, "list_count_a": {"ordered": 0, "unordered": 3},
             "list_count_b": {"ordered": 1, "unordered": 0}, "bold_count_a": {"**": 2, "__": 0},
@@ -121,7 +127,8 @@ def _battles():
     pairs = [("gpt", "llama", "model_a"), ("llama", "gpt", "model_b"), ("gpt", "mistral", "tie"),
              ("mistral", "llama", "tie (bothbad)"), ("llama", "mistral", "model_a"), ("mistral", "gpt", "model_a"),
              ("gpt", "llama", "model_b"), ("mistral", "llama", "model_b")]
-    return [{"question_id": f"q{k}", "model_a": a, "model_b": b, "winner": w, "anony": True, "conv_metadata": meta}
+    return [{"model_a": a, "model_b": b, "winner": w, "judge": f"arena_user_{k % 3}", "turn": 1, "anony": True,
+             "language": "English", "tstamp": 1_700_000_000.0 + k, "conv_metadata": meta}
             for k, (a, b, w) in enumerate(pairs)]
 
 
@@ -139,6 +146,7 @@ def test_arena_battles_read_into_the_bradley_terry_inputs(tmp_path, suffix):
     assert battles["winner"].tolist()[:4] == ["gpt", "gpt", "gpt", "mistral"]
     assert battles["loser"].tolist()[:4] == ["llama", "llama", "mistral", "llama"]
     assert battles["tie"].tolist()[:4] == [False, False, True, True]
+    assert battles["judge"].tolist()[:4] == [f"arena_user_{k}" for k in (0, 1, 2, 0)] and battles["anony"].all()
     if suffix != "csv":
         assert battles.loc[0, ["tokens_a", "tokens_b", "headers_a", "lists_b", "bold_a"]].tolist() == [
             120, 300, 3, 1, 2]
@@ -361,9 +369,68 @@ def test_a_dask_read_of_an_lm_eval_folder_equals_the_pandas_read(tmp_path):
                                   check_column_type=False)
     _lm_eval_folder(tmp_path / "first")
     _lm_eval_folder(tmp_path / "second")
-    with pytest.raises(AnalysisInputError, match="one samples file per"):
+    with pytest.raises(AnalysisInputError, match="one file per"):
         read_results(tmp_path, format="lm-eval", engine="dask")
     with pytest.raises(AnalysisInputError, match="engine"):
-        read_results(EXAMPLE.parent / "inspect", format="inspect", engine="dask")
+        read_results(next((EXAMPLE.parents[1] / "leaderboards" / "alpaca_eval").glob("*.csv")), format="alpaca-eval",
+                     engine="dask")
     with pytest.raises(AnalysisInputError, match="engine"):
         read_results(EXAMPLE, format="lm-eval", engine="spark")
+
+
+@pytest.mark.parametrize(("folder", "fmt", "keys", "partitions"), [
+    ("inspect", "inspect", ["model", "item", "epoch"], 3),
+    ("helm", "helm", ["model", "task", "item", "split", "perturbation"], 6),
+])
+def test_dask_reads_of_inspect_logs_and_helm_runs_equal_the_pandas_reads(folder, fmt, keys, partitions):
+    lazy = read_results(EXAMPLE.parent / folder, format=fmt, engine="dask")
+    eager = read_results(EXAMPLE.parent / folder, format=fmt)
+    assert lazy.npartitions == partitions  # one per log or run
+    computed = lazy.compute()[eager.columns].sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(computed, eager.sort_values(keys).reset_index(drop=True), check_dtype=False)
+    if "confidence" in eager:
+        pd.testing.assert_frame_equal(by_model(lazy, model=["model", "task"], n_boot=20, key="item", rng=3),
+                                      by_model(eager, model=["model", "task"], n_boot=20, key="item", rng=3),
+                                      rtol=1e-12)
+
+
+def test_dask_reads_refuse_what_the_pandas_reads_refuse(tmp_path):
+    import shutil
+
+    for name in ("a", "b"):  # one run of one model on one scenario, twice
+        shutil.copytree(next((EXAMPLE.parent / "helm").glob("simple_mcqa*")), tmp_path / "runs" / name)
+    with pytest.raises(AnalysisInputError, match="one file per"):
+        read_results(tmp_path / "runs", format="helm", engine="dask")
+    (tmp_path / "runs" / "b" / "stats.json").unlink()
+    shutil.rmtree(tmp_path / "runs" / "a")
+    with pytest.raises(AnalysisInputError, match="stats.json"):
+        read_results(tmp_path / "runs", format="helm", engine="dask")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    header = {"eval": {"task": "t", "model": "m"}}
+    (logs / "one.json").write_text(json.dumps(header | {"samples": [_inspect_sample(1, "C")]}))
+    other = {"id": 1, "epoch": 1, "target": "A", "scores": {"exact": {"value": "C"}}}
+    (logs / "two.json").write_text(json.dumps({"eval": {"task": "u", "model": "m"}, "samples": [other]}))
+    with pytest.raises(AnalysisInputError, match=r"\['exact'\] in .*two.json"):
+        read_results(logs, format="inspect", engine="dask").compute()
+
+
+def test_a_dask_read_of_arena_battles_equals_the_pandas_read(tmp_path):
+    import dask.dataframe as dd
+
+    records = pd.DataFrame(_battles() * 50).drop(columns="conv_metadata")
+    dd.from_pandas(records, npartitions=4).to_parquet(tmp_path / "battles.parquet")
+    records.to_json(tmp_path / "battles.jsonl", orient="records", lines=True)
+    eager = read_results(tmp_path / "battles.jsonl", format="arena")
+    for name in ("battles.parquet", "battles.jsonl"):
+        lazy = read_results(tmp_path / name, format="arena", engine="dask")
+        pd.testing.assert_frame_equal(lazy.compute().reset_index(drop=True), eager, check_dtype=False)
+    pd.testing.assert_frame_equal(win_table(read_results(tmp_path / "battles.parquet", format="arena", engine="dask")),
+                                  win_table(eager))
+    records.loc[7, "winner"] = "model_c"
+    records.to_json(tmp_path / "bad.jsonl", orient="records", lines=True)
+    with pytest.raises(AnalysisInputError, match="model_c"):
+        read_results(tmp_path / "bad.jsonl", format="arena", engine="dask").compute()
+    (tmp_path / "battles.json").write_text(records.to_json(orient="records"))
+    with pytest.raises(AnalysisInputError, match="jsonl"):
+        read_results(tmp_path / "battles.json", format="arena", engine="dask")

@@ -96,12 +96,14 @@ class ImportanceDistribution(Result):
 
 def rashomon_importance_distribution(X, y, *, n_boot: int = 100, max_depth: int = 3, regularization: float = 0.01,
                                      epsilon: float = 0.05, kind: str = "difference", rng=None, progress=None,
-                                     max_trees: int = 1_000_000) -> ImportanceDistribution:
+                                     max_trees: int = 1_000_000, n_jobs=None) -> ImportanceDistribution:
     """RID of every 0/1 feature over Rashomon sets of sparse trees on bootstrap resamples of ``(X, y)``.
 
     Importance is exact model reliance (``kind``: ``"difference"``, as in the
     paper, or ``"ratio"``) on each bootstrap data set. A progress bar appears
-    when the resamples take more than a few seconds.
+    when the resamples take more than a few seconds. ``n_jobs`` builds the
+    resamples' sets through joblib (on a Dask cluster inside
+    ``joblib.parallel_config(backend="dask")``), with the same numbers.
     """
     check_choice(kind, "kind", ("ratio", "difference"))
     n_boot = check_integer(n_boot, "n_boot")
@@ -117,7 +119,8 @@ def rashomon_importance_distribution(X, y, *, n_boot: int = 100, max_depth: int 
         reliance = rset.model_reliance(kind=kind).to_numpy()
         return rset.n_trees_, [np.unique(reliance[:, j], return_counts=True) for j in range(reliance.shape[1])]
 
-    results = map_batches(one, bootstrap_indices(len(y), n_boot=n_boot, rng=rng), n_boot, progress=progress, desc="RID")
+    results = map_batches(one, bootstrap_indices(len(y), n_boot=n_boot, rng=rng), n_boot, n_jobs=n_jobs,
+                          progress=progress, desc="RID")
     values, weights = {}, {}
     for j, name in enumerate(names):
         v = np.concatenate([r[1][j][0] for r in results])

@@ -31,11 +31,13 @@ from .._results import Result
 from .._samples import complete_items
 from .._validation import (
     check_choice,
+    check_columns,
     check_consistent_length,
     check_integer,
     check_positive,
     check_probabilities,
     check_rng,
+    is_dask,
 )
 from ..errors import AnalysisInputError
 
@@ -135,8 +137,15 @@ def _meanshift_labels(items: np.ndarray, radius, min_size: int, seed: int) -> np
 def pass_rate_table(table: pd.DataFrame, *, model: str = "model", item=("task", "item"),
                     score: str = "correct") -> pd.DataFrame:
     """Each model's score on each item, ``(models, items)``, from a tidy sample-level table (for
-    :func:`cluster_on_difficulty`); every model must be scored on every item, once."""
+    :func:`cluster_on_difficulty`); every model must be scored on every item, once.
+
+    ``table`` may be a Dask DataFrame: the result holds one cell per row, so
+    only the columns it needs are computed, then checked as in memory.
+    """
     keys = [item] if isinstance(item, str) else list(item)
+    if is_dask(table):
+        check_columns(table, [model, *keys, score], name="table")
+        table = table[[model, *keys, score]].compute()
     rows = complete_items(table, model, keys, score)
     return rows.pivot_table(index=model, columns=keys, values=score, sort=True)
 

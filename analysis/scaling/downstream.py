@@ -31,6 +31,7 @@ from .._validation import (
     check_positive,
     check_probabilities,
     check_rng,
+    is_dask,
 )
 from ..errors import AnalysisInputError
 from .fit import fit_scaling_law
@@ -225,10 +226,12 @@ def chain_by_model(table: pd.DataFrame, *, by=("model", "task"), logprobs: str =
 
     Parameters
     ----------
-    table : DataFrame
+    table : DataFrame (pandas or Dask)
         One row per (model, task, item) of multiple-choice results: ``logprobs``
         holds each row's list of per-choice log-likelihoods and ``answer`` the
         correct choice's index (as :func:`analysis.io.read_results` writes them).
+        A Dask table is reduced partition by partition (per-group sums and
+        counts, added once), giving the in-memory means.
     by : str or sequence of str
         Columns to group by.
 
@@ -239,30 +242,56 @@ def chain_by_model(table: pd.DataFrame, *, by=("model", "task"), logprobs: str =
     """
     keys = [by] if isinstance(by, str) else list(by)
     check_columns(table, [*keys, logprobs, answer], name="table")
-    if len(table) == 0:
+    if not is_dask(table):
+        if len(table) == 0:
+            raise AnalysisInputError.about("table", "at least one row", "none", "Pass multiple-choice results.")
+        per_item = _chain_per_item(table, keys, logprobs, answer)
+        out = per_item.groupby(keys, sort=True).mean()
+        out.insert(0, "n", per_item.groupby(keys, sort=True).size())
+        return out
+    import dask
+
+    meta = pd.DataFrame({**{k: pd.Series(dtype=table[k].dtype) for k in keys},
+                         **{name: pd.Series(dtype=float) for name in CHAIN}})
+    per_item = table[[*keys, logprobs, answer]].map_partitions(_chain_per_item, keys, logprobs, answer, meta=meta)
+    grouped = per_item.groupby(keys)
+    sums, counts = dask.compute(grouped[list(CHAIN)].sum(), grouped.size())
+    if int(counts.sum()) == 0:
         raise AnalysisInputError.about("table", "at least one row", "none", "Pass multiple-choice results.")
+    out = sums.div(counts, axis=0).sort_index()
+    out.insert(0, "n", counts.sort_index())
+    return out
+
+
+#: The per-item quantities of :func:`choice_chain`, in its order.
+CHAIN = ("nll", "p_correct", "p_choice", "accuracy", "brier")
+
+
+def _chain_per_item(table: pd.DataFrame, keys: list, logprobs: str, answer: str) -> pd.DataFrame:
+    """``keys`` and the chain's per-item quantities of each row (items with equal numbers of choices together)."""
     lists = table[logprobs].to_numpy()
+    if any(isinstance(v, str) for v in lists):
+        raise AnalysisInputError.about(logprobs, "a list of per-choice log-likelihoods in every row", "text",
+                                       "Keep the lists as lists: a Dask table made with "
+                                       "dask.config.set({'dataframe.convert-string': False}) does.")
     if not all(isinstance(v, list | tuple | np.ndarray) for v in lists):
         raise AnalysisInputError.about(logprobs, "a list of per-choice log-likelihoods in every row",
                                        "rows without one (e.g. generation tasks)",
                                        "Keep the multiple-choice rows: table[table['logprobs'].notna()].")
-    sizes = np.array([len(v) for v in lists])
-    answers = check_labels(table[answer].to_numpy(), answer)
+    sizes = np.array([len(v) for v in lists], dtype=int)
+    answers = check_labels(table[answer].to_numpy(), answer) if len(table) else np.zeros(0, dtype=int)
     if (answers >= sizes).any():
         row = int(np.argmax(answers >= sizes))
         raise AnalysisInputError.about(answer, "an index below the number of choices",
                                        f"{answers[row]} with {sizes[row]} choices (row {row})",
                                        "Check that answers count from 0.")
-    quantities = {}
+    quantities = {name: np.empty(len(table)) for name in CHAIN}
     for size in np.unique(sizes):  # items with the same number of choices go through the chain together
         rows = np.flatnonzero(sizes == size)
         chain = choice_chain(np.stack([np.asarray(lists[r], dtype=float) for r in rows])[None], answers[rows])
-        for name, values in chain.items():
-            quantities.setdefault(name, np.empty(len(table)))[rows] = values[0]
-    per_item = table[keys].assign(**quantities)
-    out = per_item.groupby(keys, sort=True).mean()
-    out.insert(0, "n", per_item.groupby(keys, sort=True).size())
-    return out
+        for name in CHAIN:
+            quantities[name][rows] = chain[name][0]
+    return table[keys].assign(**quantities)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
