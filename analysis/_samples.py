@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._validation import check_array, check_columns
+from ._validation import check_array, check_columns, is_dask
 from .errors import AnalysisInputError
 
-__all__ = ["complete_items"]
+__all__ = ["complete_items", "in_memory"]
+
+
+def in_memory(table, columns: list) -> pd.DataFrame:
+    """``table`` itself, or, for a Dask table, its ``columns`` computed: for the functions whose work is on a
+    (models, items) matrix that holds one cell per row anyway, so only the columns they read need memory."""
+    if not is_dask(table):
+        return table
+    check_columns(table, columns, name="table")
+    return table[columns].compute()
 
 
 def complete_items(table: pd.DataFrame, model: str, item: list, score: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._resample import bootstrap_counts, map_batches
-from .._samples import complete_items
+from .._samples import complete_items, in_memory
 from .._validation import check_columns, check_integer, check_level, check_rng, is_dask
 from ..errors import AnalysisInputError
 from .aggregate import aggregate
@@ -82,7 +82,9 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     each task and a task's mean is its drawn items' mean (the cluster
     bootstrap; its intervals are wider when clustered items agree). ``n_jobs``
     runs the aggregations through joblib (on a Dask cluster inside
-    ``joblib.parallel_config(backend="dask")``), with the same numbers.
+    ``joblib.parallel_config(backend="dask")``), with the same numbers. A
+    Dask ``table`` gives the columns these read, computed (the resampled
+    item matrix holds one cell per row anyway).
 
     Returns
     -------
@@ -93,6 +95,7 @@ def item_bootstrap_ranks(table: pd.DataFrame, method: str = "mean", *, model: st
     ci = check_level(ci, "ci")
     k = check_integer(k, "k")
     rng = check_rng(rng)
+    table = in_memory(table, [model, task, item, score] + ([cluster] if cluster else []))
     rows = complete_items(table, model, [task, item], score)
     cube = rows.pivot_table(index=[task, item], columns=model, values=score, sort=True)  # (items, models)
     tasks = cube.index.get_level_values(0)

@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 from scipy.sparse import coo_matrix, csgraph
 
+from .._samples import in_memory
 from .._validation import check_array, check_columns, check_integer, check_rng
 from ..errors import AnalysisInputError, ConvergenceWarning
 from .result import Ranking, ranking_table
@@ -168,9 +169,11 @@ def plackett_luce_samples(table, *, model: str = "model", item=("task", "item"),
     Each item (the columns named by ``item``) ranks the models that were
     scored on it by ``score``, best first, equal scores in random order
     (``rng``), as :func:`orderings_from_scores` does; missing (model, item)
-    pairs are simply absent. ``options`` go to :func:`plackett_luce`.
+    pairs are simply absent. ``options`` go to :func:`plackett_luce`. A Dask
+    ``table`` gives the columns these read, computed.
     """
     keys = [item] if isinstance(item, str) else list(item)
+    table = in_memory(table, [model, *keys, score])
     check_columns(table, [model, *keys, score], name="table")
     values = check_array(table[score], score, ndim=1)
     rows = table[[model, *keys]].assign(**{score: values})

@@ -28,16 +28,14 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._results import Result
-from .._samples import complete_items
+from .._samples import complete_items, in_memory
 from .._validation import (
     check_choice,
-    check_columns,
     check_consistent_length,
     check_integer,
     check_positive,
     check_probabilities,
     check_rng,
-    is_dask,
 )
 from ..errors import AnalysisInputError
 
@@ -140,13 +138,10 @@ def pass_rate_table(table: pd.DataFrame, *, model: str = "model", item=("task", 
     :func:`cluster_on_difficulty`); every model must be scored on every item, once.
 
     ``table`` may be a Dask DataFrame: the result holds one cell per row, so
-    only the columns it needs are computed, then checked as in memory.
+    only the columns it reads are computed, then checked as in memory.
     """
     keys = [item] if isinstance(item, str) else list(item)
-    if is_dask(table):
-        check_columns(table, [model, *keys, score], name="table")
-        table = table[[model, *keys, score]].compute()
-    rows = complete_items(table, model, keys, score)
+    rows = complete_items(in_memory(table, [model, *keys, score]), model, keys, score)
     return rows.pivot_table(index=model, columns=keys, values=score, sort=True)
 
 

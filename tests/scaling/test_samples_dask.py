@@ -50,3 +50,13 @@ def test_dask_tables_are_checked_as_in_memory_ones(samples):
         chain_by_model(dd.from_pandas(samples, npartitions=2))
     with pytest.raises(AnalysisInputError, match="every model scored on every item"):
         pass_rate_table(dd.from_pandas(samples.iloc[1:], npartitions=2))
+
+
+def test_item_level_rankings_take_a_dask_table(samples):
+    from analysis.ranking import item_bootstrap_ranks, plackett_luce_samples
+
+    lazy = dd.from_pandas(samples, npartitions=3)
+    pd.testing.assert_frame_equal(item_bootstrap_ranks(lazy, n_boot=30, rng=2).table,
+                                  item_bootstrap_ranks(samples, n_boot=30, rng=2).table, check_index_type=False)
+    pd.testing.assert_series_equal(plackett_luce_samples(lazy, rng=0).scores.sort_index(),
+                                   plackett_luce_samples(samples, rng=0).scores.sort_index(), check_index_type=False)
