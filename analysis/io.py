@@ -31,13 +31,15 @@ Formats (``read_results(path, format=...)``):
   model as the unnamed first column, or the website's, with a ``name``
   column): one row per model, indexed by ``model``, with the file's columns;
   win rates stay in percent, as AlpacaEval writes them. Or an
-  ``annotations.json`` of per-instance judgements: one row per instruction
+  ``annotations.json`` of per-instance judgements (or a folder of them, as
+  ``alpaca_eval evaluate`` writes one per model): one row per instruction
   with ``model`` (``generator_2``), ``baseline`` (``generator_1``), ``item``
-  (position), ``dataset``, ``annotator``, ``preference`` (1 to 2, as
-  written), ``score`` (``preference - 1``: the judged probability that the
-  model's output is better, 0.5 a tie) and the two outputs' lengths in
-  characters, ``length`` and ``baseline_length`` (``score`` is NaN where
-  the annotator gave no preference).
+  (the instruction's text; its position when there is none), ``dataset``,
+  ``annotator``, ``preference`` (1 to 2, as written; AlpacaEval's 0, a
+  draw, becomes 1.5), ``score`` (``preference - 1``: the judged probability
+  that the model's output is better, 0.5 a draw) and the two outputs'
+  lengths in characters, ``length`` and ``baseline_length`` (``score`` is
+  NaN where the annotator gave no preference).
 - ``"helm"``: HELM run folders (``run_spec.json`` and ``per_instance_stats.json``,
   as ``helm-run`` writes them), one folder or a directory of them: one row
   per (run, instance, trial, perturbation, split) with ``model``
@@ -394,6 +396,12 @@ def _battle_table(records: pd.DataFrame, path: Path) -> pd.DataFrame:
 # --- AlpacaEval --------------------------------------------------------------------------------------------------
 
 def _read_alpaca_eval(path: Path) -> pd.DataFrame:
+    if path.is_dir():
+        files = sorted(path.rglob("annotations.json"))
+        if not files:
+            raise AnalysisInputError.about("path", "AlpacaEval's annotations.json files", f"none under {path}",
+                                           "Point to the folder alpaca_eval evaluate wrote (its --output_path).")
+        return pd.concat([_alpaca_eval_annotations(file) for file in files], ignore_index=True)
     if path.suffix.lower() == ".csv":
         table = pd.read_csv(path)
         model = "name" if "name" in table else table.columns[0]
@@ -403,17 +411,23 @@ def _read_alpaca_eval(path: Path) -> pd.DataFrame:
                                            "Pass the leaderboard CSV AlpacaEval writes.")
         check_columns(table, ("win_rate",), name=str(path))
         return table.rename(columns={model: "model"}).set_index("model")
+    return _alpaca_eval_annotations(path)
+
+
+def _alpaca_eval_annotations(path: Path) -> pd.DataFrame:
+    """One row per judged instruction; a preference of 0 is a draw, as AlpacaEval's scoring reads it."""
     records = _read_records(path)
     check_columns(records, ("generator_1", "generator_2", "preference"), name=str(path))
-    preference = pd.to_numeric(records["preference"], errors="coerce")
+    preference = pd.to_numeric(records["preference"], errors="coerce").replace(0.0, 1.5)
     judged = preference.notna()
     if not (preference[judged].between(1, 2)).all():
-        raise AnalysisInputError.about("preference", "values from 1 (baseline better) to 2 (model better)",
-                                       f"{preference[judged & ~preference.between(1, 2)].iloc[0]!r}",
-                                       "Pass AlpacaEval's annotations as written.")
+        raise AnalysisInputError.about("preference", "values from 1 (baseline better) to 2 (model better), or 0 "
+                                       "(a draw)", f"{preference[judged & ~preference.between(1, 2)].iloc[0]!r} in "
+                                       f"{path.name}", "Pass AlpacaEval's annotations as written.")
     text_length = (lambda column: records[column].astype(str).str.len() if column in records else np.nan)
     return pd.DataFrame({
-        "model": records["generator_2"], "baseline": records["generator_1"], "item": np.arange(len(records)),
+        "model": records["generator_2"], "baseline": records["generator_1"],
+        "item": records["instruction"] if "instruction" in records else np.arange(len(records)),
         "dataset": records.get("dataset"), "annotator": records.get("annotator"), "preference": preference,
         "score": preference - 1, "length": text_length("output_2"), "baseline_length": text_length("output_1"),
     })

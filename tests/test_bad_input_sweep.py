@@ -35,6 +35,9 @@ SAMPLES = pd.DataFrame({"model": np.repeat(list("abc"), N), "task": np.tile(np.r
                         "item": np.tile(np.arange(N), 3), "correct": np.concatenate([Y, PREDS[0], PREDS[1]]),
                         "confidence": np.tile(P, 3)})
 
+ANNOTATIONS = pd.DataFrame({"model": np.repeat(list("ab"), N // 2), "score": P, "length": 100 + 400 * P,
+                            "baseline_length": 300.0})
+
 
 def mean(x):
     return x.mean(axis=1)
@@ -180,6 +183,9 @@ API = {
                                dict(n_battles="count", rng="rng")),
     "ranking.wildbench_rewards": (rk.wildbench_rewards, dict(verdicts=["A>B", "B>>A"], length_a=[10, 20],
                                                              length_b=[30, 5]), dict(length_a="real")),
+    "ranking.length_controlled_win_rate": (rk.length_controlled_win_rate, dict(annotations=ANNOTATIONS), dict()),
+    "ranking.length_margin_win_rate": (rk.length_margin_win_rate, dict(annotations=ANNOTATIONS, margin=100),
+                                       dict(margin="nonnegative")),
     "scaling.fit_accuracy_curve": (sc.fit_accuracy_curve, dict(loss=np.linspace(2, 4, 30),
                                                                accuracy=np.linspace(0.9, 0.3, 30)),
                                    dict(loss="real", accuracy="probabilities")),

@@ -198,6 +198,22 @@ def test_alpaca_eval_leaderboards_and_annotations(tmp_path):
         read_results(tmp_path / "annotations.json", format="alpaca-eval")
 
 
+def test_alpaca_eval_annotations_written_by_alpaca_eval_itself(tmp_path):
+    folder = EXAMPLE.parent / "alpaca_eval"
+    judged = read_results(folder, format="alpaca-eval")  # one annotations.json per model
+    assert len(judged) == 4 * 60 and set(judged["baseline"]) == {"sim-baseline"} and judged["score"].notna().all()
+    assert judged.groupby("model")["item"].apply(set).map(len).eq(60).all()  # the same 60 instructions each
+    for board_file in folder.glob("*/leaderboard.csv"):  # AlpacaEval's own win rate, draws and lengths
+        board = read_results(board_file, format="alpaca-eval").iloc[0]
+        mine = judged[judged["model"] == board.name]
+        assert 100 * mine["score"].mean() == pytest.approx(board["win_rate"], abs=1e-12)
+        assert (mine["score"] == 0.5).sum() == board["n_draws"] and int(mine["length"].mean()) == board["avg_length"]
+    draw = json.loads((next(folder.glob("*/annotations.json"))).read_text())[:2]
+    draw[0]["preference"] = 0  # AlpacaEval's other spelling of a draw
+    (tmp_path / "annotations.json").write_text(json.dumps(draw))
+    assert read_results(tmp_path / "annotations.json", format="alpaca-eval")["score"].iloc[0] == 0.5
+
+
 def _helm_run(root, name, model, stats):
     run = root / name
     run.mkdir(parents=True)

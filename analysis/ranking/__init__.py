@@ -36,6 +36,7 @@ from .intransitive import (
     intransitivity,
 )
 from .items import item_bootstrap_ranks, task_table
+from .length_bias import length_controlled_win_rate, length_margin_win_rate
 from .plackett_luce import PlackettLuceRanking, orderings_from_scores, plackett_luce, plackett_luce_samples
 from .rank_range import RankRange, rank_range
 from .result import Ranking
@@ -97,6 +98,8 @@ __all__ = [
     "kendall_tau",
     "kendall_w",
     "leaderboard_change",
+    "length_controlled_win_rate",
+    "length_margin_win_rate",
     "missing_data_stability",
     "model_consistency",
     "normal_rank_intervals",
