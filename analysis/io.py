@@ -38,8 +38,9 @@ Formats (``read_results(path, format=...)``):
   ``annotator``, ``preference`` (1 to 2, as written; AlpacaEval's 0, a
   draw, becomes 1.5), ``score`` (``preference - 1``: the judged probability
   that the model's output is better, 0.5 a draw) and the two outputs'
-  lengths in characters, ``length`` and ``baseline_length`` (``score`` is
-  NaN where the annotator gave no preference).
+  lengths in characters, ``length`` and ``baseline_length``, and their
+  text, ``output`` and ``baseline_output`` (``score`` is NaN where the
+  annotator gave no preference).
 - ``"helm"``: HELM run folders (``run_spec.json`` and ``per_instance_stats.json``,
   as ``helm-run`` writes them), one folder or a directory of them: one row
   per (run, instance, trial, perturbation, split) with ``model``
@@ -430,6 +431,7 @@ def _alpaca_eval_annotations(path: Path) -> pd.DataFrame:
         "item": records["instruction"] if "instruction" in records else np.arange(len(records)),
         "dataset": records.get("dataset"), "annotator": records.get("annotator"), "preference": preference,
         "score": preference - 1, "length": text_length("output_2"), "baseline_length": text_length("output_1"),
+        "output": records.get("output_2"), "baseline_output": records.get("output_1"),
     })
 
 

@@ -30,6 +30,8 @@
 #   constant-output "null model" can top a judge-based benchmark.
 # - Turn published scores and standard errors into rank intervals, and set
 #   them beside the rank changes a choice of judge causes.
+# - Correct per-instance verdicts for length by a logistic length model and
+#   by WildBench's margin, and check both against a known truth.
 
 # %% tags=["parameters"]
 n_boot = 2000  # bootstrap resamples of the models for Kendall's tau
@@ -197,6 +199,81 @@ table.head(10)
 # published error bar accounts for it.
 
 # %% [markdown]
+# ## Per-instance verdicts: two corrections for length against the truth
+#
+# A leaderboard gives one number per model; correcting it for the judge's
+# taste needs the verdicts. `data/examples/alpaca_eval/` holds per-instance
+# annotations that AlpacaEval itself wrote (`alpaca_eval.evaluate`) for four
+# simulated models against a baseline on 200 sums, judged by a simulated
+# judge whose taste is known: it prefers the right answer, and the longer
+# one, by 0.8 on the logit scale per unit of log length ratio. So the win
+# rate each model would get at equal length is known too: the judge's
+# preference without its length term, averaged over the sums. Two published
+# corrections estimate it from the verdicts alone: length control (Dubois et
+# al. 2024), a logistic model of the verdict on the length difference read
+# at equal length, in AlpacaEval's form (`tanh` of the standardised
+# difference) and in the judge's own form (log ratio); and WildBench's
+# margin (Lin et al. 2024), which counts a win by a much longer answer as a
+# draw.
+
+# %%
+from analysis.io import read_results
+from analysis.ranking import length_controlled_win_rate, length_margin_win_rate
+
+judged = read_results(datasets.DATA_DIR / "examples" / "alpaca_eval", format="alpaca-eval")
+sums = judged["item"].str.extract(r"What is (\d+) \+ (\d+)").astype(int).sum(axis=1)
+right = {side: judged[column].str.extract(r"The sum is (-?\d+)")[0].astype(int).eq(sums)
+         for side, column in (("model", "output"), ("baseline", "baseline_output"))}
+gap = right["model"].astype(float) - right["baseline"]
+equal_length = 1 / (1 + np.exp(-2 * gap))  # the judge's preference without its length term
+controlled = {form: length_controlled_win_rate(judged, feature=form) for form in ("tanh", "log-ratio")}
+by_model = judged["model"]
+estimates = pd.DataFrame({
+    "accuracy": 100 * right["model"].groupby(by_model).mean(),
+    "mean length": judged.groupby("model")["length"].mean(),
+    "truth at equal length": 100 * equal_length.groupby(by_model).mean(),
+    "raw win rate": controlled["tanh"]["win_rate"],
+    "length control (tanh)": controlled["tanh"]["length_controlled_win_rate"],
+    "length control (log ratio)": controlled["log-ratio"]["length_controlled_win_rate"],
+    "margin 100": length_margin_win_rate(judged, margin=100),
+    "margin 300": length_margin_win_rate(judged, margin=300),
+}).sort_values("truth at equal length", ascending=False)
+truth = estimates["truth at equal length"]
+methods = estimates.columns[3:]
+with style.paper_figure(figure_dir / "length_corrections", venue="icml", width="column",
+                        aspect=0.8) as (fig, ax):
+    rows = np.arange(len(estimates))
+    for k, (name, marker) in enumerate(zip(methods, "osD^v", strict=True)):
+        ax.scatter(estimates[name], rows + 0.12 * (k - 2), marker=marker, s=16, label=name, zorder=3)
+    ax.scatter(truth, rows, marker="|", s=400, color="k", lw=1.5, label="truth at equal length")
+    labels = [f"{m}\n({length:.0f} chars)" for m, length in estimates["mean length"].items()]
+    ax.set(yticks=rows, yticklabels=labels, xlabel="win rate against the baseline (%)")
+    ax.invert_yaxis()
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+for name in methods:
+    print(f"{name}: Kendall tau with the truth {kendall_tau(estimates[name], truth):.2f}, "
+          f"mean absolute error {(estimates[name] - truth).abs().mean():.1f} points")
+estimates.round(1)
+
+# %% [markdown]
+# The raw win rate ranks the verbose model, right on 55% of the sums, first,
+# and the concise one, right on 77%, last (Kendall tau with the truth
+# -0.33): the judge's taste for length outweighs correctness. Every
+# correction moves the two the right way, by different amounts. AlpacaEval's
+# `tanh` control ranks the concise model first but drops the verbose one to
+# 28%, 18 points below the truth: a difference in characters is the wrong
+# scale for a judge that weighs ratios, so it removes too much from answers
+# that are always 400 characters longer. The log-ratio control, the judge's
+# own form, is closest on average (4.2 points; its log likelihood is the
+# higher of the two, which the verdicts show without the truth), yet it too
+# leaves the verbose model a point below the weak one. WildBench's margin
+# rests on one number: at 100 characters it orders the models as the truth
+# does but for the last two; at 300 it leaves the balanced model's raw 59%
+# untouched and corrects the concise one only to 42%. A correction is a
+# model of the judge; it removes the length bias to the extent that model is
+# right, and on 200 verdicts per model its noise is a few points.
+
+# %% [markdown]
 # ## Summary
 #
 # - Two judges on the same answers agree on the broad order (Kendall's tau
@@ -205,6 +282,9 @@ table.head(10)
 #   long answers, and still ranks a constant-output null model first.
 # - Rank intervals from the published standard errors leave out the judge:
 #   for 9 of 29 models the other judge's rank lies outside them.
+# - On per-instance verdicts of a judge whose taste is known, length control
+#   and WildBench's margin both move the verbose and the concise model the
+#   right way; how far depends on whether their model of the judge is right.
 
 # %% [markdown]
 # ## Exercises
@@ -244,3 +324,23 @@ flip_correlated = stats.norm.cdf(-gap / abs(se_a - se_b))  # the difference's s.
 print(f"gap {gap:.2f} points; P(wrong order) {flip_independent:.2f} if independent, "
       f"{flip_correlated:.2f} if perfectly correlated")
 assert flip_correlated < flip_independent
+
+# %% [markdown]
+# **Exercise 4.** AlpacaEval's minimal length control fits one length
+# coefficient per model instead of one for the judge. Predict whether that
+# works for `sim-verbose`, whose answers are never shorter than 300
+# characters more than the baseline's, then try
+# `length_controlled_win_rate(judged, slope="per-model")`.
+
+# %% tags=["solution"]
+from analysis import FitError
+
+try:
+    length_controlled_win_rate(judged, slope="per-model")
+    identified = True
+except FitError as error:
+    identified = False
+    print(error)
+others = length_controlled_win_rate(judged[judged["model"] != "sim-verbose"], slope="per-model")
+print(others[["win_rate", "length_controlled_win_rate", "length_coefficient"]].round(2))
+assert not identified  # with no answer near equal length, equal length is pure extrapolation

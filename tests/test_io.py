@@ -201,8 +201,8 @@ def test_alpaca_eval_leaderboards_and_annotations(tmp_path):
 def test_alpaca_eval_annotations_written_by_alpaca_eval_itself(tmp_path):
     folder = EXAMPLE.parent / "alpaca_eval"
     judged = read_results(folder, format="alpaca-eval")  # one annotations.json per model
-    assert len(judged) == 4 * 60 and set(judged["baseline"]) == {"sim-baseline"} and judged["score"].notna().all()
-    assert judged.groupby("model")["item"].apply(set).map(len).eq(60).all()  # the same 60 instructions each
+    assert len(judged) == 4 * 200 and set(judged["baseline"]) == {"sim-baseline"} and judged["score"].notna().all()
+    assert judged.groupby("model")["item"].apply(set).map(len).eq(200).all()  # the same 200 instructions each
     for board_file in folder.glob("*/leaderboard.csv"):  # AlpacaEval's own win rate, draws and lengths
         board = read_results(board_file, format="alpaca-eval").iloc[0]
         mine = judged[judged["model"] == board.name]

@@ -25,7 +25,7 @@ __all__ = ["length_controlled_win_rate", "length_margin_win_rate"]
 
 
 def _annotations(annotations: pd.DataFrame, model: str, score: str, length: str, baseline_length: str):
-    """The checked columns: model names, scores in [0, 1], the two lengths (characters)."""
+    """The checked columns: model names, scores in [0, 1], and the two lengths (characters)."""
     check_columns(annotations, [model, score, length, baseline_length], name="annotations")
     if len(annotations) == 0:
         raise AnalysisInputError.about("annotations", "at least one row", "none", "Pass per-instance annotations.")
@@ -34,7 +34,7 @@ def _annotations(annotations: pd.DataFrame, model: str, score: str, length: str,
                                        "Fill or drop those rows first.")
     scores = check_probabilities(annotations[score], score, ndim=1)
     lengths = [check_positive(annotations[c], c, strict=False, ndim=1) for c in (length, baseline_length)]
-    return annotations[model].to_numpy(), scores, lengths[0] - lengths[1]
+    return annotations[model].to_numpy(), scores, lengths
 
 
 def _logistic_fit(design: np.ndarray, y: np.ndarray, max_iter: int = 100) -> np.ndarray:
@@ -55,19 +55,26 @@ def _logistic_fit(design: np.ndarray, y: np.ndarray, max_iter: int = 100) -> np.
                    "all models together.")
 
 
-def length_controlled_win_rate(annotations: pd.DataFrame, *, slope: str = "shared", model: str = "model",
-                               score: str = "score", length: str = "length",
+def length_controlled_win_rate(annotations: pd.DataFrame, *, feature: str = "tanh", slope: str = "shared",
+                               model: str = "model", score: str = "score", length: str = "length",
                                baseline_length: str = "baseline_length") -> pd.DataFrame:
     """Each model's win rate against the baseline, raw and at equal answer length (Dubois et al. 2024).
 
-    A logistic model of the judged preference, ``logit P = a_m + b x`` with
-    ``x = tanh(d / s)``, where ``d`` is the model's answer length minus the
-    baseline's (characters) and ``s`` the standard deviation of ``d``, is
-    fitted by maximum likelihood to the scores; a model's length-controlled
-    win rate is the preference it predicts at ``d = 0``, ``100 sigmoid(a_m)``.
+    A logistic model of the judged preference, ``logit P = a_m + b x``, with
+    ``x`` a feature of the two answers' lengths that is 0 when they are
+    equal, is fitted by maximum likelihood to the scores; a model's
+    length-controlled win rate is the preference it predicts at equal
+    length, ``100 sigmoid(a_m)``.
 
     Parameters
     ----------
+    feature : {'tanh', 'log-ratio'}
+        ``"tanh"``: ``x = tanh(d / s)``, where ``d`` is the model's answer
+        length minus the baseline's (characters) and ``s`` the standard
+        deviation of ``d``, AlpacaEval's feature. ``"log-ratio"``:
+        ``x = log(length / baseline_length)``, for a judge that weighs length
+        in proportion (100 against 200 characters as 1,000 against 2,000).
+        Compare the two by ``log_likelihood``.
     slope : {'shared', 'per-model'}
         ``"shared"``: one length coefficient ``b`` for the judge, fitted on
         all models at once (``s`` over all annotations), so a model whose
@@ -82,39 +89,47 @@ def length_controlled_win_rate(annotations: pd.DataFrame, *, slope: str = "share
     Returns
     -------
     DataFrame indexed by model, sorted by the length-controlled win rate: ``n``,
-    ``win_rate`` and ``length_controlled_win_rate`` (percent), and
+    ``win_rate`` and ``length_controlled_win_rate`` (percent),
     ``length_coefficient`` (``b``: positive when the judge prefers the longer
-    answer).
+    answer) and ``log_likelihood`` (of the model's scores under the fit;
+    higher is the better description of the judge).
     """
+    check_choice(feature, "feature", ("tanh", "log-ratio"))
     check_choice(slope, "slope", ("shared", "per-model"))
-    names, scores, difference = _annotations(annotations, model, score, length, baseline_length)
+    names, scores, lengths = _annotations(annotations, model, score, length, baseline_length)
+    if feature == "log-ratio" and min(lengths[0].min(), lengths[1].min()) == 0:
+        raise AnalysisInputError.about("length", "answers of at least one character for feature='log-ratio'",
+                                       "empty answers", "Use feature='tanh', or drop the empty answers.")
     models, codes = np.unique(names, return_inverse=True)
-    if slope == "shared":
-        spread = difference.std(ddof=1) if len(difference) > 1 else 0.0
-        x = np.tanh(difference / spread) if spread > 0 else np.zeros_like(difference)
-        design = np.column_stack([np.eye(len(models))[codes], x])
-        beta = _logistic_fit(design, scores) if spread > 0 else np.append(_logits(scores, codes, len(models)), 0.0)
-        intercepts, coefficients = beta[:-1], np.full(len(models), beta[-1])
-    else:
-        intercepts, coefficients = np.empty(len(models)), np.empty(len(models))
-        for m in range(len(models)):
-            d, y = difference[codes == m], scores[codes == m]
-            spread = d.std(ddof=1) if len(d) > 1 else 0.0
-            if spread > 0:
-                intercepts[m], coefficients[m] = _logistic_fit(np.column_stack([np.ones_like(d), np.tanh(d / spread)]),
-                                                               y)
-            else:  # every answer of the baseline's length: the raw rate
-                intercepts[m], coefficients[m] = _logits(y, np.zeros(len(y), dtype=int), 1)[0], 0.0
+    groups = [np.arange(len(codes))] if slope == "shared" else [np.flatnonzero(codes == m) for m in range(len(models))]
+    intercepts, coefficients = np.empty(len(models)), np.empty(len(models))
+    fitted = np.empty(len(codes))
+    for rows in groups:
+        x = _length_feature(lengths[0][rows], lengths[1][rows], feature)
+        present = np.unique(codes[rows])
+        design = np.column_stack([np.eye(len(models))[codes[rows]][:, present], x])
+        if np.ptp(x) > 0:
+            beta = _logistic_fit(design, scores[rows])
+        else:  # every answer of the baseline's length: the raw rate
+            with np.errstate(divide="ignore"):
+                beta = np.append(special.logit(design[:, :-1].T @ scores[rows] / design[:, :-1].sum(axis=0)), 0.0)
+        intercepts[present], coefficients[present] = beta[:-1], beta[-1]
+        fitted[rows] = special.expit(design @ beta)
+    terms = special.xlogy(scores, fitted) + special.xlogy(1 - scores, 1 - fitted)
     table = pd.DataFrame({"n": np.bincount(codes), "win_rate": 100 * np.bincount(codes, scores) / np.bincount(codes),
                           "length_controlled_win_rate": 100 * special.expit(intercepts),
-                          "length_coefficient": coefficients}, index=pd.Index(models, name="model"))
+                          "length_coefficient": coefficients, "log_likelihood": np.bincount(codes, terms)},
+                         index=pd.Index(models, name="model"))
     return table.sort_values("length_controlled_win_rate", ascending=False)
 
 
-def _logits(y: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Each group's mean score as a logit (infinite for a group that always or never wins)."""
-    with np.errstate(divide="ignore"):
-        return special.logit(np.bincount(codes, y, minlength=k) / np.bincount(codes, minlength=k))
+def _length_feature(length: np.ndarray, baseline_length: np.ndarray, feature: str) -> np.ndarray:
+    """The regression's length feature, 0 at equal length."""
+    if feature == "log-ratio":
+        return np.log(length / baseline_length)
+    difference = length - baseline_length
+    spread = difference.std(ddof=1) if len(difference) > 1 else 0.0
+    return np.tanh(difference / spread) if spread > 0 else np.zeros_like(difference)
 
 
 def length_margin_win_rate(annotations: pd.DataFrame, margin: float = 500, *, model: str = "model",
@@ -129,7 +144,8 @@ def length_margin_win_rate(annotations: pd.DataFrame, margin: float = 500, *, mo
     as 0.5. AlpacaEval's verdicts have one level, so all of them are treated
     as slight; a margin above every length difference gives the raw win rate.
     """
-    names, scores, difference = _annotations(annotations, model, score, length, baseline_length)
+    names, scores, (mine, theirs) = _annotations(annotations, model, score, length, baseline_length)
+    difference = mine - theirs
     margin = float(check_positive(margin, "margin", strict=False))
     longer_won = ((scores > 0.5) & (difference > margin)) | ((scores < 0.5) & (-difference > margin))
     adjusted = np.where(longer_won, 0.5, scores)

@@ -31,13 +31,12 @@ HERE = Path(__file__).resolve().parent
 MODELS = {"sim-verbose": (0.55, 9), "sim-concise": (0.8, 1), "sim-balanced": (0.7, 4), "sim-weak": (0.4, 3)}
 BASELINE = ("sim-baseline", 0.6, 3)
 PADDING = "This follows from adding the tens and then the units, carrying where needed."
-N_INSTRUCTIONS = 60
+N_INSTRUCTIONS = 200
 
 
 def instructions() -> list[tuple[str, int]]:
-    rng = random.Random(0)
-    pairs = [(rng.randint(10, 99), rng.randint(10, 99)) for _ in range(N_INSTRUCTIONS)]
-    return [(f"What is {a} + {b}? Explain your answer.", a + b) for a, b in pairs]
+    pairs = random.Random(0).sample([(a, b) for a in range(10, 100) for b in range(10, 100)], N_INSTRUCTIONS)
+    return [(f"What is {a} + {b}? Explain your answer.", a + b) for a, b in pairs]  # distinct: AlpacaEval joins on them
 
 
 def outputs(name: str, p_right: float, padding: int) -> pd.DataFrame:

@@ -42,6 +42,13 @@ def test_length_control_equals_a_binomial_glm_at_equal_length(judged):
                      family=sm.families.Binomial()).fit(tol=1e-13)
         assert per_model.loc[name, "length_controlled_win_rate"] == pytest.approx(100 * special.expit(fit.params[0]),
                                                                                   abs=1e-8)
+    ratio = length_controlled_win_rate(judged, feature="log-ratio")  # the simulated judge's own form
+    x = np.column_stack([dummies.to_numpy(), np.log(judged["length"] / judged["baseline_length"])])
+    glm = sm.GLM(judged["score"].to_numpy(), x, family=sm.families.Binomial()).fit(tol=1e-13)
+    assert ratio["length_coefficient"].iloc[0] == pytest.approx(glm.params[-1], abs=1e-8)
+    y, mu = judged["score"].to_numpy(), glm.fittedvalues
+    assert ratio["log_likelihood"].sum() == pytest.approx(np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu)), abs=1e-6)
+    assert ratio["log_likelihood"].sum() > table["log_likelihood"].sum()  # it describes this judge better
     with pytest.raises(FitError, match="slope='shared'"):  # its answers are always 300+ characters longer
         length_controlled_win_rate(judged, slope="per-model")
 
