@@ -66,6 +66,7 @@ Formats (``read_results(path, format=...)``):
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import re
@@ -103,6 +104,8 @@ def read_results(path, *, format: str, engine: str = "pandas"):  # noqa: A002 (t
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")
+    if path.is_dir():
+        _check_one_tool(path, format)
     if engine == "dask":
         lazy_readers = {"lm-eval": _dask_lm_eval, "inspect": _dask_inspect, "helm": _dask_helm, "arena": _dask_arena}
         if format not in lazy_readers:
@@ -152,6 +155,22 @@ def one_per_item(table: pd.DataFrame) -> pd.DataFrame:
         grouped = out.groupby(keys, sort=False)
         out = grouped.first().assign(**grouped[numeric].mean()).reset_index()[out.columns]
     return out.reset_index(drop=True)
+
+
+#: File names only one tool writes, by format.
+_SIGNATURES = {"lm-eval": "results_*.json", "inspect": "*.eval", "helm": "per_instance_stats.json",
+               "alpaca-eval": "annotations.json"}
+
+
+def _check_one_tool(path: Path, format: str) -> None:  # noqa: A002
+    """Refuse a folder that holds another tool's output beside the one asked for (it would be read in part)."""
+    for file in path.rglob("*"):
+        other = next((f for f, pattern in _SIGNATURES.items() if f != format and fnmatch.fnmatch(file.name, pattern)),
+                     None)
+        if other is not None:
+            raise AnalysisInputError.about("path", f"a folder of {format} output only",
+                                           f"{other} output beside it: {file.relative_to(path)}",
+                                           "Point to one tool's output folder, or move the other files out.")
 
 
 #: The columns that identify one sample of each sample-level format.
@@ -323,12 +342,16 @@ def _pretrained(model_args) -> str | None:
 
 def _read_records(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path)
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
+    if suffix in (".csv", ".parquet"):
+        try:
+            return pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+        except (ValueError, OSError) as error:  # pandas' ParserError is a ValueError
+            raise AnalysisInputError.about("path", f"a readable {suffix} file", f"{path.name}: {error}",
+                                           "Check that the file was written completely.") from None
     if suffix in (".jsonl", ".ndjson"):
-        return pd.read_json(path, lines=True)
+        with path.open(encoding="utf-8") as lines:
+            return pd.DataFrame([_json_line(line, path, number) for number, line in enumerate(lines, start=1)
+                                 if line.strip()])
     if suffix == ".json":
         return pd.DataFrame(_json(path))
     raise AnalysisInputError.about("path", "a .json, .jsonl, .csv or .parquet file of battles", f"{path.name}",
@@ -543,6 +566,19 @@ def _read_helm_table(path: Path) -> pd.DataFrame:
     return out
 
 
+def _json_line(line: str, path: Path, number: int) -> dict:
+    """One record of a JSON-lines file; a malformed line is refused with its number."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise AnalysisInputError.about("path", "one JSON object per line", f"{path.name}, line {number}: "
+                                       f"{error.msg}", "Rewrite or remove that line; nothing is skipped.") from None
+    if not isinstance(record, dict):
+        raise AnalysisInputError.about("path", "one JSON object per line", f"{path.name}, line {number}: "
+                                       f"a {type(record).__name__}", "Write one record per line.")
+    return record
+
+
 def _json(path: Path):
     """A JSON file's content; a malformed file is refused with its name and position."""
     try:
@@ -600,10 +636,10 @@ def _inspect_files(path: Path) -> list[Path]:
 def _inspect_log(file: Path) -> tuple[dict, list]:
     """``(header, samples)`` of an Inspect log; ``header`` is None for a .json file that is not one."""
     if file.suffix == ".eval":
-        with zipfile.ZipFile(file) as archive:
-            header = json.loads(_zip_member(file, archive, "header.json"))
+        with _eval_archive(file) as archive:
+            header = _member_json(file, archive, "header.json")
             names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
-            return header, [json.loads(_zip_member(file, archive, n)) for n in names]
+            return header, [_member_json(file, archive, n) for n in names]
     log = _json(file)
     return (log, log.get("samples") or []) if isinstance(log, dict) and "eval" in log else (None, [])
 
@@ -661,5 +697,25 @@ def _dask_inspect(path: Path):
 
 
 def _inspect_header(file: Path) -> dict:
-    with zipfile.ZipFile(file) as archive:
-        return json.loads(_zip_member(file, archive, "header.json"))
+    with _eval_archive(file) as archive:
+        return _member_json(file, archive, "header.json")
+
+
+def _eval_archive(file: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(file)
+    except zipfile.BadZipFile:
+        raise AnalysisInputError.about("path", "an Inspect .eval log (a zip archive)", f"{file.name}: not a zip "
+                                       "archive", "Check that the log was written completely.") from None
+
+
+def _member_json(file: Path, archive: zipfile.ZipFile, name: str):
+    """A JSON member of an Inspect log; a missing or malformed one is refused with its name."""
+    try:
+        return json.loads(_zip_member(file, archive, name))
+    except KeyError:
+        raise AnalysisInputError.about("path", f"{name} in every .eval log", f"none in {file.name}",
+                                       "Check that the log was written completely.") from None
+    except json.JSONDecodeError as error:
+        raise AnalysisInputError.about("path", "JSON members", f"{file.name}, member {name}: {error.msg}",
+                                       "Check that the log was written completely.") from None

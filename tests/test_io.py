@@ -450,3 +450,26 @@ def test_a_dask_read_of_arena_battles_equals_the_pandas_read(tmp_path):
     (tmp_path / "battles.json").write_text(records.to_json(orient="records"))
     with pytest.raises(AnalysisInputError, match="jsonl"):
         read_results(tmp_path / "battles.json", format="arena", engine="dask")
+
+
+def test_a_folder_mixing_tools_and_broken_files_are_refused_with_file_and_line(tmp_path):
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "mixed")
+    shutil.copy(next((EXAMPLE.parent / "inspect").glob("*.eval")), tmp_path / "mixed" / "stray.eval")
+    with pytest.raises(AnalysisInputError, match=r"inspect output beside it: stray.eval"):
+        read_results(tmp_path / "mixed", format="lm-eval")
+    battles = tmp_path / "battles.jsonl"
+    battles.write_text(json.dumps(_battles()[0]) + "\n" + '{"model_a": "x", "model_b": \n')
+    with pytest.raises(AnalysisInputError, match=r"battles.jsonl, line 2"):
+        read_results(battles, format="arena")
+    (tmp_path / "broken.eval").write_bytes(b"PK not really a zip")
+    with pytest.raises(AnalysisInputError, match="broken.eval: not a zip"):
+        read_results(tmp_path / "broken.eval", format="inspect")
+    with zipfile.ZipFile(tmp_path / "headless.eval", "w") as archive:
+        archive.writestr("samples/1_epoch_1.json", json.dumps(_inspect_sample(1, "C")))
+    with pytest.raises(AnalysisInputError, match="header.json in every .eval log"):
+        read_results(tmp_path / "headless.eval", format="inspect")
+    (tmp_path / "bad.csv").write_text('model_a,model_b,winner\n"a,b,model_a\n')
+    with pytest.raises(AnalysisInputError, match="bad.csv"):
+        read_results(tmp_path / "bad.csv", format="arena")
