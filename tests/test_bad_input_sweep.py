@@ -158,7 +158,7 @@ API = {
     "ranking.ordinal_sensitivity": (rk.ordinal_sensitivity, dict(scores=BOARD, n_draws=2, rng=0),
                                     dict(scores="board", n_irrelevant="count", rng="rng")),
     "ranking.rank_biased_overlap": (rk.rank_biased_overlap, dict(ranking_a=list("abcde"), ranking_b=list("baced")),
-                                    dict(p="fraction")),
+                                    dict(p="closed fraction")),
     "scaling.fit_scaling_law": (sc.fit_scaling_law,
                                 dict(data=RUNS, loss="squared", starts=sc.chinchilla.start_grid()[::500]),
                                 dict(delta="nonnegative", n_boot="n_boot", ci="ci", rng="rng")),
@@ -193,6 +193,53 @@ API = {
                                            starts=sc.chinchilla.start_grid()[::500]), dict(cutoffs="positive")),
     "rashomon.discrepancy": (ra.discrepancy, dict(predictions=PREDS, reference=PREDS[0]), dict(reference="real")),
     "rashomon.binarize": (ra.binarize, dict(X=np.column_stack([REAL, P])), dict(n_thresholds="count")),
+    "calibration.bin_edges": (cal.bin_edges, dict(n_bins=10), dict(n_bins="count")),
+    "calibration.bin_indices": (cal.bin_indices, dict(scores=P, n_bins=10),
+                                dict(scores="vectorised probabilities", n_bins="count")),
+    "calibration.consistency_bands": (cal.consistency_bands, dict(y_true=Y, y_prob=P, n_boot=20, rng=0),
+                                      dict(y_true="labels", y_prob="probabilities", n_bins="count", ci="ci",
+                                           n_boot="n_boot", rng="rng")),
+    "calibration.metric_ci": (cal.metric_ci, dict(metric=cal.ece, y_true=Y, y_prob=P, n_boot=20, rng=0),
+                              dict(y_prob="probabilities", ci="ci", n_boot="n_boot", rng="rng")),
+    "calibration.smooth_ece_sigma": (cal.smooth_ece_sigma, dict(y_true=Y, y_prob=P),
+                                     dict(y_true="labels", y_prob="probabilities")),
+    "calibration.predictions_table": (cal.predictions_table, dict(y_true=Y, probs={"a": P, "b": P[::-1]}),
+                                      dict(y_true="labels")),
+    "calibration.repair_crossing": (cal.repair_crossing, dict(quantiles=QUANTILES, levels=[0.1, 0.5, 0.9]),
+                                    dict(quantiles="matrix_values", levels="shares")),
+    "calibration.aggregate_quantiles": (cal.aggregate_quantiles, dict(y=REAL, predictions=np.stack(
+        [QUANTILES, QUANTILES + 0.3]), levels=[0.1, 0.5, 0.9]), dict(y="real", levels="shares")),
+    "calibration.TemperatureScaling.fit": (lambda X, y: cal.TemperatureScaling().fit(X, y),
+                                           dict(X=np.column_stack([1 - P, P]), y=PREDS[0]), dict(y="labels")),
+    "calibration.PlattScaling.fit": (lambda X, y: cal.PlattScaling().fit(X, y), dict(X=P, y=Y),
+                                     dict(X="values", y="labels")),
+    "calibration.IsotonicCalibration.fit": (lambda X, y: cal.IsotonicCalibration().fit(X, y), dict(X=P, y=Y),
+                                            dict(X="values", y="labels")),
+    "calibration.HistogramBinning.fit": (lambda X, y: cal.HistogramBinning().fit(X, y), dict(X=P, y=Y),
+                                         dict(X="values", y="labels")),
+    "calibration.BetaCalibration.fit": (lambda X, y: cal.BetaCalibration().fit(X, y), dict(X=P, y=Y),
+                                        dict(X="values", y="labels")),
+    "ranking.agreement_matrix": (rk.agreement_matrix, dict(table=BOARD), dict(table="board")),
+    "ranking.pairwise_preferences": (rk.pairwise_preferences, dict(scores=BOARD), dict(scores="matrix")),
+    "ranking.checkpoint_consistency": (rk.checkpoint_consistency, dict(scores=BOARD), dict(scores="board")),
+    "ranking.model_consistency": (rk.model_consistency, dict(before=BOARD, after=BOARD[::-1].set_axis(BOARD.index)),
+                                  dict(before="board")),
+    "ranking.battles_from_scores": (rk.battles_from_scores, dict(scores=BOARD), dict(scores="board")),
+    "ranking.leaderboard_change": (rk.leaderboard_change, dict(scores=BOARD, drop_tasks=["t0"], top=3),
+                                   dict(scores="board", top="count")),
+    "ranking.orderings_from_scores": (rk.orderings_from_scores, dict(scores=BOARD, rng=0),
+                                      dict(scores="matrix", rng="rng")),
+    "ranking.elo_scale": (rk.elo_scale, dict(scores=REAL), dict(scores="values")),
+    "ranking.top_k_kendall": (rk.top_k_kendall, dict(ranking_a=[1, 2, 3], ranking_b=[2, 1, 4]),
+                              dict(p="closed fraction")),
+    "rashomon.disagreement": (ra.disagreement, dict(predictions=PREDS, reference=PREDS[0]), dict(reference="real")),
+    "rashomon.rashomon_threshold": (ra.rashomon_threshold, dict(baseline=0.3, epsilon=0.05),
+                                    dict(baseline="nonnegative", epsilon="nonnegative")),
+    "scaling.choice_chain": (sc.choice_chain, dict(logprobs=-RNG.random((2, N, 2)), correct=Y),
+                             dict(correct="indices")),
+    "scaling.simulate_multiple_choice": (sc.simulate_multiple_choice, dict(compute=[1e18, 1e19, 1e20], n_items=20,
+                                                                           rng=0),
+                                         dict(compute="positive", n_items="count", n_choices="count", rng="rng")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -245,6 +292,16 @@ def bad_values(role, valid):
     if role == "sample":  # any values a statistic can take; only an empty sample or a NaN estimate is refused
         base = np.asarray(valid, dtype=float)
         return {"empty": st.just(base[:0]), "NaN": _with_value(base, np.nan)}
+    if role == "vectorised probabilities":  # any number of probabilities, none included
+        kinds = bad_values("probabilities", valid)
+        return {kind: kinds[kind] for kind in ("NaN", "text", "3-d", "inf", "above 1", "below 0")}
+    if role == "closed fraction":  # a share in [0, 1], both ends allowed
+        return {"edge": st.sampled_from([-0.2, 1.5]), "NaN": st.just(np.nan), "text": st.just("0.5")}
+    if role == "matrix_values":  # a 2-d array of any real values
+        base = np.asarray(valid, dtype=float)
+        return {"NaN": st.just(np.where(np.eye(*base.shape, dtype=bool), np.nan, base)),
+                "empty": st.just(base[:0]), "1-d": st.just(base[:, 0]), "3-d": st.just(base[None]),
+                "text": st.just(base.astype(str).astype(object))}
     if role == "matrix":  # a systems x tasks array or table
         return {kind: strategy for kind, strategy in bad_values("board", valid).items()
                 if kind in ("text cell", "inf cell", "one system")}

@@ -18,7 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from .._chunks import chunked_sum
 from .._resample import bootstrap
 from .._results import Result
-from .._validation import check_choice
+from .._validation import check_choice, check_integer
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs, score_outcome_pairs
 from .binning import bin_indices, n_slots, uniform_binner
@@ -229,6 +229,7 @@ def metric_ci(metric, y_true, y_prob, *, n_boot: int = 1000, ci: float = 0.95, r
     ...): every resample is evaluated in turn, in batches that show a progress
     bar when slow. :func:`ece_ci` is the vectorised path for binned ECE.
     """
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
     labels, prob = check_inputs(y_true, y_prob)
 
     def statistic(y_batch, p_batch):

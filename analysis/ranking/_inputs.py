@@ -11,31 +11,33 @@ from ..errors import AnalysisInputError
 __all__ = ["check_ford", "check_scores", "check_ties"]
 
 
-def check_scores(scores) -> pd.DataFrame:
+def check_scores(scores, name: str = "scores") -> pd.DataFrame:
     """A systems x tasks score table as floats: unique systems and tasks, 2+ rows, finite scores or NaN.
+
+    ``name`` is the argument's name in the messages.
 
     Missing cells may be NaN, None or ``pd.NA`` (nullable dtypes); they become
     NaN. Text, booleans or other objects in a cell are refused with the cell named.
     """
     if not isinstance(scores, pd.DataFrame):
         raise AnalysisInputError.about(
-            "scores", "a DataFrame: systems as rows, tasks as columns", type(scores).__name__,
+            name, "a DataFrame: systems as rows, tasks as columns", type(scores).__name__,
             "Wrap the matrix in pandas.DataFrame(values, index=systems, columns=tasks).",
         )
     if not scores.index.is_unique:
         dup = scores.index[scores.index.duplicated()].unique().tolist()
-        raise AnalysisInputError.about("scores", "one row per system", f"duplicated systems {dup}",
+        raise AnalysisInputError.about(name, "one row per system", f"duplicated systems {dup}",
                                        "Merge or rename the duplicated rows.")
     if not scores.columns.is_unique:
         dup = scores.columns[scores.columns.duplicated()].unique().tolist()
-        raise AnalysisInputError.about("scores", "one column per task", f"duplicated tasks {dup}",
+        raise AnalysisInputError.about(name, "one column per task", f"duplicated tasks {dup}",
                                        "Rename or drop the duplicated columns.")
     if scores.shape[0] < 2 or scores.shape[1] < 1:
-        raise AnalysisInputError.about("scores", "at least 2 systems and 1 task", f"shape {scores.shape}",
+        raise AnalysisInputError.about(name, "at least 2 systems and 1 task", f"shape {scores.shape}",
                                        "Pass a larger table.")
     for task, column in scores.items():
         if pd.api.types.is_bool_dtype(column):
-            raise AnalysisInputError.about("scores", "numbers (NaN for a missing cell)", f"True/False in task {task!r}",
+            raise AnalysisInputError.about(name, "numbers (NaN for a missing cell)", f"True/False in task {task!r}",
                                            "Pass the column as numbers, e.g. column.astype(float) if True means 1.")
         if not pd.api.types.is_numeric_dtype(column):
             present = column.dropna()
@@ -43,22 +45,22 @@ def check_scores(scores) -> pd.DataFrame:
                            for v in present]]
             if len(bad):
                 raise AnalysisInputError.about(
-                    "scores", "numbers (NaN for a missing cell)",
+                    name, "numbers (NaN for a missing cell)",
                     f"{bad.iloc[0]!r} for system {bad.index[0]!r}, task {task!r}",
                     "Convert the column with pandas.to_numeric(..., errors='coerce') if such cells mean 'missing'.")
     scores = scores.astype("float64")  # nullable dtypes' pd.NA becomes NaN
     values = scores.to_numpy()
     if np.isinf(values).any():
-        raise AnalysisInputError.about("scores", "finite scores or NaN for missing", "inf", "Replace inf.")
+        raise AnalysisInputError.about(name, "finite scores or NaN for missing", "inf", "Replace inf.")
     with np.errstate(over="ignore"):
         overflows = not np.isfinite(np.nansum(np.square(values)))
     if overflows:  # means, spreads and z-scores would overflow
-        raise AnalysisInputError.about("scores", "scores whose squares fit in a float (below about 1e150)",
+        raise AnalysisInputError.about(name, "scores whose squares fit in a float (below about 1e150)",
                                        f"values up to {np.nanmax(np.abs(values)):.3g}",
                                        "Rescale the scores (e.g. to their unit or to a share).")
     if np.isnan(values).all(axis=1).any():
         empty = scores.index[np.isnan(values).all(axis=1)].tolist()
-        raise AnalysisInputError.about("scores", "every system scored on some task", f"no scores for {empty}",
+        raise AnalysisInputError.about(name, "every system scored on some task", f"no scores for {empty}",
                                        "Drop those systems explicitly.")
     return scores
 

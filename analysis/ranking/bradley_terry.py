@@ -30,7 +30,7 @@ from .._validation import (
     is_dask,
 )
 from ..errors import AnalysisInputError, ConvergenceWarning
-from ._inputs import check_ford, check_ties
+from ._inputs import check_ford, check_scores, check_ties
 from .result import Ranking, ranking_table
 
 __all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "index_battles",
@@ -75,7 +75,8 @@ def battles_from_scores(scores) -> pd.DataFrame:
     first of the pair); missing cells give no battle. Returns ``winner``,
     ``loser`` (row positions in ``scores``), ``tie`` and ``task``.
     """
-    values = check_array(scores.to_numpy(dtype=float), "scores", ndim=2, finite=False)
+    scores = check_scores(scores)
+    values = scores.to_numpy()
     i, j = np.triu_indices(len(values), 1)
     a, b = values[i], values[j]  # (pairs, tasks)
     present = ~np.isnan(a) & ~np.isnan(b)
@@ -166,6 +167,9 @@ def elo_scale(scores, *, scale: float = 400.0, initial: float = 1000.0):
     Elo's expected score ``1 / (1 + 10^((r_j - r_i) / scale))`` is Bradley-Terry's
     win probability with ``r = scale / ln(10) * s``; ``initial`` fixes the mean.
     """
+    check_array(scores, "scores", ndim=(1, 2))  # a Series or DataFrame keeps its labels below
+    if np.size(scores) == 0:
+        raise AnalysisInputError.about("scores", "at least one score", "none", "Pass Bradley-Terry scores.")
     return initial + check_positive(scale, "scale") / np.log(10) * scores
 
 

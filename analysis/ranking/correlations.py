@@ -18,8 +18,9 @@ from scipy import stats
 from scipy.stats._stats import _kendall_dis  # compiled merge count of discordant pairs
 
 from .._resample import bootstrap
-from .._validation import check_array, check_choice, check_consistent_length, check_integer
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number
 from ..errors import AnalysisInputError
+from ._inputs import check_scores
 from .weighted_kendall import sorted_ranks, weighted_tau
 
 __all__ = ["agreement_matrix", "correlation_ci", "kendall_tau", "kendall_w", "rank_biased_overlap", "spearman_rho",
@@ -114,7 +115,7 @@ def top_k_kendall(ranking_a, ranking_b, *, p: float = 0.5) -> float:
     if len(b) != k or k == 0 or len(set(a)) != k or len(set(b)) != k:
         raise AnalysisInputError.about("ranking_b", f"{k} distinct items, like ranking_a", f"{len(b)} items",
                                        "Pass the top-k of both rankings with the same k and no repeats.")
-    if not 0 <= p <= 1:
+    if check_number(p, "p", minimum=0, fix="Pass a penalty in [0, 1], e.g. p=0.5.") > 1:
         raise AnalysisInputError.about("p", "a penalty in [0, 1]", repr(p), "Pass e.g. p=0.5.")
     items = list(dict.fromkeys(a + b))
     pos_a = np.array([a.index(i) if i in a else k for i in items])  # k: below the list
@@ -230,10 +231,12 @@ def agreement_matrix(table, *, statistic: str = "kendall") -> pd.DataFrame:
     scores where higher is better).
     """
     check_choice(statistic, "statistic", ("kendall", "spearman"))
-    if not isinstance(table, pd.DataFrame) or table.shape[1] < 2:
-        raise AnalysisInputError.about("table", "a DataFrame with a column per ranking (at least two)",
-                                       type(table).__name__, "Put each ranking or score in its own column.")
-    values = {name: check_array(table[name], str(name), ndim=1) for name in table.columns}
+    table = check_scores(table, "table")
+    if table.shape[1] < 2 or table.isna().any().any():
+        raise AnalysisInputError.about("table", "a column per ranking (at least two), every system in each",
+                                       f"{table.shape[1]} columns, {int(table.isna().sum().sum())} missing cells",
+                                       "Put each ranking or score in its own column; drop incomplete systems.")
+    values = {name: table[name].to_numpy() for name in table.columns}
     measure = kendall_tau if statistic == "kendall" else spearman_rho
     names = list(table.columns)
     out = np.eye(len(names))

@@ -56,6 +56,9 @@ def orderings_from_scores(scores, *, rng=None) -> list[np.ndarray]:
     values = check_array(scores, "scores", ndim=2, finite=False)
     if np.isinf(values).any():
         raise AnalysisInputError.about("scores", "finite scores or NaN for 'not run'", "inf", "Replace inf.")
+    if len(values) < 2:
+        raise AnalysisInputError.about("scores", "at least 2 systems (rows) to order", f"{len(values)}",
+                                       "Pass every system's row.")
     rng = check_rng(rng)
     out = []
     for column in values.T:

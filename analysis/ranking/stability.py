@@ -203,7 +203,7 @@ def model_consistency(before, after) -> pd.Series:
     (``after``): a task that ranks base models the way it ranks the tuned ones
     is consistent (BOSE).
     """
-    before, after = check_scores(before), check_scores(after)
+    before, after = check_scores(before, "before"), check_scores(after, "after")
     if not (before.index.equals(after.index) and before.columns.equals(after.columns)):
         raise AnalysisInputError.about("before and after", "the same models (rows) and tasks (columns)",
                                        f"{before.shape} and {after.shape}", "Align the two tables first.")
@@ -225,6 +225,7 @@ def leaderboard_change(scores, *, drop_tasks=(), drop_systems=(), method: str = 
     full = aggregate(scores, method, **kw)
     kept = scores.drop(index=list(drop_systems), columns=list(drop_tasks))
     after = aggregate(kept, method, **kw)
+    top = check_integer(top, "top", minimum=1)
     table = pd.DataFrame({"rank": after.ranks, "rank on all data": full.ranks.loc[after.systems]}).head(top)
     tau = kendall_tau(full.scores.loc[kept.index].to_numpy(), after.scores.loc[kept.index].to_numpy())
     return table, float(tau)

@@ -37,6 +37,7 @@ def rashomon_threshold(baseline, epsilon, epsilon_type: str = "relative"):
     Exact for :class:`fractions.Fraction` inputs.
     """
     check_epsilon(epsilon, epsilon_type)
+    check_number(baseline, "baseline", minimum=0, fix="Pass the optimal objective (a loss, >= 0).")
     return baseline * (1 + epsilon) if epsilon_type == "relative" else baseline + epsilon
 
 

@@ -27,6 +27,7 @@ from .._validation import (
     check_choice,
     check_columns,
     check_consistent_length,
+    check_integer,
     check_labels,
     check_positive,
     check_probabilities,
@@ -391,6 +392,8 @@ def simulate_multiple_choice(
     Returns ``logprobs`` ``(n_models, n_items, n_choices)`` and ``correct`` ``(n_items,)``.
     """
     compute = check_positive(compute, "compute", ndim=1)
+    n_items = check_integer(n_items, "n_items", minimum=1)
+    n_choices = check_integer(n_choices, "n_choices", minimum=2)
     rng = check_rng(rng)
     skill = skill_per_decade * np.log10(compute / compute.min())
     difficulty = rng.normal(0.0, 1.0, n_items)
