@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.dummy import DummyClassifier
 
 import analysis
 from analysis import AnalysisInputError, FitError
@@ -37,6 +38,13 @@ SAMPLES = pd.DataFrame({"model": np.repeat(list("abc"), N), "task": np.tile(np.r
 
 ANNOTATIONS = pd.DataFrame({"model": np.repeat(list("ab"), N // 2), "score": P, "length": 100 + 400 * P,
                             "baseline_length": 300.0})
+
+XLIN = np.column_stack([REAL, REAL ** 2])
+XBIN = (np.column_stack([REAL, P, REAL * P]) > 0.3).astype(int)
+LINEAR = ra.LinearRashomonSet(0.1).fit(XLIN, REAL)
+LOGISTIC = ra.LogisticRashomonSet(0.05).fit(REAL[:, None], Y)
+TREES = ra.SparseTreeRashomonSet(2, 0.01, 0.05).fit(XBIN, Y)
+TIES = np.array([[0, 1, 0], [1, 0, 2], [0, 2, 0]])
 
 
 def mean(x):
@@ -240,6 +248,43 @@ API = {
     "scaling.simulate_multiple_choice": (sc.simulate_multiple_choice, dict(compute=[1e18, 1e19, 1e20], n_items=20,
                                                                            rng=0),
                                          dict(compute="positive", n_items="count", n_choices="count", rng="rng")),
+    "calibration.combine_quantiles": (cal.combine_quantiles, dict(predictions=np.stack([QUANTILES, QUANTILES + 0.3]),
+                                                                  weights=[0.4, 0.6]), dict(weights="shares")),
+    "ranking.bradley_terry_ties": (rk.bradley_terry_ties, dict(wins=rk.win_matrix(WINNER, LOSER, 3), ties=TIES),
+                                   dict(wins="counts_matrix", ties="counts_matrix")),
+    "ranking.select_committee": (rk.select_committee, dict(rankings=np.argsort(-BOARD.to_numpy(), axis=0).T, k=2),
+                                 dict(k="count")),
+    "rashomon.LinearRashomonSet.predict": (LINEAR.predict, dict(X=XLIN), dict(X="matrix_values")),
+    "rashomon.LinearRashomonSet.prediction_range": (LINEAR.prediction_range, dict(X=XLIN), dict(X="matrix_values")),
+    "rashomon.LinearRashomonSet.sample": (LINEAR.sample, dict(n_samples=5, rng=0),
+                                          dict(n_samples="count", rng="rng")),
+    "rashomon.LinearRashomonSet.rashomon_ratio": (LINEAR.rashomon_ratio, dict(low=[-3.0] * 3, high=[3.0] * 3,
+                                                                              n_samples=1000, rng=0),
+                                                  dict(low="real", n_samples="count", rng="rng")),
+    "rashomon.LinearRashomonSet.decision_ambiguity": (LINEAR.decision_ambiguity, dict(X=XLIN, threshold=0.0),
+                                                      dict(X="matrix_values", threshold="finite number")),
+    "rashomon.LogisticRashomonSet.logit_range": (LOGISTIC.logit_range, dict(X=REAL[:, None]),
+                                                 dict(X="matrix_values")),
+    "rashomon.LogisticRashomonSet.sample": (LOGISTIC.sample, dict(n_samples=5, rng=0, n_chains=2, burn_in=10),
+                                            dict(n_samples="count", rng="rng", n_chains="count", thin="count")),
+    "rashomon.SparseTreeRashomonSet.predict": (TREES.predict, dict(X=XBIN), dict(X="matrix_values")),
+    "rashomon.SparseTreeRashomonSet.rashomon_curve": (TREES.rashomon_curve, dict(epsilons=[0.01, 0.05]),
+                                                      dict(epsilons="nonnegative values")),
+    "rashomon.ScoringSystemRashomonSet.fit": (lambda X, y, max_features=2: ra.ScoringSystemRashomonSet(
+        max_features, 2).fit(X, y), dict(X=XBIN, y=Y), dict(y="labels", max_features="depth")),
+    "rashomon.convert_epsilon": (ra.convert_epsilon, dict(epsilon=0.05, baseline=0.3, from_type="relative",
+                                                          to_type="absolute"),
+                                 dict(epsilon="nonnegative", baseline="nonnegative")),
+    "scaling.learning_curves": (sc.learning_curves, dict(estimators={"mean": DummyClassifier()}, X=XLIN, y=Y,
+                                                         sizes=[10, 20], n_splits=2, rng=0),
+                                dict(y="class labels", sizes="positive", n_splits="count", rng="rng")),
+    "scaling.cluster_on_difficulty": (sc.cluster_on_difficulty, dict(
+        pass_rates=np.clip(np.linspace(0.1, 0.9, 4)[:, None] + 0.1 * REAL[None, :20], 0, 1),
+        compute=[1e18, 1e19, 1e20, 1e21], n_clusters=2, min_cluster_size=2, rng=0),
+        dict(compute="positive", n_clusters="count", rng="rng")),
+    "scaling.extrapolation_check": (sc.extrapolation_check, dict(runs=RUNS, max_compute=1e21,
+                                                                 starts=sc.chinchilla.start_grid()[::500]),
+                                    dict(max_compute="positive number", delta="nonnegative")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -297,6 +342,19 @@ def bad_values(role, valid):
         return {kind: kinds[kind] for kind in ("NaN", "text", "3-d", "inf", "above 1", "below 0")}
     if role == "closed fraction":  # a share in [0, 1], both ends allowed
         return {"edge": st.sampled_from([-0.2, 1.5]), "NaN": st.just(np.nan), "text": st.just("0.5")}
+    if role == "class labels":  # integer labels of any number of classes
+        kinds = bad_values("labels", valid)
+        return {kind: kinds[kind] for kind in ("empty", "NaN", "text", "3-d", "length mismatch")} | {
+            "fractional": _with_value(np.asarray(valid, dtype=float), 0.5)}
+    if role == "finite number":
+        return {"NaN": st.just(np.nan), "inf": st.just(np.inf), "text": st.just("0")}
+    if role == "positive number":
+        return {"not positive": st.sampled_from([0.0, -1e21]), "NaN": st.just(np.nan), "inf": st.just(np.inf),
+                "text": st.just("1e21")}
+    if role == "nonnegative values":
+        base = np.asarray(valid, dtype=float)
+        return {"empty": st.just(base[:0]), "NaN": _with_value(base, np.nan), "text": _text(len(base)),
+                "negative": _with_value(base, -0.5), "inf": _with_value(base, np.inf)}
     if role == "matrix_values":  # a 2-d array of any real values
         base = np.asarray(valid, dtype=float)
         return {"NaN": st.just(np.where(np.eye(*base.shape, dtype=bool), np.nan, base)),

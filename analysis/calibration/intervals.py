@@ -123,6 +123,10 @@ def combine_quantiles(predictions, weights) -> np.ndarray:
     """
     preds = check_array(predictions, "predictions", ndim=3)
     w = check_array(weights, "weights", ndim=(1, 2))
+    if (w < 0).any() or not np.allclose(w.sum(axis=-1), 1.0, atol=1e-9):
+        raise AnalysisInputError.about("weights", "convex weights: non-negative, summing to 1 (per level)",
+                                       f"values {np.round(w, 4).tolist()}", "Pass the weights aggregate_quantiles "
+                                       "returned, or normalise yours.")
     expected = (preds.shape[0],) if w.ndim == 1 else (preds.shape[2], preds.shape[0])
     if w.shape != expected:
         raise AnalysisInputError.about("weights", f"shape {expected} for predictions of shape {preds.shape}",

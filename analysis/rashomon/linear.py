@@ -121,6 +121,7 @@ class LinearRashomonSet(RashomonSet):
 
         A row can be flipped exactly when its prediction range straddles the threshold.
         """
+        threshold = check_number(threshold, "threshold", fix="Pass the decision threshold on the prediction.")
         ranges = self.prediction_range(X)
         return float(np.mean((ranges["low"] < threshold) & (ranges["high"] > threshold)))
 
@@ -189,6 +190,7 @@ class LinearRashomonSet(RashomonSet):
         """
         d = len(self._w)
         low, high = check_box(low, high, d)
+        n_samples, rng = check_integer(n_samples, "n_samples"), check_rng(rng)
         ranges = self.coefficient_ranges().to_frame()
         if self.bounded_ and (ranges["low"] >= low).all() and (ranges["high"] <= high).all():
             eigenvalues = self._eigen[0]

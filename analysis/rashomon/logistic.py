@@ -92,12 +92,18 @@ class LogisticRashomonSet(RashomonSet):
 
     def _minimise(self, w: np.ndarray, tilt: np.ndarray, max_iter: int = 100) -> np.ndarray | None:
         """argmin ``L(w) - tilt . w`` by damped Newton from ``w``; None if it has no minimiser."""
+        previous = np.inf
         for _ in range(max_iter):
             value, grad, hess = self._grad_hess(w)
             g = grad - tilt
             step = np.linalg.lstsq(hess, g, rcond=None)[0]  # minimum norm: stays off flat directions
-            if g @ step < 1e-28:  # Newton decrement: w is within ~1e-14 of the minimiser
+            decrement = g @ step
+            if decrement < 1e-28 or (decrement < 1e-16 and decrement >= previous):  # at the minimiser, or at round-off
                 return w
+            previous = decrement
+            if decrement < 1e-10:  # quadratic convergence: the full step, which objective values too close to
+                w = w - step       # compare in floating point could not confirm
+                continue
             f0, s = value - tilt @ w, 1.0
             while s > 1e-12:
                 trial = w - s * step
@@ -268,6 +274,8 @@ class LogisticRashomonSet(RashomonSet):
         metric of the Hessian at the optimum, which speeds mixing on elongated sets.
         """
         n_samples = check_integer(n_samples, "n_samples")
+        burn_in = check_integer(burn_in, "burn_in", minimum=0)
+        thin, n_chains = check_integer(thin, "thin"), check_integer(n_chains, "n_chains")
         check_choice(method, "method", ("hit_and_run", "rejection"))
         rng = check_rng(rng)
         if not self.bounded_:

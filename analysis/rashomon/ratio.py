@@ -46,8 +46,12 @@ class RashomonRatio(Result):
 
 def check_box(low, high, d: int) -> tuple[np.ndarray, np.ndarray]:
     """``low`` and ``high`` broadcast to ``(d,)``, finite, with ``high > low`` everywhere."""
-    low = check_array(np.broadcast_to(low, (d,)), "low", ndim=1)
-    high = check_array(np.broadcast_to(high, (d,)), "high", ndim=1)
+    low, high = check_array(low, "low", ndim=(0, 1)), check_array(high, "high", ndim=(0, 1))
+    for name, bound in (("low", low), ("high", high)):
+        if bound.ndim == 1 and len(bound) != d:
+            raise AnalysisInputError.about(name, f"one bound, or {d} (one per weight)", f"{len(bound)}",
+                                           "Pass a bound per coefficient (and the intercept).")
+    low, high = np.broadcast_to(low, (d,)), np.broadcast_to(high, (d,))
     if not (high > low).all():
         raise AnalysisInputError.about("high", "above low in every coordinate", f"{int((high <= low).sum())} not",
                                        "Fix the box.")

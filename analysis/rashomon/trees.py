@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_array, check_choice, check_consistent_length, check_integer
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number
 from ..errors import AnalysisInputError
 from . import _tree_search as search
 from ._base import RashomonSet
@@ -331,8 +331,14 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
 
     def rashomon_curve(self, epsilons) -> pd.DataFrame:
         """Trees in the set at each epsilon up to the fitted one: ``epsilon``, ``threshold``, ``n_trees``."""
+        values = np.atleast_1d(np.asarray(epsilons, dtype=object))
+        if values.ndim != 1 or len(values) == 0:
+            raise AnalysisInputError.about("epsilons", "a list of tolerances", f"shape {values.shape}",
+                                           "Pass e.g. [0.01, 0.02, 0.05].")
+        for eps in values:
+            check_number(eps, "epsilons", minimum=0, fix="Pass tolerances such as [0.01, 0.05].")
         rows = []
-        for eps in np.atleast_1d(epsilons).tolist():
+        for eps in values.tolist():
             n = self._n_within(eps)
             rows.append((eps, self._key_to_objective(self._threshold_key(as_fraction(eps, "epsilon"))), n))
         return pd.DataFrame(rows, columns=["epsilon", "threshold", "n_trees"])

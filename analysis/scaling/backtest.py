@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._resample import percentile_interval
 from .._results import Result
-from .._validation import check_columns, check_level, check_positive, check_rng
+from .._validation import check_columns, check_level, check_number, check_positive, check_rng
 from ..calibration import interval_coverage, interval_score, rank_histogram
 from ..errors import AnalysisInputError, LeastAbsoluteDeviationWarning
 from .allocation import compute_optimal
@@ -127,6 +127,8 @@ def extrapolation_check(runs: pd.DataFrame, max_compute: float, *, delta: float 
     Chinchilla's compute. The least-absolute-deviation note of a small delta is
     the fit's own and is not repeated as a warning.
     """
+    max_compute = check_number(max_compute, "max_compute", minimum=0, strict=True, fix="Pass a compute in FLOP.")
+    check_columns(runs, ["C"], name="runs")
     n_train = int((runs["C"] <= max_compute).sum())
     if n_train < 10:
         raise AnalysisInputError.about(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_array, check_consistent_length, check_integer, check_labels, check_rng
+from .._validation import check_array, check_consistent_length, check_integer, check_labels, check_positive, check_rng
+from ..errors import AnalysisInputError
 
 __all__ = ["learning_curves"]
 
@@ -44,7 +45,12 @@ def learning_curves(estimators: dict, X, y, *, sizes, n_splits: int = 5, rng=Non
     y = check_labels(y, "y")
     check_consistent_length(X=X, y=y)
     n_splits = check_integer(n_splits, "n_splits")
-    sizes = np.sort(np.asarray(sizes, dtype=int))
+    sizes = check_positive(sizes, "sizes", ndim=1)
+    n_train = len(y) - int(np.ceil(0.5 * len(y)))  # the training half of each split
+    if (sizes != np.round(sizes)).any() or sizes.max() > n_train:
+        raise AnalysisInputError.about("sizes", f"whole numbers of training rows, at most {n_train} (half the data)",
+                                       f"{sizes.tolist()}", "Pass training-set sizes that each split can hold.")
+    sizes = np.sort(sizes.astype(int))
     rng = check_rng(rng)
     splitter = StratifiedShuffleSplit(n_splits=n_splits, test_size=0.5, random_state=int(rng.integers(2**31 - 1)))
     rows = []
