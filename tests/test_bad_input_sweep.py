@@ -7,6 +7,8 @@ probability strays, what text replaces a number), so each kind is tried at
 several shapes and positions.
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -429,3 +431,36 @@ def test_bad_input_is_refused_with_the_argument_named(name, arg, kind, data):
 def test_the_valid_call_of_every_entry_works(name):
     func, kwargs, _ = API[name]
     _call(func, dict(kwargs))
+
+
+def _numbers(value, depth=0):
+    """Every numeric array inside a result: numbers, arrays, tables, containers and result fields."""
+    if depth > 4 or isinstance(value, str | bool | type(None)):
+        return
+    if isinstance(value, int | float | np.number):
+        yield np.asarray(value, dtype=float)
+    elif isinstance(value, np.ndarray):
+        if value.dtype.kind in "iuf":
+            yield value.astype(float)
+    elif isinstance(value, pd.DataFrame | pd.Series):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        if "count" in frame:  # an empty bin has no accuracy: NaN there, and only there, by design
+            frame = frame[frame["count"] > 0]
+        yield frame.select_dtypes("number").to_numpy(dtype=float)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item, depth + 1)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _numbers(getattr(value, field.name), depth + 1)
+
+
+@pytest.mark.parametrize("name", API)
+def test_valid_calls_give_finite_numbers(name):
+    func, kwargs, _ = API[name]
+    result = _call(func, dict(kwargs))
+    for values in _numbers(result):
+        assert np.isfinite(values).all(), f"{name} returned NaN or inf for valid input"

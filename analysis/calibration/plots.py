@@ -44,9 +44,9 @@ def consistency_bands(
     y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label", ci: float = 0.9,
     n_boot: int = 1000, rng=None,
 ) -> pd.DataFrame:
-    """Per-bin band of accuracies a calibrated model would show: ``bin``, ``low``, ``high``.
+    """Per-bin band of accuracies a calibrated model would show: ``bin``, ``count``, ``low``, ``high``.
 
-    Bins without scores get NaN.
+    Bins without scores (``count`` 0) get NaN.
     """
     scores, _ = _single_pair(y_true, y_prob, mode)
     ci = check_level(ci, "ci")
@@ -64,7 +64,7 @@ def consistency_bands(
         with np.errstate(invalid="ignore", divide="ignore"):
             accuracies.append(outcomes @ onehot / count)
     band = percentile_interval(np.concatenate(accuracies), ci=ci)
-    return pd.DataFrame({"bin": np.arange(n_bins), "low": band.low, "high": band.high})
+    return pd.DataFrame({"bin": np.arange(n_bins), "count": count.astype(int), "low": band.low, "high": band.high})
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
