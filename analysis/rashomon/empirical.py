@@ -17,7 +17,7 @@ from sklearn.metrics import log_loss, zero_one_loss
 from sklearn.model_selection import ParameterGrid
 
 from .._resample import bootstrap_indices, map_batches
-from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_labels, check_rng
 from ..errors import AnalysisInputError
 from ._base import RashomonSet
 from .epsilon import check_epsilon, rashomon_threshold
@@ -91,11 +91,13 @@ class EmpiricalRashomonSet(RashomonSet):
         """
         check_epsilon(self.epsilon, self.epsilon_type)
         X = check_array(X, "X", ndim=2)
-        y = np.asarray(y)
+        loss = self.loss if callable(self.loss) else _LOSSES[check_choice(self.loss, "loss", tuple(_LOSSES))]
+        targets = check_array if callable(self.loss) else (lambda v, name, ndim: check_labels(v, name))
+        y = targets(y, "y", ndim=1)  # a built-in loss scores a classifier: class labels 0, ..., k - 1
         check_consistent_length(X=X, y=y)
         X_eval = X if X_eval is None else check_array(X_eval, "X_eval", ndim=2)
-        y_eval = y if y_eval is None else np.asarray(y_eval)
-        loss = self.loss if callable(self.loss) else _LOSSES[check_choice(self.loss, "loss", tuple(_LOSSES))]
+        y_eval = y if y_eval is None else targets(y_eval, "y_eval", ndim=1)
+        check_consistent_length(X_eval=X_eval, y_eval=y_eval)
         candidates = self._candidates(len(y))
 
         def train(candidate):

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_rng
+from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_labels, check_rng
 from ..errors import AnalysisInputError
 from .logistic import LogisticRashomonSet
 
@@ -149,7 +149,7 @@ def interaction_cloud(rset: LogisticRashomonSet, weights, X, y, *, subsets=None,
     """
     check_choice(switch, "switch", ("joint", "independent"))
     X = check_array(X, "X", ndim=2)
-    y = check_array(y, "y", ndim=1)
+    y = check_labels(y, "y", n_classes=2)  # the logistic loss of 0/1 labels
     check_consistent_length(X=X, y=y)
     W = np.atleast_2d(check_array(weights, "weights", ndim=(1, 2)))
     A = rset._design(X)

@@ -159,7 +159,7 @@ class ScalingLawFit(Result):
                 "inputs", f"values for {list(self.law.inputs)}", f"none for {missing}",
                 "Pass a DataFrame with the fit's columns or keyword arrays, e.g. predict(N=..., D=...).",
             )
-        values = {name: check_positive(np.atleast_1d(inputs[name]), name) for name in self.law.inputs}
+        values = {name: check_positive(np.atleast_1d(inputs[name]), name, ndim=1) for name in self.law.inputs}
         return self.law(self.params, **values)
 
     def bootstrap_draws(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None,
@@ -172,6 +172,7 @@ class ScalingLawFit(Result):
         scatter of one new run.
         """
         check_choice(kind, "kind", ("confidence", "prediction"))
+        rng = check_rng(rng)
         if self.boot_params is None:
             raise AnalysisInputError.about(
                 "fit", "a fit with a bootstrap", "n_boot=0", "Refit with fit_scaling_law(..., n_boot=1000)."
@@ -179,12 +180,12 @@ class ScalingLawFit(Result):
         if data is not None:
             check_columns(data, self.inputs.values())
             inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
-        log_x = np.column_stack([np.log(check_positive(np.atleast_1d(inputs[name]), name))
+        log_x = np.column_stack([np.log(check_positive(np.atleast_1d(inputs[name]), name, ndim=1))
                                  for name in self.law.inputs])
         theta = self.law.theta({k: self.boot_params[k].to_numpy() for k in self.law.param_names}).T
         log_pred = self.law.log_predict(theta, log_x)
         if kind == "prediction":
-            log_pred = log_pred - self.residuals[check_rng(rng).integers(0, len(self.residuals), log_pred.shape)]
+            log_pred = log_pred - self.residuals[rng.integers(0, len(self.residuals), log_pred.shape)]
         return np.exp(log_pred)
 
     def predict_interval(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None, **inputs):

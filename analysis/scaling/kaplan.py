@@ -77,22 +77,22 @@ class KaplanLaw:
 
     def loss(self, N, S_min):
         """``L(N, S_min)``, eq. 5.6."""
-        return self.min_loss(N) + (self.S_c / check_positive(S_min, "S_min")) ** self.alpha_S
+        return self.min_loss(N) + (self.S_c / check_positive(S_min, "S_min", ndim=(0, 1))) ** self.alpha_S
 
     def min_loss(self, N):
         """The lowest loss a model of size ``N`` reaches (``S_min`` to infinity)."""
-        return (self.N_c / check_positive(N, "N")) ** self.alpha_N
+        return (self.N_c / check_positive(N, "N", ndim=(0, 1))) ** self.alpha_N
 
     def critical_batch_size(self, L):
         """``B_crit(L) = B* / L^(1 / alpha_B)``, tokens, eq. 5.3."""
-        return self.B_star / check_positive(L, "L") ** (1 / self.alpha_B)
+        return self.B_star / check_positive(L, "L", ndim=(0, 1)) ** (1 / self.alpha_B)
 
     def min_steps(self, L, N):
         """Fewest steps (at very large batches) for a model of size ``N`` to reach loss ``L``.
 
         Infinite where ``L`` is at or below the model's lowest reachable loss.
         """
-        gap = np.asarray(L, dtype=float) - self.min_loss(N)
+        gap = check_positive(L, "L", ndim=(0, 1)) - self.min_loss(N)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(gap > 0, self.S_c * gap ** (-1 / self.alpha_S), np.inf)
 
@@ -102,11 +102,11 @@ class KaplanLaw:
 
     def steps(self, L, N, B):
         """Steps to reach ``L`` at batch size ``B``: ``S = S_min (1 + B_crit(L) / B)``."""
-        return self.min_steps(L, N) * (1 + self.critical_batch_size(L) / check_positive(B, "B"))
+        return self.min_steps(L, N) * (1 + self.critical_batch_size(L) / check_positive(B, "B", ndim=(0, 1)))
 
     def tokens(self, L, N, B):
         """Tokens to reach ``L`` at batch size ``B``: ``E = B S``."""
-        return np.asarray(B, dtype=float) * self.steps(L, N, B)
+        return check_positive(B, "B", ndim=(0, 1)) * self.steps(L, N, B)
 
     def trajectory(self, N: float, B: float, S, *, iterations: int = 100):
         """The loss after ``S`` steps at batch size ``B`` (array over ``S``).
@@ -159,8 +159,8 @@ def steps_tradeoff(B, S) -> tuple[float, float]:
     in ``1 / B`` whose intercept is ``S_min`` and whose slope is ``S_min B_crit``;
     it is fitted by least squares (McCandlish et al. 2018 fit the same relation).
     """
-    B = check_positive(np.asarray(B, dtype=float), "B", ndim=1)
-    S = check_positive(np.asarray(S, dtype=float), "S", ndim=1)
+    B = check_positive(B, "B", ndim=1)
+    S = check_positive(S, "S", ndim=1)
     check_consistent_length(B=B, S=S)
     if len(np.unique(B)) < 2:
         raise AnalysisInputError.about("B", "at least two distinct batch sizes", f"{np.unique(B)}", "Add runs.")
