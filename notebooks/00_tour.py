@@ -27,12 +27,11 @@ figure_dir = "../build/figures/00_tour"  # where figures are saved (PDF and PNG)
 # %%
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import analysis
 from analysis import datasets, style
-from analysis.scaling import plot_runs
+from analysis.scaling import isoflop_budgets, plot_runs
 from analysis.widgets import IntervalExplorer
 
 figure_dir = Path(figure_dir)
@@ -71,7 +70,7 @@ with style.paper_figure(figure_dir / "chinchilla_runs", venue="neurips", width="
 # percentile and a BCa interval.
 
 # %%
-largest = runs[np.isclose(np.log10(runs["C"]), np.log10(3e21), atol=0.1)]["loss"].to_numpy()
+largest = runs.loc[isoflop_budgets(runs, [3e21]) == 3e21, "loss"].to_numpy()  # within 0.1 dex of 3e21 FLOP
 
 percentile = analysis.bootstrap(lambda x: x.mean(axis=1), largest, n_boot=n_boot, rng=seed)
 bca = analysis.bootstrap(lambda x: x.mean(axis=1), largest, n_boot=n_boot, rng=seed, method="bca")

@@ -38,7 +38,6 @@ import pandas as pd
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import KNeighborsRegressor
 
 from analysis import datasets, style
 from analysis.calibration import (
@@ -46,6 +45,7 @@ from analysis.calibration import (
     combine_quantiles,
     cqr_interval,
     interval_coverage,
+    knn_quantiles,
     pinball_loss,
     plot_intervals,
     repair_crossing,
@@ -64,12 +64,6 @@ X_train, X_rest, y_train, y_rest = train_test_split(X, y, test_size=0.5, random_
 X_cal, X_test, y_cal, y_test = train_test_split(X_rest, y_rest, test_size=0.5, random_state=seed)
 
 
-def knn_quantiles(X_fit, y_fit, X_new, k=25):
-    """Empirical quantiles of the k nearest training targets."""
-    neighbours = KNeighborsRegressor(n_neighbors=k).fit(X_fit, y_fit).kneighbors(X_new, return_distance=False)
-    return np.quantile(y_fit[neighbours], levels, axis=1).T
-
-
 models = {
     "linear quantile regression": lambda tau: QuantileRegressor(quantile=tau, alpha=0.0, solver="highs"),
     "gradient boosting": lambda tau: GradientBoostingRegressor(loss="quantile", alpha=tau, n_estimators=150,
@@ -80,7 +74,7 @@ for name, make in models.items():
     fitted = [make(tau).fit(X_train, y_train) for tau in levels]
     predictions[name] = {split: np.column_stack([m.predict(Xs) for m in fitted])
                          for split, Xs in (("cal", X_cal), ("test", X_test))}
-predictions["25 nearest neighbours"] = {split: knn_quantiles(X_train, y_train, Xs)
+predictions["25 nearest neighbours"] = {split: knn_quantiles(X_train, y_train, Xs, levels, k=25)
                                         for split, Xs in (("cal", X_cal), ("test", X_test))}
 
 # %% [markdown]

@@ -25,7 +25,14 @@ from scipy import optimize, sparse, stats
 from sklearn.isotonic import IsotonicRegression
 
 from .._results import ConfidenceInterval, Result
-from .._validation import check_alpha, check_array, check_consistent_length, check_level, check_probabilities
+from .._validation import (
+    check_alpha,
+    check_array,
+    check_consistent_length,
+    check_integer,
+    check_level,
+    check_probabilities,
+)
 from ..errors import AnalysisInputError
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "cqr_quantiles",
     "interval_coverage",
     "interval_score",
+    "knn_quantiles",
     "pinball_loss",
     "plot_intervals",
     "repair_crossing",
@@ -113,6 +121,29 @@ def repair_crossing(quantiles, levels, *, method: str = "sort") -> np.ndarray:
     else:
         raise AnalysisInputError.about("method", "'sort' or 'isotonic'", repr(method), "Pick one.")
     return out
+
+
+def knn_quantiles(X_fit, y_fit, X_new, levels, *, k: int = 25) -> np.ndarray:
+    """Quantile forecasts from the ``k`` nearest neighbours: the empirical ``levels`` of their targets.
+
+    ``X_fit`` ``(n, d)`` and ``y_fit`` ``(n,)`` are the training data; returns
+    ``(len(X_new), len(levels))``, one row of quantiles per new point
+    (neighbours by Euclidean distance; numpy's default linear interpolation).
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X_fit, X_new = check_array(X_fit, "X_fit", ndim=2), check_array(X_new, "X_new", ndim=2)
+    y_fit = check_array(y_fit, "y_fit", ndim=1)
+    check_consistent_length(X_fit=X_fit, y_fit=y_fit)
+    if X_new.shape[1] != X_fit.shape[1]:
+        raise AnalysisInputError.about("X_new", f"{X_fit.shape[1]} columns, as X_fit", f"{X_new.shape[1]}",
+                                       "Pass the same features.")
+    levels = check_probabilities(levels, "levels", ndim=1)
+    k = check_integer(k, "k")
+    if k > len(y_fit):
+        raise AnalysisInputError.about("k", f"at most {len(y_fit)} (the training rows)", f"{k}", "Pass a smaller k.")
+    neighbours = NearestNeighbors(n_neighbors=k).fit(X_fit).kneighbors(X_new, return_distance=False)
+    return np.quantile(y_fit[neighbours], levels, axis=1).T
 
 
 def combine_quantiles(predictions, weights) -> np.ndarray:

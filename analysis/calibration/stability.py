@@ -97,6 +97,22 @@ class EstimatorStability(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table
 
+    @property
+    def agreement(self) -> pd.Series:
+        """How far the estimators agree: how many there are and how many distinct rankings they give, how many
+        models some estimator ranks first, the model most often first and its share, and the median and smallest
+        Kendall tau between two estimators' rankings."""
+        taus = self.taus.to_numpy()[np.triu_indices(len(self.taus), 1)]
+        return pd.Series({
+            "estimators": self.ranks.shape[1],
+            "distinct rankings": len({tuple(column) for column in self.ranks.T.to_numpy()}),
+            "models ranked first by some estimator": int(self.ranks.eq(1).any(axis=1).sum()),
+            "most often first": self.table["share_first"].idxmax(),
+            "its share of estimators": self.table["share_first"].max(),
+            "median tau between estimators": float(np.median(taus)) if len(taus) else np.nan,
+            "smallest tau": float(taus.min()) if len(taus) else np.nan,
+        }, name="agreement")
+
     def plot(self, *, ax=None):
         """Each model's rank under each estimator as a heat map (estimators down, models across); returns the Axes."""
         import matplotlib.pyplot as plt

@@ -3,7 +3,7 @@ Elo), rank correlations, rank uncertainty and stability."""
 
 from .aggregate import KemenyRanking, aggregate, kemeny, pairwise_preferences
 from .arena import ArenaRanking, arena_ranking, wildbench_rewards
-from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers
+from .benchmark import classifier_benchmark, classifier_item_scores, default_classifiers, out_of_fold_probabilities
 from .bradley_terry import (
     BradleyTerryRanking,
     battles_from_scores,
@@ -106,6 +106,7 @@ __all__ = [
     "ordinal_sensitivity",
     "rank_range",
     "orderings_from_scores",
+    "out_of_fold_probabilities",
     "pairwise_preferences",
     "plackett_luce",
     "plackett_luce_samples",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_integer, check_rng
+from .._validation import check_array, check_consistent_length, check_integer, check_labels, check_rng
 from ..datasets import load_sklearn
+from ..errors import AnalysisInputError
 
-__all__ = ["classifier_benchmark", "classifier_item_scores", "default_classifiers"]
+__all__ = ["classifier_benchmark", "classifier_item_scores", "default_classifiers", "out_of_fold_probabilities"]
 
 
 def default_classifiers(*, rng=0) -> dict:
@@ -84,9 +85,6 @@ def classifier_item_scores(
     columns samples, as :func:`~analysis.ranking.orderings_from_scores` and
     :func:`~analysis.ranking.battles_from_scores` expect.
     """
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold
-
     n_splits = check_integer(n_splits, "n_splits", minimum=2)
     rng = check_rng(rng)
     models = models if models is not None else default_classifiers(rng=rng)
@@ -95,12 +93,46 @@ def classifier_item_scores(
         frame = load_sklearn(name)
         X = frame.drop(columns=["target", "target_name"]).to_numpy()
         y = frame["target"].to_numpy()
-        folds = StratifiedKFold(n_splits, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
-        scores = np.empty((len(models), len(y)))
-        for train, test in folds.split(X, y):
-            for m, model in enumerate(models.values()):
-                fitted = clone(model).fit(X[train], y[train])
-                proba = fitted.predict_proba(X[test])
-                scores[m, test] = proba[np.arange(len(test)), np.searchsorted(fitted.classes_, y[test])]
+        truth = np.searchsorted(np.unique(y), y)
+        scores = np.stack([p[np.arange(len(y)), truth] for p in _cross_fitted(X, y, models, n_splits, rng).values()])
         columns.update({f"{name}/{i}": scores[:, i] for i in range(len(y))})
     return pd.DataFrame(columns, index=list(models))
+
+
+def out_of_fold_probabilities(X, y, models: dict | None = None, *, n_splits: int = 5, rng=None) -> dict:
+    """Each model's class probabilities for every row of ``X``, from its fit on the folds the row is not in.
+
+    Stratified ``n_splits``-fold cross-fitting, every model on the same folds
+    (drawn from ``rng``); ``models`` default to :func:`default_classifiers`.
+    Returns name -> probabilities, ``(n,)`` of the second class for two
+    classes (the calibration functions' binary convention), else ``(n, k)``
+    with the classes in the order of ``np.unique(y)``.
+    """
+    X = check_array(X, "X", ndim=2)
+    y = check_labels(y, "y")
+    check_consistent_length(X=X, y=y)
+    n_splits = check_integer(n_splits, "n_splits", minimum=2)
+    counts = np.unique(y, return_counts=True)[1]
+    if len(counts) < 2 or counts.min() < n_splits:
+        raise AnalysisInputError.about("y", f"two classes or more, each with at least {n_splits} rows (one per "
+                                       "fold)", f"class counts {counts.tolist()}",
+                                       "Use fewer folds, or drop the rare classes.")
+    rng = check_rng(rng)
+    models = models if models is not None else default_classifiers(rng=rng)
+    probs = _cross_fitted(X, y, models, n_splits, rng)
+    return {name: p[:, 1] if p.shape[1] == 2 else p for name, p in probs.items()}
+
+
+def _cross_fitted(X: np.ndarray, y: np.ndarray, models: dict, n_splits: int, rng) -> dict:
+    """Out-of-fold ``predict_proba`` of each model, ``(n, k)``, on stratified folds seeded from ``rng``."""
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
+    classes = np.unique(y)
+    probs = {name: np.zeros((len(y), len(classes))) for name in models}
+    for train, test in folds.split(X, y):
+        for name, model in models.items():
+            fitted = clone(model).fit(X[train], y[train])
+            probs[name][np.ix_(test, np.searchsorted(classes, fitted.classes_))] = fitted.predict_proba(X[test])
+    return probs

@@ -17,7 +17,7 @@ from .downstream import (
 )
 from .fit import fit_scaling_law, grid_search
 from .fit_result import ScalingLawFit
-from .isoflop import IsoFLOPResult, isoflop_fit
+from .isoflop import IsoFLOPResult, isoflop_budgets, isoflop_fit
 from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_joint, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 from .learning_curves import learning_curves
@@ -57,6 +57,7 @@ __all__ = [
     "fit_scaling_law",
     "get_law",
     "grid_search",
+    "isoflop_budgets",
     "isoflop_fit",
     "kaplan_joint",
     "kaplan_steps",

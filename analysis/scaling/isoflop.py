@@ -16,10 +16,18 @@ import pandas as pd
 
 from .._resample import bootstrap_counts, column_intervals
 from .._results import ConfidenceInterval, Result
-from .._validation import check_choice, check_columns, check_integer, check_level, check_positive, check_rng
+from .._validation import (
+    check_choice,
+    check_columns,
+    check_integer,
+    check_level,
+    check_number,
+    check_positive,
+    check_rng,
+)
 from ..errors import AnalysisInputError
 
-__all__ = ["IsoFLOPResult", "isoflop_fit"]
+__all__ = ["IsoFLOPResult", "isoflop_budgets", "isoflop_fit"]
 
 
 def _weighted_polyfit(x: np.ndarray, y: np.ndarray, w: np.ndarray, degree: int) -> np.ndarray:
@@ -142,9 +150,23 @@ class IsoFLOPResult(Result):
         return ax
 
 
+def isoflop_budgets(data: pd.DataFrame, budgets, *, C: str = "C", tolerance_dex: float = 0.1) -> pd.Series:
+    """The IsoFLOP budget of each run (FLOP): the budget nearest in ``log10 C``, NaN beyond ``tolerance_dex``.
+
+    Indexed like ``data``; ``data[isoflop_budgets(data, [3e21]) == 3e21]`` are
+    the runs of one budget, as :func:`isoflop_fit` groups them.
+    """
+    check_columns(data, [C], name="data")
+    budgets, which = _assign_budgets(data, C, budgets, tolerance_dex)
+    return pd.Series(np.where(which >= 0, budgets[np.maximum(which, 0)], np.nan), index=data.index, name="budget")
+
+
 def _assign_budgets(data: pd.DataFrame, C: str, budgets, tolerance_dex: float) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted budgets, and each run's position among them (-1: on none)."""
     budgets = np.sort(check_positive(budgets, "budgets", ndim=1))
-    distance = np.abs(np.log10(data[C].to_numpy())[:, None] - np.log10(budgets)[None, :])
+    tolerance_dex = check_number(tolerance_dex, "tolerance_dex", minimum=0, strict=True,
+                                 fix="Pass a width in decades of compute, e.g. 0.1.")
+    distance = np.abs(np.log10(check_positive(data[C], C, ndim=1))[:, None] - np.log10(budgets)[None, :])
     nearest = distance.argmin(axis=1)
     on = distance[np.arange(len(data)), nearest] <= tolerance_dex
     return budgets, np.where(on, nearest, -1)

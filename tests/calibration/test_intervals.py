@@ -163,3 +163,19 @@ def test_cqr_quantiles_conformalise_every_central_interval():
         assert covered == pytest.approx(1 - 2 * levels[j], abs=0.03)
     with pytest.raises(AnalysisInputError, match="symmetric"):
         cqr_quantiles(y[cal], members[cal, :3], members[test, :3], [0.1, 0.5, 0.8])
+
+
+def test_knn_quantiles_are_the_quantiles_of_the_nearest_targets():
+    from analysis.calibration import knn_quantiles
+
+    rng = np.random.default_rng(3)
+    X, y, X_new = rng.normal(size=(200, 3)), rng.normal(size=200), rng.normal(size=(7, 3))
+    levels = [0.1, 0.5, 0.9]
+    quantiles = knn_quantiles(X, y, X_new, levels, k=15)
+    for row, x in zip(quantiles, X_new, strict=True):  # by hand: sort by distance, take the first 15
+        nearest = np.argsort(np.linalg.norm(X - x, axis=1))[:15]
+        np.testing.assert_allclose(row, np.quantile(y[nearest], levels), atol=1e-12)
+    with pytest.raises(AnalysisInputError, match="k"):
+        knn_quantiles(X, y, X_new, levels, k=500)
+    with pytest.raises(AnalysisInputError, match="X_new"):
+        knn_quantiles(X, y, X_new[:, :2], levels)

@@ -47,6 +47,21 @@ def test_taus_equal_scipy_on_the_rankings(models):
     assert np.allclose(np.diag(result.taus), 1) and np.allclose(result.taus, result.taus.T)
 
 
+def test_agreement_counts_the_rankings_and_their_taus(models):
+    y, probs = models
+    result = estimator_stability(y, probs)
+    agreement = result.agreement
+    rankings = {tuple(result.ranks[name]) for name in result.ranks.columns}  # by hand
+    assert agreement["estimators"] == result.ranks.shape[1] and agreement["distinct rankings"] == len(rankings)
+    pairs = [stats.kendalltau(result.ranks[a], result.ranks[b]).statistic
+             for i, a in enumerate(result.ranks.columns) for b in result.ranks.columns[i + 1:]]
+    assert agreement["median tau between estimators"] == pytest.approx(np.median(pairs))
+    assert agreement["smallest tau"] == pytest.approx(min(pairs))
+    firsts = {result.ranks[name].idxmin() for name in result.ranks.columns}
+    assert agreement["models ranked first by some estimator"] == len(firsts)
+    assert agreement["most often first"] == "calibrated"
+
+
 def test_a_calibrated_model_is_first_under_every_estimator_that_sees_calibration(models):
     y, probs = models
     result = estimator_stability(y, probs)

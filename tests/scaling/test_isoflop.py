@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError, datasets
-from analysis.scaling import chinchilla, compute_optimal, isoflop_fit
+from analysis.scaling import chinchilla, compute_optimal, isoflop_budgets, isoflop_fit
 from analysis.scaling.isoflop import _interior_minimum, _weighted_polyfit
 
 BUDGETS = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]  # Hoffmann et al., Figure 3
@@ -19,6 +19,19 @@ def test_approach_2_on_the_chinchilla_runs():
     assert result.intervals["a"].contains(0.49)
     assert result.a + result.b == pytest.approx(1.0)
     assert (result.budgets["N_opt_low"] < result.budgets["N_opt"]).all()
+
+
+def test_each_run_gets_the_budget_isoflop_fit_groups_it_under():
+    runs = datasets.load_chinchilla()
+    budget = isoflop_budgets(runs, BUDGETS)
+    assert budget.notna().sum() == 182 and budget.index.equals(runs.index)
+    near = np.abs(np.log10(runs["C"].to_numpy())[:, None] - np.log10(BUDGETS)).min(axis=1) <= 0.1  # by hand
+    np.testing.assert_array_equal(budget.notna().to_numpy(), near)
+    result = isoflop_fit(runs, BUDGETS)
+    counts = budget.value_counts().sort_index()
+    np.testing.assert_array_equal(counts.to_numpy(), result.budgets["n_runs"].to_numpy())
+    with pytest.raises(AnalysisInputError, match="tolerance_dex"):
+        isoflop_budgets(runs, BUDGETS, tolerance_dex=-1)
 
 
 def test_recovers_the_optimum_of_a_known_law():
