@@ -56,6 +56,7 @@ from analysis.scaling import (
     compute_optimal,
     fit_scaling_law,
     interval_backtest,
+    matching_epsilon,
     near_optimal_set,
     plot_near_optimal,
 )
@@ -132,17 +133,7 @@ ranges.unstack("epsilon").loc[["alpha", "beta", "E", "a", "tokens_per_param", "l
 # bootstrap's 95% interval (interpolated in log epsilon).
 
 # %%
-widths = ranges["high"] - ranges["low"]
-
-
-def matching_epsilon(name):
-    width = widths.xs(name, level="quantity")
-    target = bootstrap.loc[name, "high"] - bootstrap.loc[name, "low"]
-    return float(np.exp(np.interp(target, width.to_numpy(), np.log(width.index.to_numpy()))))
-
-
-matching = pd.Series({name: matching_epsilon(name) for name in ["alpha", "beta", "E", "a", "tokens_per_param",
-                                                                 "loss_70B"]}, name="epsilon")
+matching = matching_epsilon(sets, bootstrap.loc[["alpha", "beta", "E", "a", "tokens_per_param", "loss_70B"]])
 matching.to_frame()
 
 # %%

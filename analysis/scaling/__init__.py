@@ -21,7 +21,7 @@ from .isoflop import IsoFLOPResult, isoflop_budgets, isoflop_fit
 from .kaplan import KAPLAN_2020, KaplanLaw, critical_batch_size_law, kaplan_joint, kaplan_steps, steps_tradeoff
 from .laws import LAWS, CustomLaw, ScalingLaw, broken_power_law, chinchilla, get_law, power_law, saturating_power_law
 from .learning_curves import learning_curves
-from .near_optimal import NearOptimalSet, near_optimal_set
+from .near_optimal import NearOptimalSet, matching_epsilon, near_optimal_set
 from .objectives import LOSSES
 from .plots import plot_allocation, plot_near_optimal, plot_runs
 
@@ -63,6 +63,7 @@ __all__ = [
     "kaplan_steps",
     "learning_curves",
     "pass_rate_table",
+    "matching_epsilon",
     "near_optimal_set",
     "plot_allocation",
     "plot_near_optimal",

@@ -39,13 +39,13 @@ import pandas as pd
 from scipy import optimize
 
 from .._results import Result
-from .._validation import check_integer, check_number, check_positive, check_rng
+from .._validation import check_columns, check_integer, check_number, check_positive, check_rng
 from ..errors import AnalysisInputError
 from ._optimize import minimize_batched
 from .fit_result import ScalingLawFit
 from .objectives import Objective
 
-__all__ = ["NearOptimalSet", "near_optimal_set"]
+__all__ = ["NearOptimalSet", "matching_epsilon", "near_optimal_set"]
 
 _ENDS = (("low", -1), ("high", 1))
 _ROW = np.zeros(1, dtype=int)
@@ -219,6 +219,38 @@ class NearOptimalSet(Result):
             high.append(values.max())
         return pd.DataFrame({**columns, "loss": np.exp(law.log_predict(self._space.optimum[None], log_x)[0]),
                              "low": np.exp(low), "high": np.exp(high)})
+
+
+def matching_epsilon(sets, intervals: pd.DataFrame) -> pd.Series:
+    """For each quantity of ``intervals``, the epsilon at which the near-optimal set's range is as wide.
+
+    ``sets`` are :class:`NearOptimalSet` results of one fit at several
+    epsilons; ``intervals`` has rows indexed by quantity with ``low`` and
+    ``high`` (e.g. the bootstrap's). The width of each quantity's range grows
+    with epsilon; the matching epsilon is interpolated linearly in log epsilon
+    between the sets. NaN where the interval is narrower than the smallest
+    set's range or wider than the largest's (outside the epsilons studied).
+    """
+    sets = sorted(sets, key=lambda s: s.epsilon)
+    if len(sets) < 2 or not all(isinstance(s, NearOptimalSet) for s in sets):
+        raise AnalysisInputError.about("sets", "two or more NearOptimalSet results at different epsilons",
+                                       f"{len(sets)} of types {sorted({type(s).__name__ for s in sets})}",
+                                       "Pass [near_optimal_set(fit, eps, ...) for eps in epsilons].")
+    if sets[0].epsilon <= 0:
+        raise AnalysisInputError.about("sets", "positive epsilons (the interpolation is in log epsilon)",
+                                       f"epsilon {sets[0].epsilon:g}", "Leave out the set at epsilon 0.")
+    check_columns(intervals, ["low", "high"], name="intervals")
+    log_eps = np.log([s.epsilon for s in sets])
+    out = {}
+    for name, row in intervals.iterrows():
+        if name not in sets[0].ranges.index:
+            raise AnalysisInputError.about("intervals", "quantities the sets range over",
+                                           f"{name!r}", f"Use some of {list(sets[0].ranges.index)}.")
+        widths = np.array([s.ranges.loc[name, "high"] - s.ranges.loc[name, "low"] for s in sets])
+        target = float(row["high"] - row["low"])
+        inside = widths[0] <= target <= widths[-1]
+        out[name] = float(np.exp(np.interp(target, np.maximum.accumulate(widths), log_eps))) if inside else np.nan
+    return pd.Series(out, name="epsilon").rename_axis("quantity")
 
 
 def _parameter(law, name: str) -> Callable[[np.ndarray], np.ndarray]:

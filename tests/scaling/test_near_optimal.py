@@ -1,11 +1,12 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize
 
 from analysis import AnalysisInputError, LeastAbsoluteDeviationWarning, datasets
-from analysis.scaling import fit_scaling_law, near_optimal_set, plot_near_optimal
+from analysis.scaling import fit_scaling_law, matching_epsilon, near_optimal_set, plot_near_optimal
 from analysis.scaling.objectives import Objective
 
 EXPONENT_SHARE = {"a": lambda p: p["beta"] / (p["alpha"] + p["beta"])}
@@ -92,6 +93,22 @@ def test_members_and_the_prediction_band(sets):
                                       np.log([[n, d]]))[:, 0]
         assert np.exp(predictions).min() >= band["low"][k] * (1 - 1e-9)
         assert np.exp(predictions).max() <= band["high"][k] * (1 + 1e-9)
+
+
+def test_matching_epsilon_interpolates_the_range_widths_in_log_epsilon(sets):
+    pair = [sets[0.03], sets[0.01]]  # in any order
+    widths = {eps: sets[eps].ranges.loc["alpha", "high"] - sets[eps].ranges.loc["alpha", "low"] for eps in (0.01, 0.03)}
+    middle = 0.25 * widths[0.01] + 0.75 * widths[0.03]
+    matched = np.array([matching_epsilon(pair, pd.DataFrame({"low": [0.0], "high": [width]}, index=["alpha"]))["alpha"]
+                        for width in (widths[0.01], widths[0.03], middle, 1e3)])
+    intervals = pd.DataFrame({"low": [0.0], "high": [middle]}, index=["alpha"])
+    by_hand = np.exp(0.25 * np.log(0.01) + 0.75 * np.log(0.03))  # the width is linear in between, by construction
+    np.testing.assert_allclose(matched[:3], [0.01, 0.03, by_hand], rtol=1e-12)
+    assert np.isnan(matched[3])  # wider than any set studied
+    with pytest.raises(AnalysisInputError, match="positive epsilons"):
+        matching_epsilon([sets[0.0], sets[0.01]], intervals)
+    with pytest.raises(AnalysisInputError, match="quantities"):
+        matching_epsilon(pair, intervals.rename(index={"alpha": "gamma"}))
 
 
 def test_bad_input(fit):
