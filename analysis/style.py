@@ -29,7 +29,7 @@ import numpy as np
 from cycler import cycler
 from matplotlib.text import Text
 
-from ._validation import check_choice
+from ._validation import check_choice, check_number
 from .errors import AnalysisInputError, FigureStyleWarning
 
 __all__ = [
@@ -118,8 +118,7 @@ def figsize(venue: str = "neurips", width: str | float = "column", aspect: float
             "width", "'column', 'text' or a fraction of the text width in (0, 1]", repr(width),
             "Pass e.g. width='column' or width=0.5.",
         )
-    if not aspect > 0:
-        raise AnalysisInputError.about("aspect", "a positive height/width ratio", repr(aspect), "Pass e.g. 0.6.")
+    aspect = check_number(aspect, "aspect", minimum=0, strict=True, fix="Pass a height/width ratio, e.g. 0.6.")
     return inches, inches * aspect
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sklearn.dummy import DummyClassifier
 
 import analysis
-from analysis import AnalysisInputError, FitError
+from analysis import AnalysisInputError, FitError, style
 from analysis import calibration as cal
 from analysis import ranking as rk
 from analysis import rashomon as ra
@@ -312,6 +312,27 @@ API = {
     "rashomon.EmpiricalRashomonSet.fit": (lambda X, y, n_models=4: ra.EmpiricalRashomonSet(
         DummyClassifier(strategy="stratified"), n_models=n_models, rng=0).fit(X, y), dict(X=XLIN, y=Y),
         dict(y="class labels", n_models="count")),
+    "scaling.chinchilla": (sc.chinchilla, dict(params=FIT.params, N=[1e9, 1e10], D=[2e10, 2e11]),
+                           dict(N="positive", D="positive")),
+    "scaling.near_optimal_set": (sc.near_optimal_set, dict(fit=FIT, epsilon=0.01, n_members=5, rng=0),
+                                 dict(epsilon="nonnegative", n_members="depth", rng="rng")),
+    "scaling.plot_runs": (sc.plot_runs, dict(data=RUNS), dict()),
+    "scaling.grid_search": (sc.grid_search, dict(data=RUNS, law="chinchilla", grid={
+        "A": [400.0], "B": [400.0], "E": [1.7], "alpha": [0.3, 0.35], "beta": [0.3, 0.35]}),
+        dict(delta="nonnegative")),
+    "ranking.two_level_aggregate": (rk.two_level_aggregate, dict(instances=pd.DataFrame({
+        "system": np.repeat(list("abc"), 8), "task": np.tile(np.repeat(["x", "y"], 4), 3),
+        "instance": np.tile(np.arange(8), 3), "score": REAL[:24]}), rng=0), dict(rng="rng")),
+    "ranking.index_battles": (rk.index_battles, dict(battles=pd.DataFrame({
+        "winner": list("abcab"), "loser": list("bcaca"), "tie": [False, False, True, False, False]})), dict()),
+    "rashomon.interaction_cloud": (ra.interaction_cloud, dict(rset=ra.LogisticRashomonSet(0.05).fit(XLIN, Y),
+                                                              weights=[[0.1, 0.2, 0.0], [0.2, 0.1, 0.1]], X=XLIN, y=Y),
+                                   dict(y="labels", max_values="count")),
+    "rashomon.SparseTreeRashomonSet.disagreement": (TREES.disagreement, dict(X=XBIN), dict(X="matrix_values")),
+    "rashomon.SparseTreeRashomonSet.prediction_patterns": (TREES.prediction_patterns, dict(epsilon=0.02),
+                                                           dict(epsilon="nonnegative")),
+    "datasets.load_sklearn": (analysis.datasets.load_sklearn, dict(name="iris"), dict()),
+    "style.figsize": (style.figsize, dict(aspect=0.5), dict(aspect="positive number")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -440,16 +461,51 @@ def _call(func, kwargs):
     return func(**kwargs)
 
 
-@pytest.mark.parametrize(("name", "arg", "kind"), CASES, ids=[f"{n}-{a}-{k}" for n, a, k in CASES])
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
-@given(data=st.data())
-def test_bad_input_is_refused_with_the_argument_named(name, arg, kind, data):
+def _refused(name, arg, kind, data):
+    """A bad value of the kind drawn for ``arg`` raises AnalysisInputError (or FitError) naming ``arg``."""
     func, kwargs, roles = API[name]
     bad = data.draw(bad_values(roles[arg], kwargs.get(arg))[kind], label=f"{arg} ({kind})")
     with pytest.raises((AnalysisInputError, FitError)) as refused:
         _call(func, dict(kwargs) | {arg: bad})
     if kind != "length mismatch":  # a mismatch may be reported on the other argument of the pair
         assert arg in str(refused.value), f"the message does not name `{arg}`: {refused.value}"
+
+
+# One test per theme: hypothesis' pytest plugin nests the settings of a parametrized test once per case, and a
+# thousand cases of one function exceed Python's recursion limit.
+HYPOTHESIS = settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
+                      database=None)
+
+
+def _cases(*themes):
+    cases = [case for case in CASES if case[0].split(".")[0] in themes]
+    return pytest.mark.parametrize(("name", "arg", "kind"), cases, ids=[f"{n}-{a}-{k}" for n, a, k in cases])
+
+
+def test_every_case_is_in_one_of_the_theme_tests():
+    assert {name.split(".")[0] for name, _, _ in CASES} <= {"calibration", "ranking", "rashomon", "scaling",
+                                                             "bootstrap", "style"}
+
+
+@_cases("calibration")
+@HYPOTHESIS
+@given(data=st.data())
+def test_calibration_refuses_bad_input(name, arg, kind, data):
+    _refused(name, arg, kind, data)
+
+
+@_cases("ranking")
+@HYPOTHESIS
+@given(data=st.data())
+def test_ranking_refuses_bad_input(name, arg, kind, data):
+    _refused(name, arg, kind, data)
+
+
+@_cases("rashomon", "scaling", "bootstrap", "style")
+@HYPOTHESIS
+@given(data=st.data())
+def test_rashomon_scaling_and_the_rest_refuse_bad_input(name, arg, kind, data):
+    _refused(name, arg, kind, data)
 
 
 @pytest.mark.parametrize("name", API)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._validation import check_choice, check_columns
+from .._validation import check_choice, check_columns, check_rng
 from ..errors import AnalysisInputError
 from .aggregate import aggregate, kemeny
 from .result import Ranking, ranking_table
@@ -43,6 +43,7 @@ def two_level_aggregate(instances: pd.DataFrame, *, method: str = "borda", rng=N
     final ranking, each task's level-one score.
     """
     check_choice(method, "method", ("borda", "kemeny"))
+    check_rng(rng)  # checked here; each level's search starts from the same seed
     frame = check_columns(instances, ["system", "task", "instance", "score"], "instances")
     if frame.duplicated(["system", "task", "instance"]).any():
         raise AnalysisInputError.about("instances", "one score per (system, task, instance)", "duplicates",

@@ -148,6 +148,7 @@ def interaction_cloud(rset: LogisticRashomonSet, weights, X, y, *, subsets=None,
     partner (what random permutations estimate); the default pairs distinct rows.
     """
     check_choice(switch, "switch", ("joint", "independent"))
+    max_values = check_integer(max_values, "max_values")
     X = check_array(X, "X", ndim=2)
     y = check_labels(y, "y", n_classes=2)  # the logistic loss of 0/1 labels
     check_consistent_length(X=X, y=y)

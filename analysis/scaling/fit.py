@@ -120,10 +120,7 @@ def fit_scaling_law(
         they run on a ``dask.distributed`` cluster). The numbers do not depend on it.
     """
     law = get_law(law)
-    loss = check_choice(loss, "loss", LOSSES)
-    delta = check_number(delta, "delta", minimum=0, strict=True, fix="Pass a Huber threshold, e.g. delta=1e-3.")
-    if loss == "asymmetric" and not 0 < quantile < 1:
-        raise AnalysisInputError.about("quantile", "a share in (0, 1)", repr(quantile), "Pass e.g. quantile=0.1.")
+    loss, delta, quantile = _objective_options(loss, delta, quantile)
     n_boot = check_integer(n_boot, "n_boot", minimum=0)
     if n_boot == 1:
         raise AnalysisInputError.about("n_boot", "0 (no bootstrap) or at least 2 resamples", "1", "Pass e.g. 1000.")
@@ -216,6 +213,16 @@ def _as_starts(law, starts) -> np.ndarray:
     return np.atleast_2d(np.asarray(starts, dtype=float))
 
 
+def _objective_options(loss: str, delta: float, quantile: float) -> tuple[str, float, float]:
+    """The objective's name, Huber threshold and asymmetric quantile, checked."""
+    loss = check_choice(loss, "loss", LOSSES)
+    delta = check_number(delta, "delta", minimum=0, strict=True, fix="Pass a Huber threshold, e.g. delta=1e-3.")
+    quantile = check_number(quantile, "quantile", minimum=0, strict=True, fix="Pass a share, e.g. quantile=0.1.")
+    if quantile >= 1:
+        raise AnalysisInputError.about("quantile", "a share in (0, 1)", repr(quantile), "Pass e.g. quantile=0.1.")
+    return loss, delta, quantile
+
+
 def grid_search(
     data: pd.DataFrame, law, grid: dict, *, x=None, y: str = "loss", loss: str = "huber", delta: float = 1e-3,
     quantile: float = 0.1,
@@ -230,7 +237,7 @@ def grid_search(
     ``starts`` to :func:`fit_scaling_law` to refine them.
     """
     law = get_law(law)
-    loss = check_choice(loss, "loss", LOSSES)
+    loss, delta, quantile = _objective_options(loss, delta, quantile)
     _, log_x, log_y = _prepare(data, law, x, y)
     if isinstance(law, CustomLaw) and loss != "huber_mle":
         values = _product_grid_values(law, grid, log_x, log_y, loss, delta, quantile)

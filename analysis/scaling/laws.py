@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import check_choice
+from .._validation import check_choice, check_positive
 from ..errors import AnalysisInputError
 
 __all__ = [
@@ -151,8 +151,22 @@ class ScalingLaw:
 
     def __call__(self, params: dict[str, float], **inputs) -> np.ndarray:
         """The predicted loss at the given inputs, e.g. ``law(params, N=1e9, D=2e10)``."""
-        log_x = np.column_stack([np.log(np.asarray(inputs[name], dtype=float)).ravel() for name in self.inputs])
-        return np.exp(self.log_predict(self.theta(params)[None], log_x)[0])
+        return np.exp(self.log_predict(self.theta(params)[None], log_inputs(self.inputs, inputs))[0])
+
+
+def log_inputs(names: tuple[str, ...], inputs: dict) -> np.ndarray:
+    """The logs of a law's inputs as columns, ``(m, len(names))``: positive numbers or 1-d arrays of one length
+    (scalars broadcast)."""
+    missing = [name for name in names if name not in inputs]
+    if missing:
+        raise AnalysisInputError.about("inputs", f"values for {list(names)}", f"none for {missing}",
+                                       f"Pass e.g. {', '.join(f'{n}=...' for n in names)}.")
+    values = [np.atleast_1d(check_positive(inputs[name], name, ndim=(0, 1))) for name in names]
+    length = max(len(v) for v in values)
+    if length == 0 or any(len(v) not in (1, length) for v in values):
+        raise AnalysisInputError.about("inputs", "values of one length (or single values)",
+                                       f"lengths {[len(v) for v in values]}", "Pass one value of each input per point.")
+    return np.log(np.column_stack([np.broadcast_to(v, length) for v in values]))
 
 
 chinchilla = ScalingLaw(
@@ -287,8 +301,8 @@ class CustomLaw:
         return out, vjp
 
     def __call__(self, params: dict, **inputs) -> np.ndarray:
-        log_x = np.column_stack([np.log(np.asarray(inputs[name], dtype=float)).ravel() for name in self.inputs])
-        return np.exp(self.log_predict(self.theta(params)[None], log_x)[0])
+        """The predicted value at the given inputs, e.g. ``law(params, x=[1e3, 1e4])``."""
+        return np.exp(self.log_predict(self.theta(params)[None], log_inputs(self.inputs, inputs))[0])
 
 
 def broken_power_law(n_breaks: int = 1) -> CustomLaw:
