@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import datasets, style
-from analysis.calibration import ece, estimator_stability
+from analysis.calibration import choice_probabilities, ece, estimator_stability
+from analysis.io import one_per_item, read_results
 from analysis.ranking import (
     aggregate,
     bootstrap_ranks,
@@ -167,6 +168,35 @@ compas.intervals.loc[shown].round(2).unstack("estimator")["p_first"]
 # Bayes are sixth and seventh in every resample under every estimator.
 
 # %% [markdown]
+# ## The same question on an evaluation harness's output
+#
+# Language models answer multiple-choice questions with a log-likelihood per
+# choice; the softmax over the choices is the model's probability of each.
+# `data/examples/lm_eval/` holds what lm-evaluation-harness itself wrote for
+# five simulated models on 80 four-way questions (`add_choice`); read with
+# `read_results`, `choice_probabilities` turns the table into the labels
+# and per-model probabilities that `estimator_stability` takes.
+
+# %%
+harness = one_per_item(read_results(datasets.DATA_DIR / "examples" / "lm_eval", format="lm-eval"))
+y_choice, choice_probs = choice_probabilities(harness[harness["task"] == "add_choice"])
+lm_eval = estimator_stability(y_choice, choice_probs, n_boot=n_boot, rng=seed, progress=False)
+lm_eval.agreement
+
+# %%
+lm_eval.table
+
+# %% [markdown]
+# On 80 questions, 18 estimators (four choices, so no Balance score) give 9
+# rankings of five models; the median tau between two of them, 0.6, is lower
+# than on any classifier data set above, and the smallest is 0.2. Three
+# models are first under some estimator, the 1B model most often (11 of 18),
+# not the largest; the two smallest are fourth and fifth under every one. On
+# a task of a few dozen to a few hundred items, as many benchmark tasks are,
+# "the best-calibrated model" among the better models is mostly a choice of
+# estimator.
+
+# %% [markdown]
 # ## HELM Classic: one estimator, twelve scenarios
 #
 # HELM Classic reports the 10-bin ECE of each model on each scenario
@@ -241,6 +271,8 @@ per_scenario.round(3)
 # - On COMPAS, sampling the items moves the middle of the calibration ranking
 #   as much as the estimator choice does; the leader's bootstrap share of
 #   first place ranges from 24% to 98% across estimators.
+# - On lm-evaluation-harness output (80 questions), the estimators' median
+#   tau is 0.6, and three of five models are first under some estimator.
 # - HELM Classic's scenarios agree weakly on calibration (W = 0.25); the
 #   Borda leader's rank interval over scenarios runs from 1 to 25.
 # - Calibration and accuracy rankings are nearly unrelated overall (tau

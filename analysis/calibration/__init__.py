@@ -47,7 +47,7 @@ from .selective import RiskCoverage, risk_coverage, selective_auc, top_label
 from .sensitivity import BinSensitivity, bin_sensitivity
 from .smooth import smooth_ece, smooth_ece_sigma
 from .stability import EstimatorStability, calibration_estimators, estimator_stability
-from .summary import brier_by_model, by_model, predictions_table, reliability_by_model
+from .summary import brier_by_model, by_model, choice_probabilities, predictions_table, reliability_by_model
 
 __all__ = [
     "BalanceReport",
@@ -107,5 +107,6 @@ __all__ = [
     "top_label",
     "weighted_interval_score",
     "calibration_estimators",
+    "choice_probabilities",
     "estimator_stability",
 ]

@@ -28,7 +28,16 @@ import pandas as pd
 from .._poisson import seed_from
 from .._resample import bootstrap
 from .._results import ConfidenceInterval
-from .._validation import check_choice, check_columns, check_integer, check_level, check_rng, is_dask
+from .._validation import (
+    check_array,
+    check_choice,
+    check_columns,
+    check_integer,
+    check_labels,
+    check_level,
+    check_rng,
+    is_dask,
+)
 from ..errors import AnalysisInputError
 from ._inputs import check_inputs
 from ._partitions import (
@@ -43,7 +52,54 @@ from .metrics import brier_decomposition, ece, ece_ci, metric_ci, reliability
 from .selective import top_label
 from .smooth import _Smoother, search_grid_sizes, smooth_ece, smooth_ece_sigma
 
-__all__ = ["brier_by_model", "by_model", "predictions_table", "reliability_by_model"]
+__all__ = ["brier_by_model", "by_model", "choice_probabilities", "predictions_table", "reliability_by_model"]
+
+
+def choice_probabilities(table: pd.DataFrame, *, model: str = "model", item="item", logprobs: str = "logprobs",
+                         answer: str = "answer") -> tuple[np.ndarray, dict]:
+    """Each model's probabilities over the offered choices of multiple-choice items, and the correct choices.
+
+    The inverse of :func:`predictions_table` for a tidy table of per-choice
+    log-likelihoods (as :func:`analysis.io.read_results` reads lm-eval's):
+    the softmax of each row's ``logprobs`` over its choices. Every model must
+    answer the same items (``item``: a column, or several, e.g. ``("task",
+    "item")``), each with the same number of choices and correct choice.
+
+    Returns
+    -------
+    ``(y, probs)``: ``y`` ``(n,)`` the correct choice of each item (sorted by
+    ``item``), ``probs`` model -> ``(n, n_choices)``; the input of
+    :func:`estimator_stability` and the calibration metrics.
+    """
+    keys = [item] if isinstance(item, str) else list(item)
+    check_columns(table, [model, *keys, logprobs, answer], name="table")
+    rows = table.sort_values([model, *keys])
+    lists = rows[logprobs].to_numpy()
+    sizes = {len(v) if isinstance(v, list | tuple | np.ndarray) else -1 for v in lists}
+    if len(sizes) != 1 or min(sizes) < 2:
+        raise AnalysisInputError.about(logprobs, "a list of log-likelihoods per row, the same number of choices "
+                                       "on every item", f"lengths {sorted(sizes)[:5]} (-1: not a list)",
+                                       "Keep one multiple-choice task, or tasks with as many choices.")
+    by_model = dict(tuple(rows.groupby(model, sort=True)))
+    first = next(iter(by_model.values()))
+    for name, part in by_model.items():
+        if not part[keys].reset_index(drop=True).equals(first[keys].reset_index(drop=True)):
+            raise AnalysisInputError.about("table", "the same items for every model, once each",
+                                           f"{name!r} answers other items than {next(iter(by_model))!r}",
+                                           "Keep the items every model answered (io.one_per_item first).")
+        if not np.array_equal(part[answer].to_numpy(), first[answer].to_numpy()):
+            raise AnalysisInputError.about(answer, "the same correct choice of an item for every model",
+                                           f"a different one for {name!r}", "Check the answers' source.")
+    y = check_labels(first[answer].to_numpy(), answer, n_classes=sizes.pop())
+    probs = {}
+    for name, part in by_model.items():
+        values = check_array(np.stack(part[logprobs].to_numpy()).astype(float), logprobs, ndim=2, finite=False)
+        if np.isnan(values).any() or np.isposinf(values).any():
+            raise AnalysisInputError.about(logprobs, "log-likelihoods (-inf allowed)", f"NaN or +inf for {name!r}",
+                                           "Check the model's outputs.")
+        probs[name] = np.exp(values - values.max(axis=1, keepdims=True))
+        probs[name] /= probs[name].sum(axis=1, keepdims=True)
+    return y, probs
 
 
 def predictions_table(y_true, probs: dict, *, mode: str = "top-label") -> pd.DataFrame:

@@ -1,9 +1,12 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError, bootstrap
-from analysis.calibration import by_model, ece, ece_ci, metric_ci, smooth_ece, smooth_ece_sigma
+from analysis.calibration import by_model, choice_probabilities, ece, ece_ci, metric_ci, smooth_ece, smooth_ece_sigma
+from analysis.io import one_per_item, read_results
 
 
 @pytest.fixture
@@ -82,3 +85,20 @@ def test_predictions_table_is_top_label_or_positive():
         predictions_table(y, {"k": probs["k"]}, mode="positive")
     with pytest.raises(AnalysisInputError, match="at least one model"):
         predictions_table(y, {})
+
+
+def test_choice_probabilities_are_the_softmax_of_each_models_choice_loglikelihoods():
+    samples = one_per_item(read_results(Path(__file__).resolve().parents[2] / "data" / "examples" / "lm_eval",
+                                        format="lm-eval"))
+    choices = samples[samples["task"] == "add_choice"]
+    y, probs = choice_probabilities(choices)
+    assert len(probs) == 5 and all(p.shape == (80, 4) for p in probs.values())
+    for name, p in probs.items():
+        rows = choices[choices["model"] == name].sort_values("item")
+        np.testing.assert_allclose(p.max(axis=1), rows["confidence"], atol=1e-12)  # the reader's top-label confidence
+        np.testing.assert_array_equal(y, rows["answer"].astype(int))
+        assert ece(y, p) == pytest.approx(ece(rows["correct"], rows["confidence"], mode="positive"), abs=1e-12)
+    with pytest.raises(AnalysisInputError, match="same items"):
+        choice_probabilities(choices.iloc[1:])
+    with pytest.raises(AnalysisInputError, match="same number of choices"):
+        choice_probabilities(samples.dropna(subset=["answer"]))  # 4-way and 2-way tasks together
