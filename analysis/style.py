@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import numbers
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 from cycler import cycler
 from matplotlib.text import Text
 
-from ._validation import check_choice, check_number
+from ._validation import check_choice, check_integer, check_number
 from .errors import AnalysisInputError, FigureStyleWarning
 
 __all__ = [
@@ -185,7 +186,9 @@ def readable_number(value: float) -> str:
     ``215.0`` is ``'215'``, ``1247.6`` is ``'1,248'``, ``162783.0`` is
     ``'162,783'``, ``18.326961`` is ``'18.33'``, ``5.88e23`` is ``'5.88e+23'``.
     """
-    if value != value or value in (float("inf"), float("-inf")):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise AnalysisInputError.about("value", "a number", repr(value)[:40], "Format numbers only.")
+    if value != value or value in (float("inf"), float("-inf")):  # a table cell may hold them: shown as they are
         return str(value)
     if (value == round(value) or abs(value) >= 1000) and abs(value) < 1e12:
         return f"{value:,.0f}"
@@ -278,6 +281,8 @@ def panel_labels(axes, titles: Sequence[str] | None = None) -> None:
 
 def sci(value: float, *, symbol: str | None = None, digits: int = 1) -> str:
     r"""``value`` in mathtext scientific notation: ``sci(3e6, symbol="N")`` is ``'$N = 3 \times 10^{6}$'``."""
+    value = check_number(value, "value", fix="Pass a finite number.")
+    digits = check_integer(digits, "digits")
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     power = f"10^{{{int(exponent)}}}"
     number = power if mantissa.rstrip("0").rstrip(".") == "1" else rf"{mantissa} \times {power}"

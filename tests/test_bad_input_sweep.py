@@ -22,6 +22,8 @@ from analysis import calibration as cal
 from analysis import ranking as rk
 from analysis import rashomon as ra
 from analysis import scaling as sc
+from analysis.calibration.widgets import describe_ece
+from analysis.scaling.widgets import extrapolation_summary
 
 RNG = np.random.default_rng(0)
 N = 60
@@ -333,6 +335,24 @@ API = {
                                                            dict(epsilon="nonnegative")),
     "datasets.load_sklearn": (analysis.datasets.load_sklearn, dict(name="iris"), dict()),
     "style.figsize": (style.figsize, dict(aspect=0.5), dict(aspect="positive number")),
+    "style.sci": (style.sci, dict(value=3.2e21, digits=2), dict(value="finite number", digits="depth")),
+    "style.readable_number": (style.readable_number, dict(value=1234.5), dict(value="number")),
+    "calibration.plot_intervals": (cal.plot_intervals, dict(lower=REAL - 1, upper=REAL + 1, observed=REAL),
+                                   dict(lower="real", observed="real")),
+    "calibration.describe_ece": (describe_ece, dict(y_true=Y, y_prob=P, n_bins=10, strategy="uniform"),
+                                 dict(y_prob="probabilities", n_bins="count")),
+    "scaling.extrapolation_summary": (extrapolation_summary, dict(runs=RUNS, max_compute=1e21, delta=1e-3,
+                                                                  starts=sc.chinchilla.start_grid()[::500]),
+                                      dict(max_compute="positive number", delta="nonnegative")),
+    "scaling.interval_backtest": (sc.interval_backtest, dict(data=RUNS, cutoffs=[1e21], n_boot=4, rng=0,
+                                                             levels=[0.5, 0.9],
+                                                             starts=sc.chinchilla.start_grid()[::500]),
+                                  dict(cutoffs="positive", levels="shares", n_boot="n_boot", rng="rng")),
+    "ranking.compare_preference_models": (rk.compare_preference_models, dict(
+        battles=rk.sample_battles(BOARD, 300, rng=1), dims=(2,), n_splits=2, n_starts=1, rng=0),
+        dict(n_splits="count", prior="nonnegative", n_starts="count", rng="rng")),
+    "rashomon.rashomon_importance_distribution": (ra.rashomon_importance_distribution, dict(
+        X=XBIN, y=Y, n_boot=3, max_depth=1, rng=0), dict(y="labels", n_boot="n_boot", max_depth="depth", rng="rng")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -394,6 +414,8 @@ def bad_values(role, valid):
         kinds = bad_values("labels", valid)
         return {kind: kinds[kind] for kind in ("empty", "NaN", "text", "3-d", "length mismatch")} | {
             "fractional": _with_value(np.asarray(valid, dtype=float), 0.5)}
+    if role == "number":  # any float, NaN and inf included (a table cell shows them as they are)
+        return {"text": st.just("1e3"), "bool": st.just(True)}
     if role == "finite number":
         return {"NaN": st.just(np.nan), "inf": st.just(np.inf), "text": st.just("0")}
     if role == "positive number":
@@ -540,7 +562,9 @@ def _numbers(value, depth=0):
 
 
 #: Results that hold NaN by design, as their docstrings say.
-NAN_BY_DESIGN = {"scaling.chain_predictability": "an item whose quantity is constant across models has no correlation"}
+NAN_BY_DESIGN = {"scaling.chain_predictability": "an item whose quantity is constant across models has no correlation",
+                 "scaling.interval_backtest": "epsilon and cutoff are NaN in the rows they do not apply to (bootstrap "
+                                              "rows, all cutoffs pooled)"}
 
 
 @pytest.mark.parametrize("name", [name for name in API if name not in NAN_BY_DESIGN])

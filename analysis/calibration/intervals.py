@@ -332,6 +332,7 @@ def plot_intervals(lower, upper, *, observed=None, center=None, ax=None, label: 
 
     lower = check_array(lower, "lower", ndim=1)
     upper = check_array(upper, "upper", ndim=1)
+    check_consistent_length(lower=lower, upper=upper)
     center = (lower + upper) / 2 if center is None else check_array(center, "center", ndim=1)
     arrays = {"lower": lower, "upper": upper, "center": center}
     if observed is not None:

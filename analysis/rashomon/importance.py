@@ -106,7 +106,7 @@ def rashomon_importance_distribution(X, y, *, n_boot: int = 100, max_depth: int 
     ``joblib.parallel_config(backend="dask")``), with the same numbers.
     """
     check_choice(kind, "kind", ("ratio", "difference"))
-    n_boot = check_integer(n_boot, "n_boot")
+    n_boot = check_integer(n_boot, "n_boot", minimum=2)
     params = dict(max_depth=max_depth, regularization=regularization, epsilon=epsilon, max_trees=max_trees)
     names = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
     X = check_array(X, "X", ndim=2)
