@@ -112,28 +112,45 @@ def load_chinchilla_published() -> pd.DataFrame:
     return pd.read_csv(_repo_file("chinchilla_published_fits.csv"), index_col="estimate")
 
 
-LEADERBOARDS = ("helm_lite", "helm_classic_accuracy", "helm_classic_calibration")
+#: Each leaderboard's column of model names and its columns that are not tasks (aggregates, model types, speed).
+_LEADERBOARD_COLUMNS = {
+    "helm_lite": (None, ["Mean win rate"]), "helm_classic_accuracy": (None, ["Mean win rate"]),
+    "helm_classic_calibration": (None, ["Mean win rate"]), "open_llm": ("Model", ["T", "Average"]),
+    "bigcode": ("Models", ["T", "Win", "Throughput"]),
+}
+LEADERBOARDS = tuple(_LEADERBOARD_COLUMNS)
 
 
 def load_leaderboard(name: str = "helm_lite") -> pd.DataFrame:
     """A real leaderboard as a systems x tasks matrix (NaN where not reported), as shipped by the ``benchbench``
-    package of Zhang & Hardt (2024); the leaderboard's own aggregate ("Mean win rate") is left out.
+    package of Zhang & Hardt (2024); the leaderboard's own aggregate ("Mean win rate", "Average", "Win") is left
+    out.
 
     Parameters
     ----------
-    name : {'helm_lite', 'helm_classic_accuracy', 'helm_classic_calibration'}
+    name : {'helm_lite', 'helm_classic_accuracy', 'helm_classic_calibration', 'open_llm', 'bigcode'}
         ``"helm_lite"``: HELM Lite, 91 language models on 10 scenarios, each
         in its own metric (F1, exact match, BLEU-4), higher is better.
         ``"helm_classic_accuracy"``: HELM Classic's accuracy leaderboard, 67
         models on 16 scenarios (exact match, F1, ranking and summarisation
         metrics), higher is better. ``"helm_classic_calibration"``: the same
         67 models' 10-bin ECE on 12 scenarios, **lower is better**; 19 models
-        have no calibration reported (all NaN).
+        have no calibration reported (all NaN). ``"open_llm"``: the Hugging
+        Face Open LLM Leaderboard's top 100 (early 2024) on its six tasks
+        (ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8K; percent); a
+        model listed twice (two precisions) gets `` (2)`` after its second
+        name. ``"bigcode"``: the BigCode Models Leaderboard, 41 code models'
+        pass@1 on HumanEval in Python, Java and JavaScript.
     """
     check_choice(name, "name", LEADERBOARDS)
+    names, dropped = _LEADERBOARD_COLUMNS[name]
     raw = pd.read_csv(_repo_file(f"leaderboards/{name}.tsv"), sep="\t", na_values=["-"])
-    table = raw.set_index(raw.columns[0]).rename_axis("Model")
-    return table.drop(columns="Mean win rate").astype(float)
+    names = names or raw.columns[0]
+    models = raw[names].astype(str)
+    repeat = models.groupby(models).cumcount()
+    models = models.where(repeat == 0, models + " (" + (repeat + 1).astype(str) + ")")
+    table = raw.drop(columns=[names, *dropped]).set_axis(pd.Index(models, name="Model"))
+    return table.astype(float)
 
 
 ALPACA_EVAL = {"alpaca_eval_gpt4": "alpaca_eval_gpt4_leaderboard.csv", "alpaca_eval_claude": "claude_leaderboard.csv",

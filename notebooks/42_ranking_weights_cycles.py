@@ -208,6 +208,42 @@ pd.DataFrame({"smallest tau": [sensitivity.taus.min(), min(taus)],
 # can move by tens of places.
 
 # %% [markdown]
+# ## Four leaderboards
+#
+# The same two measures on three more leaderboards that benchbench ships:
+# HELM Classic's accuracy board (the 29 models scored on all 16 scenarios),
+# the Open LLM Leaderboard's top 100 on its six tasks, and the BigCode
+# leaderboard (41 code models, HumanEval in three languages). "Box" is the
+# set where no task counts less than half or more than twice its equal share.
+
+# %%
+boards = {}
+for name in ("helm_lite", "helm_classic_accuracy", "open_llm", "bigcode"):
+    board = datasets.load_leaderboard(name).dropna()
+    tasks = board.shape[1]
+    free, boxed = (rank_range(board, weights=w, progress=False).table
+                   for w in ("simplex", (0.5 / tasks, 2 / tasks)))
+    taus = cardinal_sensitivity(board, method="mean", n_draws=200, rng=seed).taus
+    boards[name] = {"models": len(board), "tasks": tasks,
+                    "median range, any weights": (free["worst_rank"] - free["best_rank"]).median(),
+                    "median range, box": (boxed["worst_rank"] - boxed["best_rank"]).median(),
+                    "can be first, any weights": int((free["best_rank"] == 1).sum()),
+                    "can be first, box": int((boxed["best_rank"] == 1).sum()),
+                    "rescaling: median tau": np.median(taus), "rescaling: smallest tau": np.min(taus)}
+pd.DataFrame(boards).T
+
+# %% [markdown]
+# Fragility is a property of the leaderboard. The Open LLM Leaderboard's top
+# 100 average between 71.5 and 76.7 while its six tasks disagree: the median
+# model can move by 86 places under some weighting, by 67.5 even inside the
+# box, and Zhang and Hardt's rescalings bring Kendall's tau down to 0.39.
+# BigCode's three languages mostly agree: the median range is 4 places and
+# three models can lead. HELM sits between: 17 of 90 models can be first
+# under some weighting of HELM Lite, 5 inside the box. Where the rank ranges
+# are wide, a single number per model says more about the weights than
+# about the models.
+
+# %% [markdown]
 # ## Is the majority relation a ranking?
 #
 # Say model A beats model B when it scores higher on more scenarios
@@ -306,6 +342,8 @@ with style.paper_figure(figure_dir / "preference_planes", venue="icml", width="t
 #   about as much as resampling the scenarios does (16 against 17.5 places).
 # - The extremes are attained by concrete, sparse weightings, which the
 #   result returns; checking one by hand reproduces its rank.
+# - Fragility differs by leaderboard: the median Open LLM Leaderboard model
+#   can move 86 places under some weighting of six tasks, a BigCode model 4.
 # - The scenarios' majority relation is nearly a ranking (consistence 0.98),
 #   with its cycles and five-to-five splits denser among the leaders.
 # - A General Preference Model recovers a cycle that Bradley-Terry cannot

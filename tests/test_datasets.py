@@ -184,6 +184,22 @@ def test_innsbruck_rain_is_the_packaged_file(monkeypatch):
         datasets.load_innsbruck_rain()
 
 
+def test_open_llm_and_bigcode_leaderboards_are_the_shipped_files():
+    import hashlib
+
+    from analysis.datasets import DATA_DIR, load_leaderboard
+
+    digests = {"open_llm": "45638b1a870b8e45ce24d355c9e108e536e98936193e5079b84ba887efa4d185",
+               "bigcode": "acdf69a26c66352dc34c79bf3b1d21e693c533b9341835c72d917d44bb8b502b"}
+    for name, digest in digests.items():
+        assert hashlib.sha256((DATA_DIR / "leaderboards" / f"{name}.tsv").read_bytes()).hexdigest() == digest
+    open_llm, bigcode = load_leaderboard("open_llm"), load_leaderboard("bigcode")
+    assert open_llm.shape == (100, 6) and open_llm.index.is_unique and (open_llm.index.str.endswith(" (2)")).sum() == 13
+    raw = pd.read_csv(DATA_DIR / "leaderboards" / "open_llm.tsv", sep="\t")
+    np.testing.assert_allclose(open_llm.mean(axis=1), raw["Average"], atol=0.01)  # its own average, rounded
+    assert list(bigcode.columns) == ["humaneval-python", "java", "javascript"] and bigcode.shape == (41, 3)
+
+
 def test_alpaca_eval_leaderboards_are_the_wheel_files_read_by_the_reader():
     digests = {"alpaca_eval_2": "fe32bf85c2f7429038faa4c9a884d1d131726454ff84a4b810a91c1c7a2aa0e9",
                "alpaca_eval_gpt4": "9a86bb8cd16967ab94796ca6e52b63a14ceb59c953194ec064edfe690fb82ed6",
