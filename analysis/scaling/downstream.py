@@ -253,10 +253,10 @@ def chain_by_model(table: pd.DataFrame, *, by=("model", "task"), logprobs: str =
     import dask
 
     meta = pd.DataFrame({**{k: pd.Series(dtype=table[k].dtype) for k in keys},
-                         **{name: pd.Series(dtype=float) for name in CHAIN}})
+                         **{name: pd.Series(dtype=float) for name in _CHAIN}})
     per_item = table[[*keys, logprobs, answer]].map_partitions(_chain_per_item, keys, logprobs, answer, meta=meta)
     grouped = per_item.groupby(keys)
-    sums, counts = dask.compute(grouped[list(CHAIN)].sum(), grouped.size())
+    sums, counts = dask.compute(grouped[list(_CHAIN)].sum(), grouped.size())
     if int(counts.sum()) == 0:
         raise AnalysisInputError.about("table", "at least one row", "none", "Pass multiple-choice results.")
     out = sums.div(counts, axis=0).sort_index()
@@ -265,7 +265,7 @@ def chain_by_model(table: pd.DataFrame, *, by=("model", "task"), logprobs: str =
 
 
 #: The per-item quantities of :func:`choice_chain`, in its order.
-CHAIN = ("nll", "p_correct", "p_choice", "accuracy", "brier")
+_CHAIN = ("nll", "p_correct", "p_choice", "accuracy", "brier")
 
 
 def _chain_per_item(table: pd.DataFrame, keys: list, logprobs: str, answer: str) -> pd.DataFrame:
@@ -286,11 +286,11 @@ def _chain_per_item(table: pd.DataFrame, keys: list, logprobs: str, answer: str)
         raise AnalysisInputError.about(answer, "an index below the number of choices",
                                        f"{answers[row]} with {sizes[row]} choices (row {row})",
                                        "Check that answers count from 0.")
-    quantities = {name: np.empty(len(table)) for name in CHAIN}
+    quantities = {name: np.empty(len(table)) for name in _CHAIN}
     for size in np.unique(sizes):  # items with the same number of choices go through the chain together
         rows = np.flatnonzero(sizes == size)
         chain = choice_chain(np.stack([np.asarray(lists[r], dtype=float) for r in rows])[None], answers[rows])
-        for name in CHAIN:
+        for name in _CHAIN:
             quantities[name][rows] = chain[name][0]
     return table[keys].assign(**quantities)
 
