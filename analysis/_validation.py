@@ -9,7 +9,9 @@ silently dropped, clipped or coerced in a way that changes a value.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -287,6 +289,14 @@ def check_integer(n, name: str, *, minimum: int = 1) -> int:
             name, f"an integer >= {minimum}", repr(n), f"Pass a whole number of at least {minimum}.",
         )
     return int(n)
+
+
+def check_path(path, name: str = "path") -> Path:
+    """``path`` as a :class:`~pathlib.Path`: a string or path-like object, not a number or a file object."""
+    if not isinstance(path, str | os.PathLike):
+        raise AnalysisInputError.about(name, "a file or folder path (a string or pathlib.Path)",
+                                       type(path).__name__, "Pass the path as text, e.g. 'results/'.")
+    return Path(path)
 
 
 def check_choice(value, name: str, options: Sequence[str]) -> str:

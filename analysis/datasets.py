@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_columns
+from ._validation import check_choice, check_columns, check_path
 from .errors import AnalysisInputError
 
 __all__ = [
@@ -248,7 +248,7 @@ def load_table(path: str | Path, *, columns=None, sep: str | None = None) -> pd.
     Missing values are kept as NaN (never dropped); the functions that take the
     table report them.
     """
-    path = Path(path)
+    path = check_path(path)
     if not path.is_file():
         raise AnalysisInputError.about(
             "path", "an existing CSV or TSV file", f"nothing at {path}", "Check the path and the working directory."

@@ -76,7 +76,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_columns
+from ._validation import check_choice, check_columns, check_path
 from .errors import AnalysisInputError
 
 __all__ = ["FORMATS", "one_per_item", "read_results"]
@@ -100,7 +100,7 @@ def read_results(path, *, format: str, engine: str = "pandas"):  # noqa: A002 (t
     """
     check_choice(format, "format", FORMATS)
     check_choice(engine, "engine", ("pandas", "dask"))
-    path = Path(path)
+    path = check_path(path)
     if not path.exists():
         raise AnalysisInputError.about("path", f"a {format} output", f"nothing at {path}",
                                        "Check the path and the working directory.")

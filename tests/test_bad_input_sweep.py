@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sklearn.dummy import DummyClassifier
 
 import analysis
+import analysis.io
 from analysis import AnalysisInputError, FitError, style
 from analysis import calibration as cal
 from analysis import ranking as rk
@@ -49,6 +50,7 @@ LINEAR = ra.LinearRashomonSet(0.1).fit(XLIN, REAL)
 LOGISTIC = ra.LogisticRashomonSet(0.05).fit(REAL[:, None], Y)
 TREES = ra.SparseTreeRashomonSet(2, 0.01, 0.05).fit(XBIN, Y)
 TIES = np.array([[0, 1, 0], [1, 0, 2], [0, 2, 0]])
+SCORING = ra.ScoringSystemRashomonSet(2, 2).fit(XBIN, Y)
 FIT = sc.fit_scaling_law(RUNS, loss="squared", starts=sc.chinchilla.start_grid()[::500], n_boot=4, rng=0)
 KAPLAN = sc.KaplanLaw(N_c=8.8e13, alpha_N=0.076, S_c=2.1e3, alpha_S=0.76, B_star=2e8, alpha_B=0.21)
 CHAIN = sc.choice_chain(-RNG.random((4, 30, 3)), np.arange(30) % 3)
@@ -333,7 +335,6 @@ API = {
     "rashomon.SparseTreeRashomonSet.disagreement": (TREES.disagreement, dict(X=XBIN), dict(X="matrix_values")),
     "rashomon.SparseTreeRashomonSet.prediction_patterns": (TREES.prediction_patterns, dict(epsilon=0.02),
                                                            dict(epsilon="nonnegative")),
-    "datasets.load_sklearn": (analysis.datasets.load_sklearn, dict(name="iris"), dict()),
     "style.figsize": (style.figsize, dict(aspect=0.5), dict(aspect="positive number")),
     "style.sci": (style.sci, dict(value=3.2e21, digits=2), dict(value="finite number", digits="depth")),
     "style.readable_number": (style.readable_number, dict(value=1234.5), dict(value="number")),
@@ -353,6 +354,16 @@ API = {
         dict(n_splits="count", prior="nonnegative", n_starts="count", rng="rng")),
     "rashomon.rashomon_importance_distribution": (ra.rashomon_importance_distribution, dict(
         X=XBIN, y=Y, n_boot=3, max_depth=1, rng=0), dict(y="labels", n_boot="n_boot", max_depth="depth", rng="rng")),
+    "datasets.load_sklearn": (analysis.datasets.load_sklearn, dict(name="iris"), dict(name="name")),
+    "datasets.load_statsmodels": (analysis.datasets.load_statsmodels, dict(name="sunspots"), dict(name="name")),
+    "datasets.load_leaderboard": (analysis.datasets.load_leaderboard, dict(name="bigcode"), dict(name="name")),
+    "datasets.load_alpaca_eval": (analysis.datasets.load_alpaca_eval, dict(name="alpaca_eval_2"), dict(name="name")),
+    "datasets.load_rashomon_data": (analysis.datasets.load_rashomon_data, dict(name="compas"), dict(name="name")),
+    "datasets.load_table": (analysis.datasets.load_table, dict(path=analysis.datasets.DATA_DIR / "chinchilla_runs.csv"),
+                            dict(path="path")),
+    "io.read_results": (analysis.io.read_results, dict(path=analysis.datasets.DATA_DIR / "examples" / "inspect",
+                                                       format="inspect"), dict(path="path", format="name")),
+    "rashomon.ScoringSystemRashomonSet.predict": (SCORING.predict, dict(X=XBIN), dict(X="matrix_values")),
     "bootstrap": (analysis.bootstrap, dict(statistic=mean, data=REAL, n_boot=10, rng=0),
                   dict(data="sample", n_boot="n_boot", ci="ci", rng="rng")),
 }
@@ -414,6 +425,10 @@ def bad_values(role, valid):
         kinds = bad_values("labels", valid)
         return {kind: kinds[kind] for kind in ("empty", "NaN", "text", "3-d", "length mismatch")} | {
             "fractional": _with_value(np.asarray(valid, dtype=float), 0.5)}
+    if role == "name":  # one of a function's named choices
+        return {"unknown": st.just("no-such-name"), "number": st.just(3)}
+    if role == "path":
+        return {"missing": st.just("/no/such/file.csv"), "number": st.just(3)}
     if role == "number":  # any float, NaN and inf included (a table cell shows them as they are)
         return {"text": st.just("1e3"), "bool": st.just(True)}
     if role == "finite number":
@@ -506,7 +521,7 @@ def _cases(*themes):
 
 def test_every_case_is_in_one_of_the_theme_tests():
     assert {name.split(".")[0] for name, _, _ in CASES} <= {"calibration", "ranking", "rashomon", "scaling",
-                                                             "bootstrap", "style"}
+                                                             "bootstrap", "style", "datasets", "io"}
 
 
 @_cases("calibration")
@@ -523,7 +538,7 @@ def test_ranking_refuses_bad_input(name, arg, kind, data):
     _refused(name, arg, kind, data)
 
 
-@_cases("rashomon", "scaling", "bootstrap", "style")
+@_cases("rashomon", "scaling", "bootstrap", "style", "datasets", "io")
 @HYPOTHESIS
 @given(data=st.data())
 def test_rashomon_scaling_and_the_rest_refuse_bad_input(name, arg, kind, data):
@@ -563,6 +578,8 @@ def _numbers(value, depth=0):
 
 #: Results that hold NaN by design, as their docstrings say.
 NAN_BY_DESIGN = {"scaling.chain_predictability": "an item whose quantity is constant across models has no correlation",
+                 "datasets.load_alpaca_eval": "AlpacaEval leaves a cell empty where a model has no value (e.g. no "
+                                              "length-controlled rate)",
                  "scaling.interval_backtest": "epsilon and cutoff are NaN in the rows they do not apply to (bootstrap "
                                               "rows, all cutoffs pooled)"}
 
