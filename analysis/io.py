@@ -628,9 +628,13 @@ def _zip_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
 def _inspect_files(path: Path) -> list[Path]:
     files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.suffix in (".eval", ".json"))
     if not files:
-        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
-                                       "Point to the log file or the log folder (./logs by default).")
+        raise _no_inspect_logs(path)
     return files
+
+
+def _no_inspect_logs(path: Path) -> AnalysisInputError:
+    return AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
+                                    "Point to the log file or the log folder (./logs by default).")
 
 
 def _inspect_log(file: Path) -> tuple[dict, list]:
@@ -675,8 +679,7 @@ def _inspect_columns(table: pd.DataFrame) -> pd.DataFrame:
 def _read_inspect(path: Path) -> pd.DataFrame:
     tables = [t for t in map(_read_inspect_log, _inspect_files(path)) if len(t)]
     if not tables:
-        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
-                                       "Point to the log file or the log folder (./logs by default).")
+        raise _no_inspect_logs(path)
     return pd.concat(tables, ignore_index=True)
 
 
@@ -691,8 +694,7 @@ def _dask_inspect(path: Path):
     _check_one_file_each(owners)
     first = next((t for t in map(_read_inspect_log, files) if len(t)), None)
     if first is None:
-        raise AnalysisInputError.about("path", "Inspect logs (.eval or .json) with samples", f"none under {path}",
-                                       "Point to the log file or the log folder (./logs by default).")
+        raise _no_inspect_logs(path)
     return _lazy_frame([owner[2] for owner in owners], _read_inspect_log, first.iloc[:0])
 
 

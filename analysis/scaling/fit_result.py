@@ -11,7 +11,7 @@ from .._resample import column_intervals, percentile_interval
 from .._results import ConfidenceInterval, Result
 from .._validation import check_choice, check_columns, check_positive, check_rng
 from ..errors import AnalysisInputError
-from .laws import CustomLaw, ScalingLaw
+from .laws import CustomLaw, ScalingLaw, log_inputs
 
 __all__ = ["ScalingLawFit"]
 
@@ -150,17 +150,15 @@ class ScalingLawFit(Result):
 
     def predict(self, data: pd.DataFrame | None = None, **inputs) -> np.ndarray:
         """Predicted loss at the rows of ``data`` (same columns as the fit) or at keyword inputs."""
+        log_x = self._log_inputs(data, inputs)
+        return np.exp(self.law.log_predict(self.law.theta(self.params)[None], log_x)[0])
+
+    def _log_inputs(self, data: pd.DataFrame | None, inputs: dict) -> np.ndarray:
+        """The logs of the law's inputs, ``(m, n_inputs)``, from ``data``'s columns or from keyword values."""
         if data is not None:
             check_columns(data, self.inputs.values())
             inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
-        missing = [name for name in self.law.inputs if name not in inputs]
-        if missing:
-            raise AnalysisInputError.about(
-                "inputs", f"values for {list(self.law.inputs)}", f"none for {missing}",
-                "Pass a DataFrame with the fit's columns or keyword arrays, e.g. predict(N=..., D=...).",
-            )
-        values = {name: check_positive(np.atleast_1d(inputs[name]), name, ndim=1) for name in self.law.inputs}
-        return self.law(self.params, **values)
+        return log_inputs(self.law.inputs, inputs)
 
     def bootstrap_draws(self, data: pd.DataFrame | None = None, *, kind: str = "confidence", rng=None,
                         **inputs) -> np.ndarray:
@@ -177,11 +175,7 @@ class ScalingLawFit(Result):
             raise AnalysisInputError.about(
                 "fit", "a fit with a bootstrap", "n_boot=0", "Refit with fit_scaling_law(..., n_boot=1000)."
             )
-        if data is not None:
-            check_columns(data, self.inputs.values())
-            inputs = {name: data[col].to_numpy() for name, col in self.inputs.items()}
-        log_x = np.column_stack([np.log(check_positive(np.atleast_1d(inputs[name]), name, ndim=1))
-                                 for name in self.law.inputs])
+        log_x = self._log_inputs(data, inputs)
         theta = self.law.theta({k: self.boot_params[k].to_numpy() for k in self.law.param_names}).T
         log_pred = self.law.log_predict(theta, log_x)
         if kind == "prediction":

@@ -211,7 +211,6 @@ def isoflop_fit(
     n_boot = check_integer(n_boot, "n_boot", minimum=0)
     ci = check_level(ci, "ci")
     log_n = np.log10(check_positive(data[N], N, ndim=1))
-    check_positive(data[C], C, ndim=1)
     loss = check_positive(data[y], y, ndim=1)
     budgets, which = _assign_budgets(data, C, budgets, tolerance_dex)
     counts = np.bincount(which[which >= 0], minlength=len(budgets))
