@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ._results import ConfidenceInterval, Result
-from ._validation import check_choice, check_integer, check_level, check_rng
+from ._validation import check_array, check_choice, check_integer, check_level, check_rng
 from .errors import AnalysisInputError
 
 __all__ = [
@@ -71,9 +71,10 @@ def bootstrap_indices(n: int, *, n_boot: int, rng=None, strata=None) -> np.ndarr
     as ``scipy.stats.bootstrap``). With ``strata`` (one label per row), each
     stratum is resampled within itself and keeps its size and its columns.
     """
-    n = check_integer(n, "n")
-    n_boot = check_integer(n_boot, "n_boot")
-    rng = check_rng(rng)
+    return _indices(check_integer(n, "n"), check_integer(n_boot, "n_boot", minimum=2), check_rng(rng), strata)
+
+
+def _indices(n: int, n_boot: int, rng: np.random.Generator, strata) -> np.ndarray:
     if strata is None:
         return rng.integers(0, n, (n_boot, n))
     codes, n_strata = _group_codes(strata, n, "strata")
@@ -98,11 +99,12 @@ def bootstrap_counts(n: int, *, n_boot: int, rng=None, strata=None, clusters=Non
     for the same ``rng``. With ``clusters`` (one label per row), whole clusters
     are drawn with replacement and every row carries its cluster's count.
     """
-    n = check_integer(n, "n")
-    n_boot = check_integer(n_boot, "n_boot")
-    rng = check_rng(rng)
+    return _counts(check_integer(n, "n"), check_integer(n_boot, "n_boot", minimum=2), check_rng(rng), strata, clusters)
+
+
+def _counts(n: int, n_boot: int, rng: np.random.Generator, strata, clusters) -> np.ndarray:
     if clusters is None:
-        return _counts_from_indices(bootstrap_indices(n, n_boot=n_boot, rng=rng, strata=strata), n)
+        return _counts_from_indices(_indices(n, n_boot, rng, strata), n)
     if strata is not None:
         raise AnalysisInputError.about(
             "strata and clusters", "at most one of them", "both", "Resample either strata or clusters."
@@ -112,10 +114,23 @@ def bootstrap_counts(n: int, *, n_boot: int, rng=None, strata=None, clusters=Non
     return cluster_counts[:, codes]
 
 
+def _check_replicates(values, name: str) -> np.ndarray:
+    """Replicates of a statistic, one row each, at least two rows; finite, or NaN in every row of a quantity that
+    no resample defines (e.g. a bin no row falls in)."""
+    reps = check_array(values, name, finite=False)
+    if reps.ndim == 0 or len(reps) < 2:
+        raise AnalysisInputError.about(name, "at least 2 rows, one per replicate", f"shape {reps.shape}",
+                                       "Pass the statistic of every resample, one row each.")
+    undefined = np.isnan(reps).all(axis=0)
+    if not np.isfinite(reps[:, ~undefined]).all():
+        check_array(np.where(undefined, 0.0, reps), name)  # raises, naming the NaN or inf entries
+    return reps
+
+
 def percentile_interval(replicates, *, ci: float = 0.95) -> ConfidenceInterval:
     """Percentile interval of bootstrap replicates ``(n_boot, ...)`` (linear interpolation)."""
     ci = check_level(ci)
-    reps = np.asarray(replicates, dtype=float)
+    reps = _check_replicates(replicates, "replicates")
     tail = (1 - ci) / 2
     low, high = np.quantile(reps, [tail, 1 - tail], axis=0)
     return ConfidenceInterval(low[()], high[()], ci, "percentile")
@@ -143,9 +158,13 @@ def bca_interval(replicates, estimate, jackknife, *, ci: float = 0.95) -> Confid
         Confidence level, a fraction.
     """
     ci = check_level(ci)
-    reps = np.asarray(replicates, dtype=float)
-    theta = np.asarray(estimate, dtype=float)
-    jack = np.asarray(jackknife, dtype=float)
+    reps = _check_replicates(replicates, "replicates")
+    theta = check_array(estimate, "estimate")
+    jack = _check_replicates(jackknife, "jackknife")
+    if reps.shape[1:] != theta.shape or jack.shape[1:] != theta.shape:
+        raise AnalysisInputError.about("jackknife", f"rows shaped like estimate, {theta.shape}",
+                                       f"replicates {reps.shape}, jackknife {jack.shape}",
+                                       "Pass one row per replicate or left-out row, each shaped like the estimate.")
     share_below = ((reps < theta).sum(axis=0) + (reps <= theta).sum(axis=0)) / (2 * len(reps))
     z0 = ndtri(share_below)
     d = jack.mean(axis=0) - jack
@@ -353,9 +372,9 @@ def bootstrap(
     def draws():
         for size in sizes:
             if weighted:
-                yield bootstrap_counts(n, n_boot=size, rng=rng, strata=strata, clusters=clusters).astype(float)
+                yield _counts(n, size, rng, strata, clusters).astype(float)
             else:
-                yield bootstrap_indices(n, n_boot=size, rng=rng, strata=strata)
+                yield _indices(n, size, rng, strata)
 
     estimate = evaluate(np.ones((1, n)) if weighted else np.arange(n)[None])[0]
     if not np.isfinite(estimate).all():

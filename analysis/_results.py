@@ -13,6 +13,8 @@ import html
 import numpy as np
 import pandas as pd
 
+from ._validation import check_array
+
 __all__ = ["ConfidenceInterval", "Result"]
 
 
@@ -36,6 +38,7 @@ class ConfidenceInterval:
 
     def contains(self, value) -> bool | np.ndarray:
         """Whether ``value`` lies in the closed interval (elementwise for arrays)."""
+        value = check_array(value, "value")
         return (np.asarray(self.low) <= value) & (value <= np.asarray(self.high))
 
     def __str__(self) -> str:

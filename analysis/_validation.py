@@ -220,12 +220,19 @@ def is_dask(data) -> bool:
 
 
 def check_columns(data, columns: Iterable[str], name: str = "data") -> pd.DataFrame:
-    """Check that ``data`` is a pandas or Dask DataFrame holding every column in ``columns``."""
+    """Check that ``data`` is a pandas or Dask DataFrame with rows, distinct column names and every column in
+    ``columns``."""
     if not isinstance(data, pd.DataFrame) and not (is_dask(data) and hasattr(data, "columns")):
         raise AnalysisInputError.about(
             name, "a pandas DataFrame", type(data).__name__,
             "Wrap the data in pandas.DataFrame with named columns.",
         )
+    if data.columns.has_duplicates:
+        repeated = list(dict.fromkeys(data.columns[data.columns.duplicated()]))
+        raise AnalysisInputError.about(name, "distinct column names", f"{repeated} more than once",
+                                       "Rename or drop the repeated columns.")
+    if isinstance(data, pd.DataFrame) and data.empty:
+        raise AnalysisInputError.about(name, "at least one row", "an empty table", "Pass the rows to analyse.")
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise AnalysisInputError.about(

@@ -27,10 +27,11 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from cycler import cycler
 from matplotlib.text import Text
 
-from ._validation import check_choice, check_integer, check_number
+from ._validation import check_choice, check_integer, check_number, check_path
 from .errors import AnalysisInputError, FigureStyleWarning
 
 __all__ = [
@@ -213,6 +214,9 @@ def readable_columns(frame):
     def words(name) -> str:
         return " ".join(_ACRONYMS.get(part, part) for part in str(name).split("_"))
 
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalysisInputError.about("frame", "a pandas DataFrame", type(frame).__name__,
+                                       "Pass a table the package returned (e.g. result.to_frame()).")
     return frame.rename(columns=words)
 
 
@@ -228,9 +232,15 @@ def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, d
     The figure's visible text is checked once it is drawn: text below
     :data:`MIN_FONT_SIZE` gives a :class:`~analysis.errors.FigureStyleWarning`.
     """
+    _check_figure(fig)
+    formats = (formats,) if isinstance(formats, str) else formats
+    if not isinstance(formats, Sequence) or not formats:
+        raise AnalysisInputError.about("formats", "file formats such as ('pdf', 'png')", repr(formats),
+                                       "Pass a sequence of 'pdf', 'png', 'svg' or 'eps'.")
     for fmt in formats:
         check_choice(fmt, "formats", ("pdf", "png", "svg", "eps"))
-    base = Path(path)
+    dpi = check_integer(dpi, "dpi")
+    base = check_path(path)
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
     metadata = {"pdf": {"CreationDate": None}, "png": {"Software": None}, "svg": {"Date": None}, "eps": {}}
@@ -246,9 +256,24 @@ def savefig(fig, path: str | Path, formats: Sequence[str] = ("pdf", "png"), *, d
     return written
 
 
+def _axes_grid(axes) -> np.ndarray:
+    """``axes`` (one Axes, or a 1-d or 2-d array of them, as ``plt.subplots`` returns) as a 2-d object array."""
+    grid = np.asarray(axes, dtype=object)
+    if grid.ndim > 2 or grid.size == 0 or not all(isinstance(ax, mpl.axes.Axes) for ax in grid.flat):
+        raise AnalysisInputError.about("axes", "matplotlib Axes (one, or the array plt.subplots returns)",
+                                       repr(axes)[:80], "Pass the axes of the figure's panels.")
+    return grid.reshape(grid.shape if grid.ndim == 2 else (1, -1))
+
+
+def _check_figure(fig) -> None:
+    if not isinstance(fig, mpl.figure.Figure):
+        raise AnalysisInputError.about("fig", "a matplotlib Figure", type(fig).__name__,
+                                       "Pass the figure, e.g. the first value plt.subplots returns.")
+
+
 def outer_labels(axes, *, xlabel: str, ylabel: str) -> None:
     """Label the x axes of the bottom row and the y axes of the left column of a grid of panels; clear the rest."""
-    grid = np.asarray(axes, dtype=object).reshape(np.shape(axes) if np.ndim(axes) == 2 else (1, -1))
+    grid = _axes_grid(axes)
     for (row, col), ax in np.ndenumerate(grid):
         ax.set(xlabel=xlabel if row == grid.shape[0] - 1 else "", ylabel=ylabel if col == 0 else "")
 
@@ -259,7 +284,8 @@ def hide_unused(axes, n_used: int) -> None:
     The lowest panel left in each column then shows the x tick labels and x
     label that the hidden one below it carried.
     """
-    grid = np.asarray(axes, dtype=object).reshape(np.shape(axes) if np.ndim(axes) == 2 else (1, -1))
+    grid = _axes_grid(axes)
+    n_used = check_integer(n_used, "n_used", minimum=0)
     xlabel = grid[-1, 0].get_xlabel()
     for k, ax in enumerate(grid.flat):
         if k >= n_used:
@@ -273,8 +299,11 @@ def hide_unused(axes, n_used: int) -> None:
 
 def panel_labels(axes, titles: Sequence[str] | None = None) -> None:
     """Title the panels of a multi-panel figure (a), (b), ... at their top left, after any ``titles``."""
-    axes = np.ravel(axes)
+    axes = _axes_grid(axes).ravel()
     titles = [""] * len(axes) if titles is None else list(titles)
+    if len(titles) > len(axes) or not all(isinstance(t, str) for t in titles):
+        raise AnalysisInputError.about("titles", f"at most {len(axes)} strings, one per panel", repr(titles)[:80],
+                                       "Pass one title per panel, or None for the letters alone.")
     for ax, letter, title in zip(axes, "abcdefghijklmnopqrstuvwxyz", titles):
         ax.set_title(f"({letter}) {title}".rstrip(), loc="left")
 
@@ -291,6 +320,8 @@ def sci(value: float, *, symbol: str | None = None, digits: int = 1) -> str:
 
 def small_text(fig, *, min_size: float = MIN_FONT_SIZE) -> list[str]:
     """The visible texts of a drawn ``fig`` set below ``min_size`` points, as ``'text' at N pt``."""
+    _check_figure(fig)
+    min_size = check_number(min_size, "min_size", minimum=0, strict=True)
     return [
         f"{t.get_text()!r} at {t.get_fontsize():g} pt"
         for t in fig.findobj(Text)

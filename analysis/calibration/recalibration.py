@@ -22,7 +22,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_array, check_consistent_length, check_labels, check_probabilities, check_rng
-from ..errors import ConvergenceWarning, FitError
+from ..errors import AnalysisInputError, ConvergenceWarning, FitError
 from .binning import bin_indices
 
 _CHUNK = 2**15  # logits per pass
@@ -136,7 +136,11 @@ class TemperatureScaling(ClassifierMixin, TransformerMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "temperature_")
-        return special.softmax(self._logits(X) / self.temperature_, axis=1)
+        z = self._logits(X)
+        if z.shape[1] != len(self.classes_):
+            raise AnalysisInputError.about("X", f"logits of the {len(self.classes_)} classes fitted",
+                                           f"{z.shape[1]} columns", "Pass logits of the same classifier and classes.")
+        return special.softmax(z / self.temperature_, axis=1)
 
     def transform(self, X) -> np.ndarray:
         """Calibrated probabilities: ``P(y = 1)`` for binary log-odds, all classes for logits."""

@@ -8,7 +8,7 @@ from scipy.sparse import csgraph
 
 from ..errors import AnalysisInputError
 
-__all__ = ["check_ford", "check_scores", "check_ties"]
+__all__ = ["check_ford", "check_scores", "check_ties", "system_positions"]
 
 
 def check_scores(scores, name: str = "scores") -> pd.DataFrame:
@@ -63,6 +63,21 @@ def check_scores(scores, name: str = "scores") -> pd.DataFrame:
         raise AnalysisInputError.about(name, "every system scored on some task", f"no scores for {empty}",
                                        "Drop those systems explicitly.")
     return scores
+
+
+def system_positions(systems, index: pd.Index, name: str) -> np.ndarray:
+    """Positions in ``index`` of ``systems`` (one name or a 1-d array of names), shaped like ``systems``."""
+    values = np.asarray(systems)
+    if values.ndim > 1 or values.size == 0:
+        raise AnalysisInputError.about(name, "a system or a 1-d array of systems", f"shape {values.shape}",
+                                       "Pass system names as they appear in the result's table.")
+    positions = index.get_indexer(values.ravel())
+    if (positions < 0).any():
+        unknown = ", ".join(map(repr, values.ravel()[positions < 0][:5]))
+        raise AnalysisInputError.about(name, "systems of the fit", f"unknown {unknown}",
+                                       "Pass system names as they appear in the result's table: "
+                                       + ", ".join(map(repr, index[:5])) + (", ..." if len(index) > 5 else "") + ".")
+    return positions.reshape(values.shape)
 
 
 def check_ties(ties) -> np.ndarray:

@@ -30,7 +30,7 @@ from .._validation import (
     is_dask,
 )
 from ..errors import AnalysisInputError, ConvergenceWarning
-from ._inputs import check_ford, check_scores, check_ties
+from ._inputs import check_ford, check_scores, check_ties, system_positions
 from .result import Ranking, ranking_table
 
 __all__ = ["BradleyTerryRanking", "battles_from_scores", "bradley_terry", "elo_ratings", "elo_scale", "index_battles",
@@ -201,7 +201,8 @@ class BradleyTerryRanking(Ranking):
     def probability(self, a, b) -> np.ndarray:
         """``P(a beats b)`` under the fitted scores, for systems (or arrays of systems) ``a`` and ``b``."""
         s = self.table["score"]
-        return 1 / (1 + np.exp(np.asarray(s.loc[b], dtype=float) - np.asarray(s.loc[a], dtype=float)))
+        sa, sb = (s.to_numpy()[system_positions(x, s.index, name)] for x, name in ((a, "a"), (b, "b")))
+        return 1 / (1 + np.exp(sb - sa))
 
 
 def _log_likelihood(scores, wins) -> float:

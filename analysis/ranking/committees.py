@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validation import check_array, check_choice, check_integer, check_rng
+from .._validation import check_array, check_choice, check_integer, check_number, check_rng
 from ..errors import AnalysisInputError
 
 __all__ = ["Committee", "select_committee", "simulate_biased_rankings"]
@@ -174,6 +174,7 @@ def simulate_biased_rankings(utilities, groups, *, beta: float, n_voters: int, n
                                        "Label each candidate 0 or 1.")
     if not 0 < beta <= 1:
         raise AnalysisInputError.about("beta", "a factor in (0, 1]", repr(beta), "Pass e.g. beta=0.8.")
+    noise = check_number(noise, "noise", minimum=0)
     rng = check_rng(rng)
     seen = np.where(g == 1, beta, 1.0) * u + noise * rng.gumbel(size=(check_integer(n_voters, "n_voters"), len(u)))
     return np.argsort(-seen, axis=1, kind="stable")

@@ -29,6 +29,7 @@ from scipy import optimize, stats
 from .._results import Result
 from .._validation import check_integer, check_number, check_rng
 from ..errors import AnalysisInputError, FitError
+from ._inputs import system_positions
 from .bradley_terry import bradley_terry, check_win_counts, index_battles, win_matrix
 
 __all__ = ["GeneralPreference", "Intransitivity", "PreferenceComparison", "compare_preference_models",
@@ -191,7 +192,7 @@ class GeneralPreference(Result):
     def probability(self, a, b) -> np.ndarray:
         """``P(a beats b)`` for systems (or arrays of systems) ``a`` and ``b``."""
         p = self.probabilities
-        return p.to_numpy()[p.index.get_indexer(np.atleast_1d(a)), p.columns.get_indexer(np.atleast_1d(b))]
+        return p.to_numpy()[system_positions(a, p.index, "a"), system_positions(b, p.columns, "b")]
 
     def plot(self, *, ax=None, block: int = 0):
         """The systems in one preference plane; ``i`` beats ``j`` when ``j`` lies counter-clockwise from ``i``

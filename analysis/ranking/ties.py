@@ -27,7 +27,7 @@ from scipy import optimize, special
 
 from .._validation import check_array, check_choice, check_consistent_length, check_integer
 from ..errors import AnalysisInputError, ConvergenceWarning
-from ._inputs import check_ford
+from ._inputs import check_ford, system_positions
 from .result import Ranking, ranking_table
 
 __all__ = ["StyleControlRanking", "TieModelRanking", "bradley_terry_covariates", "bradley_terry_ties"]
@@ -61,7 +61,7 @@ class TieModelRanking(Ranking):
     def probabilities(self, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``P(a beats b)``, ``P(tie)``, ``P(b beats a)`` under the fit, for systems (or arrays of them)."""
         s = self.table["score"]
-        pi, pj = np.exp(np.asarray(s.loc[a], dtype=float)), np.exp(np.asarray(s.loc[b], dtype=float))
+        pi, pj = (np.exp(s.to_numpy()[system_positions(x, s.index, name)]) for x, name in ((a, "a"), (b, "b")))
         if self.model == "davidson":
             tie = self.tie_parameter * np.sqrt(pi * pj)
             d = pi + pj + tie

@@ -98,6 +98,7 @@ class EmpiricalRashomonSet(RashomonSet):
         X_eval = X if X_eval is None else check_array(X_eval, "X_eval", ndim=2)
         y_eval = y if y_eval is None else targets(y_eval, "y_eval", ndim=1)
         check_consistent_length(X_eval=X_eval, y_eval=y_eval)
+        self.n_features_in_ = X.shape[1]
         candidates = self._candidates(len(y))
 
         def train(candidate):
@@ -134,8 +135,17 @@ class EmpiricalRashomonSet(RashomonSet):
 
     def predict(self, X) -> np.ndarray:
         """Every member's predictions, shape ``(n_models, n_rows)``, best first."""
+        X = self._features(X)
         return np.stack([m.predict(X) for m in self.members_])
 
     def predict_proba(self, X) -> np.ndarray:
         """Every member's class probabilities, shape ``(n_models, n_rows, n_classes)``."""
+        X = self._features(X)
         return np.stack([m.predict_proba(X) for m in self.members_])
+
+    def _features(self, X) -> np.ndarray:
+        X = check_array(X, "X", ndim=2)
+        if X.shape[1] != self.n_features_in_:
+            raise AnalysisInputError.about("X", f"{self.n_features_in_} columns, as in fit", f"{X.shape[1]}",
+                                           "Pass the features the set was fitted on.")
+        return X

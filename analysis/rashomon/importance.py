@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._resample import bootstrap_indices, map_batches
 from .._results import Result
-from .._validation import check_array, check_choice, check_integer
+from .._validation import check_array, check_choice, check_integer, check_probabilities
 from .trees import SparseTreeRashomonSet
 
 __all__ = ["ImportanceDistribution", "rashomon_importance_distribution"]
@@ -64,15 +64,15 @@ class ImportanceDistribution(Result):
         return (f"{self.n_boot} bootstrap data sets, {sizes}", self.convention)
 
     def quantiles(self, q) -> pd.DataFrame:
-        """Quantiles ``q`` of every variable's importance, one row per variable."""
-        q = np.atleast_1d(q)
+        """Quantiles ``q`` (in [0, 1]) of every variable's importance, one row per variable."""
+        q = np.atleast_1d(check_probabilities(q, "q", ndim=(0, 1)))
         return pd.DataFrame([_weighted_quantiles(self.values[f], self.weights[f], q) for f in self.values],
                             index=list(self.values), columns=q)
 
     def cdf(self, variable: str, x) -> np.ndarray:
-        """P(importance of ``variable`` <= x)."""
-        v, w = self.values[variable], self.weights[variable]
-        return np.array([w[v <= t].sum() for t in np.atleast_1d(x)])
+        """P(importance of ``variable`` <= x), shape like ``np.atleast_1d(x)``."""
+        v, w = self.values[check_choice(variable, "variable", list(self.values))], self.weights[variable]
+        return np.array([w[v <= t].sum() for t in np.atleast_1d(check_array(x, "x", ndim=(0, 1)))])
 
     def to_frame(self) -> pd.DataFrame:
         table = self.quantiles([0.05, 0.25, 0.5, 0.75, 0.95])

@@ -106,6 +106,8 @@ class InteractionCloud(Result):
         """The variable importance cloud (Dong & Rudin 2020) projected on features ``a`` and ``b``; returns the Axes."""
         import matplotlib.pyplot as plt
 
+        for name, value in (("a", a), ("b", b)):
+            check_choice(value, name, list(self.main.columns))
         ax = ax if ax is not None else plt.gca()
         inside = self.inside
         ax.scatter(self.main[a][inside], self.main[b][inside], s=3, alpha=0.4, lw=0, label="members of the set")

@@ -77,7 +77,11 @@ class LogisticRashomonSet(RashomonSet):
 
     def objective(self, weights) -> np.ndarray:
         """``L`` of weight rows ``[coef, intercept]``, shape (m,) for (m, d + 1) weights."""
-        W = np.atleast_2d(weights)
+        W = np.atleast_2d(check_array(weights, "weights", ndim=(1, 2)))
+        if W.shape[1] != self._A.shape[1]:
+            raise AnalysisInputError.about("weights", f"{self._A.shape[1]} weights per row (coefficients"
+                                           + (", then the intercept)" if self.fit_intercept else ")"),
+                                           f"{W.shape[1]}", "Pass rows as sample() returns them.")
         Z = self._A @ W.T
         loss = self._weight @ (np.logaddexp(0, Z) - self._y[:, None] * Z)
         return loss + self.l2_penalty / 2 * np.sum(W**2 * self._penalty_mask(), axis=1)
@@ -325,6 +329,10 @@ class LogisticRashomonSet(RashomonSet):
         Returns ``angle``, ``m_i``, ``m_j`` and the boundary ``weights`` (an object column of arrays).
         """
         n_angles = check_integer(n_angles, "n_angles", minimum=3)
+        for name, value in (("i", i), ("j", j)):
+            if check_integer(value, name, minimum=0) >= len(self.coef_):
+                raise AnalysisInputError.about(name, f"a feature index below {len(self.coef_)}", str(value),
+                                               "Pass the column positions of two features of X.")
         angles = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
         U = np.zeros((n_angles, len(self._w)))
         U[:, i] = np.cos(angles) * self._w[i]

@@ -158,7 +158,7 @@ class ScoringSystemRashomonSet(RashomonSet):
 
     def to_json(self, limit: int | None = None) -> str:
         """The convention and the systems (the best ``limit``) as JSON, points by feature name."""
-        n = self.n_models_ if limit is None else min(limit, self.n_models_)
+        n = self.n_models_ if limit is None else min(check_integer(limit, "limit"), self.n_models_)
         systems = [{"objective": float(self.objectives_[i]), "intercept": int(self.intercepts_[i]),
                     "points": {self.feature_names_[j]: int(c) for j, c in enumerate(self.coefs_[i]) if c}}
                    for i in range(n)]

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from .._validation import check_integer
 from ..errors import AnalysisInputError
 
 __all__ = ["TreeExport"]
@@ -34,7 +35,7 @@ class TreeExport:
     def tree(self, i: int) -> dict:
         """Tree ``i`` (0 = best) as nested dicts: ``{"feature", "name", "true", "false"}`` or ``{"prediction"}``."""
         trees = self._require_list()
-        if not 0 <= i < len(trees.roots):
+        if not 0 <= check_integer(i, "i", minimum=0) < len(trees.roots):
             raise AnalysisInputError.about("i", f"an index in [0, {len(trees.roots)})", str(i), "Pick a listed tree.")
 
         def node(entry):

@@ -106,7 +106,7 @@ class CODResult(Result):
 
     def predict(self, compute) -> pd.DataFrame:
         """Predicted subset and full-set scores at ``compute`` (FLOP)."""
-        compute = check_positive(np.atleast_1d(np.asarray(compute, dtype=float)), "compute", ndim=1)
+        compute = np.atleast_1d(check_positive(compute, "compute", ndim=(0, 1)))
         kept = self.clusters[self.clusters["kept"]]
         log_c = np.log(compute / self.compute_ref)
         per_cluster = np.array([_cluster_law(log_c, r.slope, r.midpoint, self.guess) for r in kept.itertuples()])

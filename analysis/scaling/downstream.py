@@ -29,6 +29,7 @@ from .._validation import (
     check_consistent_length,
     check_integer,
     check_labels,
+    check_number,
     check_positive,
     check_probabilities,
     check_rng,
@@ -88,6 +89,13 @@ def fit_accuracy_curve(loss, accuracy, *, floor: float | None = None, ceiling: f
     loss = check_array(loss, "loss", ndim=1)
     accuracy = check_probabilities(accuracy, "accuracy", ndim=1)
     check_consistent_length(loss=loss, accuracy=accuracy)
+    for value, name in ((floor, "floor"), (ceiling, "ceiling")):
+        if value is not None and not 0 <= check_number(value, name, minimum=0) <= 1:
+            raise AnalysisInputError.about(name, "an accuracy in [0, 1] or None", repr(value),
+                                           "Pass a fraction (0.25 for four-way multiple choice), or None to fit it.")
+    if floor is not None and ceiling is not None and floor >= ceiling:
+        raise AnalysisInputError.about("floor", "below the ceiling", f"floor {floor}, ceiling {ceiling}",
+                                       "Pass the chance level as floor and the best reachable accuracy as ceiling.")
     free = [name for name, v in (("floor", floor), ("ceiling", ceiling)) if v is None]
     if len(loss) <= 2 + len(free):
         raise AnalysisInputError.about(

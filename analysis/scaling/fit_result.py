@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._resample import column_intervals, percentile_interval
 from .._results import ConfidenceInterval, Result
-from .._validation import check_choice, check_columns, check_positive, check_rng
+from .._validation import check_choice, check_columns, check_number, check_positive, check_rng
 from ..errors import AnalysisInputError
 from .laws import CustomLaw, ScalingLaw, log_inputs
 
@@ -106,6 +106,10 @@ class ScalingLawFit(Result):
         ``low``, ``high`` (NaN without a bootstrap) and ``n_finite``, the
         replicates giving a finite value.
         """
+        if not isinstance(quantities, dict) or not quantities or not all(map(callable, quantities.values())):
+            raise AnalysisInputError.about("quantities", "a dict of name -> function of the parameters",
+                                           repr(quantities)[:80],
+                                           'Pass e.g. {"a": lambda p: p["beta"] / (p["alpha"] + p["beta"])}.')
         rows = {}
         for name, func in quantities.items():
             row = {"estimate": float(func(self.params)), "se": np.nan, "low": np.nan, "high": np.nan, "n_finite": 0}
@@ -244,7 +248,9 @@ class ScalingLawFit(Result):
         if set(self.law.inputs) != {"N", "D"}:
             raise AnalysisInputError.about("fit", "a law of N and D", f"inputs {list(self.law.inputs)}",
                                            "Use plot_curve for laws of one input.")
-        budgets = np.sort(check_positive(np.atleast_1d(np.asarray(budgets, dtype=float)), "budgets", ndim=1))
+        budgets = np.sort(np.atleast_1d(check_positive(budgets, "budgets", ndim=(0, 1))))
+        tolerance_dex = check_number(tolerance_dex, "tolerance_dex", minimum=0, strict=True)
+        flops_per_token_param = check_number(flops_per_token_param, "flops_per_token_param", minimum=0, strict=True)
         ax = ax if ax is not None else plt.gca()
         N, D = self.observed_inputs["N"], self.observed_inputs["D"]
         log_c = np.log10(flops_per_token_param * N * D)

@@ -20,7 +20,7 @@ import dataclasses
 
 import numpy as np
 
-from .._validation import check_consistent_length, check_positive
+from .._validation import check_consistent_length, check_integer, check_number, check_positive
 from ..errors import AnalysisInputError
 from .laws import CustomLaw, ScalingLaw, power_law
 
@@ -114,7 +114,9 @@ class KaplanLaw:
         Solves ``L = L(N, S / (1 + B_crit(L) / B))`` for ``L`` by bisection; the
         right side falls as ``L`` grows, so the root is unique.
         """
-        S = check_positive(np.atleast_1d(S), "S")
+        S = np.atleast_1d(check_positive(S, "S", ndim=(0, 1)))
+        N, B = (check_number(v, name, minimum=0, strict=True) for v, name in ((N, "N"), (B, "B")))
+        iterations = check_integer(iterations, "iterations")
         lo = np.full(S.shape, float(self.min_loss(N)))
         hi = lo + (self.S_c * (1 + self.critical_batch_size(lo) / B) / S) ** self.alpha_S
         for _ in range(iterations):

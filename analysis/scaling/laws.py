@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import check_choice, check_positive
+from .._validation import check_choice, check_integer, check_positive
 from ..errors import AnalysisInputError
 
 __all__ = [
@@ -311,6 +311,7 @@ def broken_power_law(n_breaks: int = 1) -> CustomLaw:
     ``y = a + b x^(-c0) prod_i (1 + (x / d_i)^(1 / f_i))^(-c_i f_i)``: each break
     at ``d_i`` changes the slope by ``c_i`` with sharpness ``f_i``.
     """
+    n_breaks = check_integer(n_breaks, "n_breaks")
     names = ["a", "b", "c0"] + [f"{p}{i}" for i in range(1, n_breaks + 1) for p in ("c", "d", "f")]
 
     def law(x, **p):

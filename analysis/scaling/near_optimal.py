@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import optimize
 
 from .._results import Result
-from .._validation import check_columns, check_integer, check_number, check_positive, check_rng
+from .._validation import check_array, check_columns, check_integer, check_number, check_positive, check_rng
 from ..errors import AnalysisInputError
 from ._optimize import minimize_batched
 from .fit_result import ScalingLawFit
@@ -180,7 +180,9 @@ class NearOptimalSet(Result):
 
     def objective(self, params: pd.DataFrame) -> np.ndarray:
         """The fit's objective at parameter rows (one column per parameter), shape (m,)."""
-        theta = self.fit.law.theta({k: params[k].to_numpy(float) for k in self.fit.law.param_names}).T
+        check_columns(params, self.fit.law.param_names, name="params")
+        theta = self.fit.law.theta({k: check_array(params[k], "params", ndim=1)
+                                    for k in self.fit.law.param_names}).T
         return self._space.objective.values(np.atleast_2d(theta))
 
     def sample(self, n: int, *, rng=None) -> pd.DataFrame:

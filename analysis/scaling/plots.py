@@ -41,7 +41,8 @@ def plot_allocation(table: pd.DataFrame, *, y: str = "tokens_per_param", interva
     import matplotlib.pyplot as plt
 
     check_choice(interval_style, "interval_style", ("fill", "lines", "none"))
-    check_columns(table, ("C", y))
+    check_columns(table, ("C",), name="table")
+    check_choice(y, "y", [c for c in table.columns if c != "C"])
     ax = ax if ax is not None else plt.gca()
     (line,) = ax.plot(table["C"], table[y], **line_kw)
     if interval_style != "none" and f"{y}_low" in table:

@@ -84,7 +84,8 @@ def main() -> None:
         config = _judge_config(Path(work))
         for name, (p_right, padding) in MODELS.items():
             alpaca_eval.evaluate(model_outputs=outputs(name, p_right, padding), reference_outputs=reference,
-                                 annotators_config=str(config), output_path=output / name, fn_metric="get_winrate", sort_by="win_rate",
+                                 annotators_config=str(config), output_path=output / name,
+                                 fn_metric="get_winrate", sort_by="win_rate",
                                  precomputed_leaderboard=None, is_cache_leaderboard=False,
                                  is_return_instead_of_print=True, fn_completions=judge)
     for name in MODELS:  # AlpacaEval's output folder names the annotator config by its path; keep the files only
