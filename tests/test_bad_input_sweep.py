@@ -560,6 +560,7 @@ def bad_values(role, valid):
         kinds = {
             "empty": st.just(base[:0]),
             "NaN": _with_value(base, np.nan),
+            "pd.NA": _with_value(base, np.nan).map(lambda v: pd.Series(v, dtype="Float64")),
             "text": _text(len(base)),
             "3-d": st.just(base.reshape(1, 1, -1)),
             "length mismatch": st.integers(1, len(base) - 1).map(lambda k: base[:k]),
@@ -731,6 +732,22 @@ def test_ranking_refuses_bad_input(name, arg, kind, data):
 @given(data=st.data())
 def test_rashomon_scaling_and_the_rest_refuse_bad_input(name, arg, kind, data):
     _refused(name, arg, kind, data)
+
+
+NUMERIC_ROLES = ("probabilities", "labels", "real", "indices", "positive", "values", "class labels")
+
+
+@pytest.mark.parametrize("name", [name for name, (_, kwargs, roles) in API.items()
+                                  if any(role in NUMERIC_ROLES and arg in kwargs for arg, role in roles.items())])
+def test_nullable_columns_without_missing_values_are_accepted(name):
+    func, kwargs, roles = API[name]
+    arrays = {arg: np.asarray(kwargs[arg]) for arg, role in roles.items() if role in NUMERIC_ROLES and arg in kwargs}
+    nullable = {arg: pd.Series(a, dtype="Int64" if a.dtype.kind in "iu" else "Float64") for arg, a in arrays.items()}
+    np.testing.assert_equal(_numbers_of(_call(func, dict(kwargs) | nullable)), _numbers_of(_call(func, dict(kwargs))))
+
+
+def _numbers_of(result):
+    return [values.ravel() for values in _numbers(result)]
 
 
 @pytest.mark.parametrize("name", API)
