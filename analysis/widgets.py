@@ -10,12 +10,17 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._resample import BootstrapResult, bootstrap, percentile_interval
+from ._validation import check_array
+from .errors import AnalysisInputError
 
 __all__ = ["IntervalExplorer", "describe_interval"]
 
 
 def describe_interval(result: BootstrapResult, *, ci: float, label: str = "mean") -> str:
     """One line: the estimate and its percentile interval at level ``ci`` from ``result``'s replicates."""
+    if not isinstance(result, BootstrapResult):
+        raise AnalysisInputError.about("result", "a BootstrapResult", type(result).__name__,
+                                       "Pass what analysis.bootstrap returns.")
     interval = percentile_interval(result.replicates, ci=ci)
     return f"{label} = {result.estimate:.4f}, {ci:.0%} interval [{interval.low:.4f}, {interval.high:.4f}]"
 
@@ -36,7 +41,8 @@ class IntervalExplorer(widgets.VBox):
     """
 
     def __init__(self, values, *, label: str = "mean", n_boot: int = 2000, rng=0, ci: float = 0.95):
-        self.result = bootstrap(lambda x: x.mean(axis=1), np.asarray(values, dtype=float), n_boot=n_boot, rng=rng)
+        values = check_array(values, "values", ndim=1)
+        self.result = bootstrap(lambda x: x.mean(axis=1), values, n_boot=n_boot, rng=rng)
         self.label = label
         self.ci = widgets.FloatSlider(
             value=ci, min=0.50, max=0.99, step=0.01, description="level", readout_format=".2f",

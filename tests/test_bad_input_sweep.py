@@ -8,6 +8,7 @@ several shapes and positions.
 """
 
 import dataclasses
+import importlib
 import inspect
 import tempfile
 from pathlib import Path
@@ -28,8 +29,11 @@ from analysis import calibration as cal
 from analysis import ranking as rk
 from analysis import rashomon as ra
 from analysis import scaling as sc
-from analysis.calibration.widgets import describe_ece
-from analysis.scaling.widgets import extrapolation_summary
+from analysis.calibration.widgets import ECEExplorer, describe_ece
+from analysis.ranking.widgets import LeaderboardExplorer
+from analysis.rashomon.widgets import TreeSetExplorer, describe_tree_set
+from analysis.scaling.widgets import ExtrapolationExplorer, extrapolation_summary
+from analysis.widgets import IntervalExplorer, describe_interval
 
 RNG = np.random.default_rng(0)
 N = 60
@@ -489,6 +493,24 @@ API |= {
 }
 
 
+
+# The widgets: explorers check their data before drawing anything.
+API |= {
+    "widgets.IntervalExplorer": (IntervalExplorer, dict(values=REAL, n_boot=20),
+                                 dict(values="values", n_boot="n_boot", ci="ci", rng="rng")),
+    "widgets.describe_interval": (describe_interval, dict(result=analysis.bootstrap(mean, REAL, n_boot=10, rng=0),
+                                                          ci=0.9), dict(result="result", ci="ci")),
+    "calibration.ECEExplorer": (ECEExplorer, dict(y_true=Y, y_prob=P),
+                                dict(y_true="labels", y_prob="probabilities", n_bins="count")),
+    "ranking.LeaderboardExplorer": (LeaderboardExplorer, dict(scores=BOARD, top=3), dict(scores="board", top="count")),
+    "rashomon.TreeSetExplorer": (TreeSetExplorer, dict(rset=TREES), dict(rset="result", epsilon="nonnegative")),
+    "rashomon.describe_tree_set": (describe_tree_set, dict(rset=TREES, epsilon=0.02),
+                                   dict(rset="result", epsilon="nonnegative")),
+    "scaling.ExtrapolationExplorer": (ExtrapolationExplorer, dict(runs=RUNS, max_compute=1e21,
+                                                                  starts=sc.chinchilla.start_grid()[::500]),
+                                      dict(runs="table", max_compute="positive number", delta="nonnegative")),
+}
+
 # Plots that take data, and the figure helpers.
 API |= {
     "ranking.GeneralPreference.probability": (GPM.probability, dict(a=["a", "b"], b=["b", "c"]), dict(b="name")),
@@ -635,6 +657,8 @@ def bad_values(role, valid):
         return {"not axes": st.sampled_from([3, "ax", None])}
     if role == "titles":
         return {"too many": st.just([f"t{k}" for k in range(10)]), "not text": st.just([1, 2])}
+    if role == "result":  # a result object of the package
+        return {"not a result": st.sampled_from([REAL, "result", None])}
     if role == "any table":  # a data frame of any shape
         return {"not a table": st.just(np.asarray(valid))}
     if role == "new path":  # where a file will be written
@@ -803,10 +827,14 @@ def _public_callables():
     package's modules (method names as ``module.Class.method``)."""
     modules = {"": analysis, "calibration.": cal, "ranking.": rk, "rashomon.": ra, "scaling.": sc, "style.": style,
                "datasets.": analysis.datasets, "io.": analysis.io, "report.": analysis.report}
+    widgets = {"widgets.": analysis.widgets, **{f"{theme}.": importlib.import_module(f"analysis.{theme}.widgets")
+                                                for theme in ("calibration", "ranking", "rashomon", "scaling")}}
     found = {}
-    for prefix, module in modules.items():
+    for prefix, module in [*modules.items(), *widgets.items()]:
         for name in module.__all__:
             obj = getattr(module, name)
+            if inspect.isclass(obj) and module in widgets.values():  # an explorer takes its data when built
+                found[f"{prefix}{name}"] = obj
             if inspect.isclass(obj):
                 for cls in reversed([c for c in obj.__mro__ if c.__module__.startswith("analysis")]):
                     found |= {f"{prefix}{name}.{attr}": getattr(obj, attr) for attr, value in vars(cls).items()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from .._validation import check_integer
+from ..errors import AnalysisInputError
 from .metrics import ece
 from .smooth import smooth_ece
 
@@ -30,6 +32,10 @@ class ECEExplorer(widgets.VBox):
     """
 
     def __init__(self, y_true, y_prob, *, n_bins: int = 15, strategy: str = "uniform", mode: str = "top-label"):
+        if not 2 <= check_integer(n_bins, "n_bins", minimum=2) <= 100:
+            raise AnalysisInputError.about("n_bins", "a number of bins from 2 to 100 (the slider's range)",
+                                           str(n_bins), "Pass a starting value the slider can show.")
+        describe_ece(y_true, y_prob, n_bins, strategy, mode=mode)  # checks the data once, before any widget
         self.y_true, self.y_prob, self.mode = y_true, y_prob, mode
         self.n_bins = widgets.IntSlider(value=n_bins, min=2, max=100, description="bins", continuous_update=False)
         self.strategy = widgets.ToggleButtons(options=["uniform", "quantile"], value=strategy, description="bins are")

@@ -10,6 +10,8 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from .._validation import check_columns, check_number, check_positive
+from ..errors import AnalysisInputError
 from .backtest import extrapolation_check
 
 __all__ = ["ExtrapolationExplorer", "extrapolation_summary"]
@@ -35,10 +37,17 @@ class ExtrapolationExplorer(widgets.VBox):
     """
 
     def __init__(self, runs: pd.DataFrame, *, starts=None, max_compute: float | None = None, delta: float = 1e-3):
+        top = np.log10(check_positive(check_columns(runs, ("C",), name="runs")["C"], "runs").max())
+        low = np.floor(top) - 2
+        if max_compute is not None and not 10**low <= check_number(max_compute, "max_compute") <= 10**top:
+            raise AnalysisInputError.about("max_compute", f"a compute in [{10**low:.3g}, {10**top:.3g}] FLOP, the "
+                                           "slider's range", str(max_compute), "Pass None to start at the largest run.")
+        if not 1e-4 <= check_number(delta, "delta") <= 0.1:
+            raise AnalysisInputError.about("delta", "a Huber delta in [1e-4, 0.1], the slider's range", str(delta),
+                                           "Pass a delta on the slider, such as 1e-3.")
         self.runs, self.starts = runs, starts
-        top = np.log10(runs["C"].max())
         self.max_compute = widgets.FloatLogSlider(
-            value=max_compute or 10**top, min=np.floor(top) - 2, max=top, step=0.05, description="max C",
+            value=max_compute or 10**top, min=low, max=top, step=0.05, description="max C",
             readout_format=".2e", continuous_update=False,
         )
         self.delta = widgets.FloatLogSlider(
