@@ -7,7 +7,6 @@ browser; the widget's callback calls that function and shows its text.
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np
 
 from ._resample import BootstrapResult, bootstrap, percentile_interval
 from ._validation import check_array

@@ -53,11 +53,11 @@ import pandas as pd
 
 from analysis import ConfidenceInterval, LeastAbsoluteDeviationWarning, datasets, style
 from analysis.scaling import (
-    compute_optimal,
     fit_scaling_law,
     interval_backtest,
     matching_epsilon,
     near_optimal_set,
+    optimal_tokens_per_param,
     plot_near_optimal,
 )
 
@@ -80,20 +80,11 @@ with warnings.catch_warnings():
     fit = fit_scaling_law(kept, method="projection", n_boot=n_boot, rng=seed, progress=False)
 chinchilla_c = 6 * 70e9 * 1.4e12  # Chinchilla's own compute, 5.88e23 FLOP
 
-
-def tokens_per_param(p):
-    """Compute-optimal D / N at Chinchilla's compute, in closed form (as compute_optimal)."""
-    n_opt = ((p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (1 / (p["alpha"] + p["beta"]))
-             * (chinchilla_c / 6) ** (p["beta"] / (p["alpha"] + p["beta"])))
-    return chinchilla_c / 6 / n_opt**2
-
-
 quantities = {
     "a": lambda p: p["beta"] / (p["alpha"] + p["beta"]),  # N_opt grows as C^a
-    "tokens_per_param": tokens_per_param,
+    "tokens_per_param": lambda p: optimal_tokens_per_param(p, chinchilla_c),
     "loss_70B": lambda p: p["E"] + p["A"] / 70e9 ** p["alpha"] + p["B"] / 1.4e12 ** p["beta"],
 }
-assert np.isclose(tokens_per_param(fit.params), compute_optimal(fit, [chinchilla_c])["tokens_per_param"][0])
 bootstrap = pd.concat([
     pd.DataFrame({name: {"estimate": fit.params[name], "low": ci.low, "high": ci.high}
                   for name, ci in fit.intervals.items()}).T,
@@ -276,7 +267,7 @@ at_a
 
 # %% tags=["solution"]
 one_percent = sets[epsilons.index(0.01)]
-drawn = tokens_per_param(one_percent.sample(100, rng=seed))
+drawn = optimal_tokens_per_param(one_percent.sample(100, rng=seed), chinchilla_c)
 low, high = one_percent.ranges.loc["tokens_per_param", ["low", "high"]]
 assert (drawn >= low - 1e-9).all() and (drawn <= high + 1e-9).all()
 assert drawn.max() - drawn.min() < high - low

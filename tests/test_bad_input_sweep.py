@@ -482,6 +482,8 @@ API |= {
     "scaling.kaplan_steps": (sc.kaplan_steps, dict(params={"A": 8.8e13**0.076, "B": 2.1e3**0.76, "alpha_N": 0.076,
                                                            "alpha_S": 0.76}, N=[1e8, 1e9], S_min=[1e4, 1e5]),
                              dict(N="positive", S_min="positive")),
+    "scaling.optimal_tokens_per_param": (sc.optimal_tokens_per_param, dict(params=FIT.params, C=5.88e23),
+                                         dict(C="positive number", flops_per_token_param="positive number")),
     "scaling.broken_power_law": (sc.broken_power_law, dict(n_breaks=2), dict(n_breaks="count")),
     "scaling.get_law": (sc.get_law, dict(law="chinchilla"), dict(law="name")),
     "scaling.isoflop_budgets": (sc.isoflop_budgets, dict(data=RUNS, budgets=[1e19, 1e20]),

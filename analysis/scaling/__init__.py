@@ -1,7 +1,7 @@
 """Scaling laws: functional forms, robust fits with bootstrap, IsoFLOP analysis, compute-optimal
 allocation, backtests and downstream prediction."""
 
-from .allocation import compute_optimal
+from .allocation import compute_optimal, optimal_tokens_per_param
 from .backtest import BacktestResult, IntervalBacktest, backtest, extrapolation_check, interval_backtest
 from .cod import CODResult, cluster_on_difficulty, pass_rate_table
 from .downstream import (
@@ -65,6 +65,7 @@ __all__ = [
     "pass_rate_table",
     "matching_epsilon",
     "near_optimal_set",
+    "optimal_tokens_per_param",
     "plot_allocation",
     "plot_near_optimal",
     "plot_runs",

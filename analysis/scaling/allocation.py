@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .._resample import percentile_interval
-from .._validation import check_positive
+from .._validation import check_number, check_positive
 from ..errors import AnalysisInputError
 from .fit_result import ScalingLawFit
 from .laws import chinchilla
 
-__all__ = ["compute_optimal"]
+__all__ = ["compute_optimal", "optimal_tokens_per_param"]
 
 
 def _optimum(A, B, alpha, beta, C):
@@ -26,6 +26,24 @@ def _optimum(A, B, alpha, beta, C):
     G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
     a, b = beta / (alpha + beta), alpha / (alpha + beta)
     return G * (C / 6) ** a, (C / 6) ** b / G
+
+
+def optimal_tokens_per_param(params, C: float, *, flops_per_token_param: float = 6.0):
+    """Compute-optimal tokens per parameter ``D_opt / N_opt`` at budget ``C`` (FLOP) of Chinchilla parameters.
+
+    ``params`` maps ``A``, ``B``, ``alpha``, ``beta`` to numbers or to arrays
+    (a bootstrap's draws, a near-optimal set's members: a DataFrame works), and
+    the result has their shape; as a derived quantity,
+    ``lambda p: optimal_tokens_per_param(p, 5.76e23)``.
+    """
+    missing = [k for k in ("A", "B", "alpha", "beta") if k not in params]
+    if missing:
+        raise AnalysisInputError.about("params", "the Chinchilla parameters A, B, alpha and beta",
+                                       f"none for {missing}", "Pass a fit's params or rows of parameters.")
+    C = check_number(C, "C", minimum=0, strict=True)
+    scale = 6.0 / check_number(flops_per_token_param, "flops_per_token_param", minimum=0, strict=True)
+    n_opt, d_opt = _optimum(params["A"], params["B"], params["alpha"], params["beta"], C * scale)
+    return d_opt / n_opt
 
 
 def compute_optimal(fit: ScalingLawFit | dict, C, *, flops_per_token_param: float = 6.0) -> pd.DataFrame:
