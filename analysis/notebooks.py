@@ -36,6 +36,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from ._validation import check_path
 from .errors import AnalysisInputError
 
 __all__ = [
@@ -59,9 +60,20 @@ WIDGET_MANAGER = ("@jupyter-widgets/html-manager", "1.0.15")
 _WIDGET_LOADER = re.compile(r"<script>\s*\(function\(\) \{\s*function addWidgetsRenderer\(\).*?</script>", re.S)
 
 
+def _check_notebook(notebook) -> nbformat.NotebookNode:
+    if not isinstance(notebook, nbformat.NotebookNode) or "cells" not in notebook:
+        raise AnalysisInputError.about("notebook", "a notebook (nbformat.NotebookNode)", type(notebook).__name__,
+                                       "Read it with read_notebook(path).")
+    return notebook
+
+
 def find_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     """The notebook sources ``NN_topic.py`` in ``directory``, in order."""
-    return sorted(p for p in Path(directory).glob("*.py") if _NAME.match(p.name))
+    directory = check_path(directory, "directory")
+    if not directory.is_dir():
+        raise AnalysisInputError.about("directory", "a folder of notebook sources", f"nothing at {directory}",
+                                       "Pass the folder that holds the NN_topic.py files.")
+    return sorted(p for p in directory.glob("*.py") if _NAME.match(p.name))
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -70,6 +82,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     Without it, an executed ``.ipynb`` copy opens on its own instead of asking
     JupyterLab for its paired text file.
     """
+    path = check_path(path)
+    if not path.is_file():
+        raise AnalysisInputError.about("path", "a notebook source file", f"nothing at {path}",
+                                       "Pass the path of a .py (percent format) or .ipynb notebook.")
     notebook = jupytext.read(path)
     notebook.metadata.get("jupytext", {}).pop("formats", None)
     return notebook
@@ -77,6 +93,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 def inject_parameters(notebook: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
     """Insert a cell tagged ``injected-parameters`` after the ``parameters`` cell."""
+    _check_notebook(notebook)
+    if not isinstance(parameters, dict) or not all(isinstance(k, str) and k.isidentifier() for k in parameters):
+        raise AnalysisInputError.about("parameters", "a dict of variable name -> value", repr(parameters)[:80],
+                                       "Pass e.g. {'n_boot': 200}.")
     tagged = [i for i, c in enumerate(notebook.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise AnalysisInputError.about(
@@ -113,7 +133,7 @@ def run_notebook(notebook: nbformat.NotebookNode, folder: Path, parameters: dict
 
 def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``notebook`` without its cells tagged ``solution`` and without outputs."""
-    student = nbformat.from_dict(notebook)
+    student = nbformat.from_dict(_check_notebook(notebook))
     student.cells = [c for c in student.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
     for cell in student.cells:
         if cell.cell_type == "code":
@@ -152,6 +172,8 @@ def write_html(notebook: nbformat.NotebookNode, target: Path, *, widget_script: 
     """
     from nbconvert import HTMLExporter
 
+    _check_notebook(notebook)
+    target = check_path(target, "target")
     exporter = HTMLExporter()
     body, _ = exporter.from_notebook_node(notebook)
     if widget_script is not None:

@@ -23,6 +23,7 @@ from sklearn.dummy import DummyClassifier
 
 import analysis
 import analysis.io
+import analysis.notebooks
 import analysis.report
 from analysis import AnalysisInputError, FitError, style
 from analysis import calibration as cal
@@ -513,6 +514,22 @@ API |= {
                                       dict(runs="table", max_compute="positive number", delta="nonnegative")),
 }
 
+# The notebook tools a teacher uses.
+TOUR = analysis.notebooks.read_notebook(analysis.notebooks.NOTEBOOK_DIR / "00_tour.py")
+API |= {
+    "notebooks.find_notebooks": (analysis.notebooks.find_notebooks, dict(), dict(directory="path")),
+    "notebooks.read_notebook": (analysis.notebooks.read_notebook, dict(path=analysis.notebooks.NOTEBOOK_DIR
+                                                                         / "00_tour.py"), dict(path="path")),
+    "notebooks.student_version": (analysis.notebooks.student_version, dict(notebook=TOUR),
+                                  dict(notebook="result")),
+    "notebooks.inject_parameters": (analysis.notebooks.inject_parameters, dict(  # adds a cell to its copy per call
+        notebook=analysis.notebooks.read_notebook(analysis.notebooks.NOTEBOOK_DIR / "00_tour.py"),
+        parameters={"n_boot": 20}), dict(notebook="result", parameters="result")),
+    "notebooks.write_html": (lambda notebook=TOUR, target=None: analysis.notebooks.write_html(
+        notebook, FIGURE_DIR / "tour.html" if target is None else target), dict(),
+        dict(notebook="result", target="new path")),
+}
+
 # Plots that take data, and the figure helpers.
 API |= {
     "ranking.GeneralPreference.probability": (GPM.probability, dict(a=["a", "b"], b=["b", "c"]), dict(b="name")),
@@ -556,6 +573,8 @@ NOT_IN_TABLE = {
        "users call the law itself, which is in the table"
        for law in ("ScalingLaw", "CustomLaw")
        for method in ("log_predict", "log_predict_rows", "log_predict_vjp", "natural", "theta")},
+    **{f"notebooks.{name}": "starts a Jupyter kernel (or npm) per call; its bad arguments are refused in "
+       "tests/test_notebooks.py" for name in ("execute_notebook", "run_notebook", "main", "widget_manager_script")},
     **{f"report.{name}": "executes the report notebook (a minute); its bad requests are refused in "
        "tests/test_report.py" for name in ("write_report", "sections_for")},
 }
@@ -828,7 +847,8 @@ def _public_callables():
     """``name -> callable`` for every public function, and every public method of every public class, of the
     package's modules (method names as ``module.Class.method``)."""
     modules = {"": analysis, "calibration.": cal, "ranking.": rk, "rashomon.": ra, "scaling.": sc, "style.": style,
-               "datasets.": analysis.datasets, "io.": analysis.io, "report.": analysis.report}
+               "datasets.": analysis.datasets, "io.": analysis.io, "report.": analysis.report,
+               "notebooks.": analysis.notebooks}
     widgets = {"widgets.": analysis.widgets, **{f"{theme}.": importlib.import_module(f"analysis.{theme}.widgets")
                                                 for theme in ("calibration", "ranking", "rashomon", "scaling")}}
     found = {}
