@@ -31,40 +31,68 @@ def _tied_pairs(starts: np.ndarray, n: int) -> int:
     """Pairs inside the groups that begin at the sorted positions ``starts`` of ``n`` items."""
     if starts.size == n:
         return 0
-    sizes = np.diff(np.append(starts, n))
+    return _tied_pairs_of_counts(np.diff(np.append(starts, n)))
+
+
+def _tied_pairs_of_counts(sizes: np.ndarray) -> int:
+    """Pairs inside groups of the given sizes."""
     return int(np.sum(sizes * (sizes - 1) // 2))
+
+
+def _few_values(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Dense ranks (uint16, 0 = smallest) and the number of distinct values, found by hashing in O(n), when there
+    are at most 2^16 distinct values; None otherwise (a probe of the first 4096 skips continuous scores early)."""
+    if np.unique(values[:4096]).size > 2048:
+        return None
+    codes, uniques = pd.factorize(values)
+    if uniques.size > 1 << 16:
+        return None
+    rank_of = np.empty(uniques.size, dtype=np.uint16)
+    rank_of[np.argsort(uniques)] = np.arange(uniques.size)
+    return rank_of[codes], uniques.size
 
 
 def kendall_tau(x, y, *, variant: str = "b") -> float:
     """Kendall's rank correlation (variant ``"a"``, ``"b"`` or ``"c"``) in O(n log n).
 
-    One sort per scoring gives its dense ranks and its tie counts. The items
-    are then put in ``(u, v)`` order, ``u`` the scoring with fewer distinct
-    values (a radix sort of its ranks when they fit in 16 bits), and scipy's
-    compiled merge count (Knight 1966) counts the discordant pairs. Equals
+    The items are put in ``(u, v)`` order, and scipy's compiled merge count
+    (Knight 1966) counts the discordant pairs. When one scoring has at most
+    2^16 distinct values (a benchmark's item scores, a Likert scale), it is
+    ``u``: its dense ranks come from hashing and the order from one radix sort,
+    so the only comparison sort is the other scoring's. Otherwise both are
+    sorted. Tie counts come from the same passes. Equals
     ``scipy.stats.kendalltau`` for ``"b"`` and ``"c"``. NaN when one scoring is
     constant (tau-b, tau-c); tau-a is then 0.
     """
     check_choice(variant, "variant", ("a", "b", "c"))
     x, y = check_array(x, "x", ndim=1), check_array(y, "y", ndim=1)
     n = check_consistent_length(x=x, y=y)
-    (order_u, ranks_u, starts_u), (order_v, ranks_v, starts_v) = sorted(
-        (sorted_ranks(x), sorted_ranks(y)), key=lambda sort: sort[2].size)
+    few = _few_values(x)
+    if few is None and (few := _few_values(y)) is not None:
+        x, y = y, x
+    order_v, ranks_v, starts_v = sorted_ranks(y)
+    if few is not None:
+        u_rank, n_u = few
+        u_by_v = u_rank[order_v]  # in v's sorted order, so a stable sort by u gives (u, v) order
+        perm = np.argsort(u_by_v, kind="stable")  # a radix sort of 16-bit ranks
+        tied_u = _tied_pairs_of_counts(np.bincount(u_rank, minlength=n_u))
+    else:
+        order_u, ranks_u, starts_u = sorted_ranks(x)
+        n_u = starts_u.size
+        u_rank = np.empty(n, dtype=np.intp)
+        u_rank[order_u] = ranks_u
+        u_by_v = u_rank[order_v]
+        if n_u == n:  # no ties: the ranks are a permutation, its inverse sorts them
+            perm = np.empty(n, dtype=np.intp)
+            perm[u_by_v] = np.arange(n)
+        else:
+            perm = np.argsort(u_by_v * starts_v.size + ranks_v)
+        tied_u = _tied_pairs(starts_u, n)
     total = n * (n - 1) // 2
-    tied_u, tied_v = _tied_pairs(starts_u, n), _tied_pairs(starts_v, n)
+    tied_v = _tied_pairs(starts_v, n)
     if tied_u == total or tied_v == total:
         return 0.0 if variant == "a" else np.nan
-    u_rank = np.empty(n, dtype=np.intp)
-    u_rank[order_u] = ranks_u
-    u_by_v = u_rank[order_v]  # in v's sorted order, so a stable sort by u gives (u, v) order
-    if starts_u.size == n:  # no ties: the ranks are a permutation, its inverse sorts them
-        perm = np.empty(n, dtype=np.intp)
-        perm[u_by_v] = np.arange(n)
-    elif starts_u.size <= 1 << 16:
-        perm = np.argsort(u_by_v.astype(np.uint16), kind="stable")  # a radix sort
-    else:
-        perm = np.argsort(u_by_v * starts_v.size + ranks_v)
-    seq_u, seq_v = u_by_v[perm], ranks_v[perm]
+    seq_u, seq_v = u_by_v[perm].astype(np.intp), ranks_v[perm]
     joint = 0  # pairs tied in both
     if tied_u and tied_v:
         joint = _tied_pairs(np.flatnonzero(np.r_[True, (seq_u[1:] != seq_u[:-1]) | (seq_v[1:] != seq_v[:-1])]), n)
@@ -75,7 +103,7 @@ def kendall_tau(x, y, *, variant: str = "b") -> float:
         return difference / total
     if variant == "b":
         return float(np.clip(difference / np.sqrt(total - tied_u) / np.sqrt(total - tied_v), -1.0, 1.0))
-    m = starts_u.size
+    m = min(n_u, starts_v.size)
     return float(np.clip(2 * difference / (n**2 * (m - 1) / m), -1.0, 1.0))
 
 

@@ -20,16 +20,24 @@ def test_kendall_equals_scipy(variant, levels):
 
 
 @pytest.mark.parametrize("variant", ["b", "c"])
-@pytest.mark.parametrize("case", ["no ties", "ties in x only", "many distinct, ties in both", "reversed"])
+@pytest.mark.parametrize("case", ["no ties", "ties in x only", "few values in y only", "many distinct, ties in both",
+                                  "few values first, many later", "signed zeros", "reversed"])
 def test_kendall_sort_paths_equal_scipy(variant, case):
-    """Each way of putting the items in (x, y) order: a permutation, a radix sort, a combined key."""
+    """Each way of putting the items in (x, y) order: hashed ranks and a radix sort (either scoring with few distinct
+    values), a permutation, a combined key."""
     rng = np.random.default_rng(7)
     n = 200_000
+    few_first = np.r_[np.zeros(5000), rng.integers(0, 100_000, n - 5000)].astype(float)
     x = {"no ties": rng.normal(size=n), "ties in x only": rng.integers(0, 300, n).astype(float),
+         "few values in y only": rng.normal(size=n),
          "many distinct, ties in both": rng.integers(0, 100_000, n).astype(float),
+         "few values first, many later": few_first, "signed zeros": rng.choice([-0.0, 0.0, 1.0], n),
          "reversed": np.arange(n, dtype=float)}[case]
     y = {"no ties": x + rng.normal(size=n), "ties in x only": x + rng.normal(0, 100, n),
-         "many distinct, ties in both": x + rng.integers(0, 50_000, n), "reversed": -x}[case]
+         "few values in y only": np.round(x + rng.normal(size=n)),
+         "many distinct, ties in both": x + rng.integers(0, 50_000, n),
+         "few values first, many later": x + rng.integers(0, 50_000, n), "signed zeros": x + rng.normal(size=n),
+         "reversed": -x}[case]
     got, expected = kendall_tau(x, y, variant=variant), stats.kendalltau(x, y, variant=variant).statistic
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
     assert kendall_tau(y, x, variant=variant) == pytest.approx(expected, rel=1e-12, abs=1e-15)
