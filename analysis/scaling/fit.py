@@ -243,8 +243,11 @@ def grid_search(
         values = _product_grid_values(law, grid, log_x, log_y, loss, delta, quantile)
         order = np.argsort(values)
         axes = [np.atleast_1d(np.asarray(grid[name], dtype=float)) for name in law.param_names]
-        position = np.unravel_index(order, [len(a) for a in axes])
-        table = pd.DataFrame({name: a[i] for name, a, i in zip(law.param_names, axes, position)})
+        columns = np.empty((len(axes) + 1, order.size)).T  # one block, filled column by column
+        for k, (a, i) in enumerate(zip(axes, np.unravel_index(order, [len(a) for a in axes]))):
+            np.take(a, i, out=columns[:, k])
+        np.take(values, order, out=columns[:, -1])
+        return pd.DataFrame(columns, columns=[*law.param_names, "objective"], copy=False)
     else:
         with np.errstate(invalid="ignore", divide="ignore"):  # points outside the bounds: NaN here, inf below
             theta = _as_starts(law, grid)
