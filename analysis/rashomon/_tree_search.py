@@ -87,7 +87,8 @@ def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
     per_feature = np.concatenate([rows[:, :, None] * counts[:, None, :], (rows * equivalent[:, None])[:, :, None]],
                                  axis=2).reshape(u, 3 * p).astype(np.float64)
     levels = [Level(np.ones((1, u), bool), counts.sum(axis=0, keepdims=True), np.array([root_budget]))]
-    for _ in range(n_splits):
+    for depth in range(n_splits):
+        last = depth == n_splits - 1  # the children can only be leaves
         level = levels[-1]
         s = len(level.masks)
         level.children = np.full((s, p, 2), -1, dtype=np.int64)
@@ -97,7 +98,11 @@ def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
         ones_counts, eq1 = ones[:, :, :2], ones[:, :, 2]
         zeros_counts = level.counts[grow][:, None, :] - ones_counts
         eq0 = parent_eq[grow][:, None] - eq1
-        lb0, lb1 = eq0 * b + pen, eq1 * b + pen
+        # one-step lookahead: a child is a leaf (its own errors) or splits (its equivalent points and two leaves)
+        leaf0, leaf1 = (problem.leaf_options(c.reshape(-1, 2))[0].min(axis=1).reshape(c.shape[:2])
+                        for c in (zeros_counts, ones_counts))
+        lb0, lb1 = (leaf if last else np.minimum(leaf, eq * b + 2 * pen)
+                    for leaf, eq in ((leaf0, eq0), (leaf1, eq1)))
         budget = level.budget[grow][:, None]
         valid = (ones_counts.sum(axis=2) > 0) & (zeros_counts.sum(axis=2) > 0) & (lb0 + lb1 <= budget)
         parent, feature = np.nonzero(valid)
@@ -122,6 +127,32 @@ def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
         level.children[grow[parent], feature] = inverse.reshape(-1, 2)
         levels.append(Level(masks[first], new_counts[first], new_budget))
     return levels
+
+
+def greedy_key(problem: Problem, n_splits: int) -> int:
+    """The key of a greedy tree (an upper bound on the optimum): each node splits on the feature whose two leaves
+    err least, up to ``n_splits`` levels, then each split is kept only where it beats its node as a leaf."""
+    rows, counts = problem.rows, problem.counts
+    u, p = rows.shape
+    per_feature = (rows[:, :, None] * counts[:, None, :]).reshape(u, 2 * p).astype(np.float64)
+    masks, level_counts, parents = [np.ones((1, u), bool)], [counts.sum(axis=0, keepdims=True)], []
+    for _ in range(n_splits):
+        ones = (masks[-1].astype(np.float64) @ per_feature).round().astype(np.int64).reshape(-1, p, 2)
+        zeros = level_counts[-1][:, None, :] - ones
+        splittable = (ones.sum(axis=2) > 0) & (zeros.sum(axis=2) > 0)
+        errors = np.where(splittable, ones.min(axis=2) + zeros.min(axis=2), np.iinfo(np.int64).max)
+        node = np.flatnonzero(splittable.any(axis=1))
+        feature = errors[node].argmin(axis=1)
+        side = rows[:, feature].T
+        masks.append(np.stack([masks[-1][node] & ~side, masks[-1][node] & side], axis=1).reshape(-1, u))
+        level_counts.append(np.stack([zeros[node, feature], ones[node, feature]], axis=1).reshape(-1, 2))
+        parents.append(np.repeat(node, 2))
+    best = problem.leaf_options(level_counts[-1])[0].min(axis=1)
+    for k in range(n_splits - 1, -1, -1):
+        split = np.full(len(level_counts[k]), _NONE)
+        np.minimum.at(split, parents[k][::2], best[::2] + best[1::2])
+        best = np.minimum(problem.leaf_options(level_counts[k])[0].min(axis=1), split)
+    return int(best[0])
 
 
 _NONE = np.iinfo(np.int64).max // 4  # the value of a missing child; sums of two stay finite

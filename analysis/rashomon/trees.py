@@ -192,12 +192,6 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
     def _key_to_objective(self, key) -> float:
         return float(key) / (self._problem_.error_weight * self._n)
 
-    def _optimum_key(self) -> int:
-        """The best objective key, searched below the root leaf's (a tree no worse than a leaf exists)."""
-        problem = self._problem_
-        root_leaf = int(problem.leaf_options(problem.counts.sum(axis=0, keepdims=True))[0].min())
-        return int(search.optimum(problem, search.expand(problem, self.max_depth, root_leaf))[0][0])
-
     def _baseline_key(self, optimum_key: int):
         """The objective key the bound is taken from (exact)."""
         scale = self._problem_.error_weight * self._n
@@ -205,26 +199,31 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
             return as_fraction(self.reference_objective, "reference_objective") * scale
         return optimum_key
 
-    def _threshold_key(self, epsilon) -> int:
+    def _threshold_key(self, epsilon, baseline=None) -> int:
         """The largest key in the set at ``epsilon`` (exact; keys are integers, so the floor of the bound)."""
         scale = self._problem_.error_weight * self._n
         eps = epsilon * scale if self.epsilon_type == "absolute" else epsilon
-        return math.floor(rashomon_threshold(self._baseline, eps, self.epsilon_type))
+        return math.floor(rashomon_threshold(self._baseline if baseline is None else baseline, eps,
+                                             self.epsilon_type))
 
     def fit(self, X, y) -> SparseTreeRashomonSet:
         """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
         problem = self._problem(X, y)
         self._problem_, self._n = problem, len(y)
-        optimum_key = self._optimum_key()
         scale = problem.error_weight * self._n
+        # One lattice holds the optimum and the set: it is grown within the bound a greedy tree's key (at or above
+        # the optimum) gives, then the optimum found on it sets the exact threshold.
+        upper = search.greedy_key(problem, self.max_depth)
+        levels = search.expand(problem, self.max_depth, max(upper, self._threshold_key(
+            self._eps, self._baseline_key(upper))))
+        best = search.optimum(problem, levels)
+        optimum_key = int(best[0][0])
         self._baseline = self._baseline_key(optimum_key)
         threshold_key = self._threshold_key(self._eps)
         if threshold_key < optimum_key:
             raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
                                            f"{threshold_key / scale:.6g} < {optimum_key / scale:.6g}",
                                            "The set is empty: raise epsilon or the reference objective.")
-        levels = search.expand(problem, self.max_depth, threshold_key)
-        best = search.optimum(problem, levels)
         budgets = search.refine(levels, best, threshold_key)
         self.optimum_ = self._key_to_objective(optimum_key)
         self.threshold_ = self._key_to_objective(threshold_key)
