@@ -28,8 +28,7 @@ import dataclasses
 from fractions import Fraction
 
 import numpy as np
-
-_CHUNK_CELLS = 1 << 22  # rows x unique-rows cells per chunk of child masks
+import pandas as pd
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,13 +68,51 @@ class Problem:
 
 @dataclasses.dataclass
 class Level:
-    """Nodes at one depth: row masks (s, u), label counts (s, 2), lower-bound budgets (s,),
-    and children (s, p, 2) indices into the next level (-1: split not searched)."""
+    """Nodes at one depth: row sets as bits packed in uint64 words (s, ceil(u / 64)), label counts (s, 2),
+    equivalent-point errors (s,), lower-bound budgets (s,), and children (s, p, 2) indices into the next level
+    (-1: split not searched)."""
 
     masks: np.ndarray
     counts: np.ndarray
+    equivalent: np.ndarray
     budget: np.ndarray
     children: np.ndarray | None = None
+
+
+def _pack(bits: np.ndarray) -> np.ndarray:
+    """Rows of a bool matrix (m, u) as bits in uint64 words (m, ceil(u / 64)), little-endian."""
+    packed = np.packbits(bits, axis=1, bitorder="little")
+    words = np.zeros((len(bits), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
+    words[:, :packed.shape[1]] = packed
+    return words.view(np.uint64)
+
+
+def _unpack(words: np.ndarray, u: int) -> np.ndarray:
+    """The bool matrix (m, u) of packed rows."""
+    return np.unpackbits(words.view(np.uint8), axis=1, count=u, bitorder="little").view(bool)
+
+
+_SPLITMIX = ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB))
+
+
+def _distinct_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First index of each distinct row of ``words`` (in order of first appearance) and each row's group.
+
+    Rows are hashed to one uint64 and grouped in O(m); a hash shared by different rows (checked) falls back to an
+    exact sort of the rows.
+    """
+    z = words + np.random.default_rng(0).integers(0, 1 << 63, words.shape[1], dtype=np.uint64)  # per position
+    for shift, multiplier in _SPLITMIX:  # splitmix64's finaliser: every input bit reaches every output bit
+        z ^= z >> np.uint64(shift)
+        z *= np.uint64(multiplier)
+    z ^= z >> np.uint64(31)
+    inverse, distinct = pd.factorize(z.sum(axis=1, dtype=np.uint64))
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(words) - 1, -1, -1)
+    if not (words == words[first[inverse]]).all():
+        keys = np.ascontiguousarray(words).view(np.dtype((np.void, words.shape[1] * 8))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
@@ -86,15 +123,18 @@ def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
     u, p = rows.shape
     per_feature = np.concatenate([rows[:, :, None] * counts[:, None, :], (rows * equivalent[:, None])[:, :, None]],
                                  axis=2).reshape(u, 3 * p).astype(np.float64)
-    levels = [Level(np.ones((1, u), bool), counts.sum(axis=0, keepdims=True), np.array([root_budget]))]
+    columns = _pack(rows.T)  # (p, words): the rows with each feature set
+    levels = [Level(_pack(np.ones((1, u), bool)), counts.sum(axis=0, keepdims=True), equivalent.sum(keepdims=True),
+                    np.array([root_budget]))]
     for depth in range(n_splits):
         last = depth == n_splits - 1  # the children can only be leaves
         level = levels[-1]
         s = len(level.masks)
         level.children = np.full((s, p, 2), -1, dtype=np.int64)
-        parent_eq = level.masks @ equivalent
+        parent_eq = level.equivalent
         grow = np.flatnonzero(level.budget >= parent_eq * b + 2 * pen)
-        ones = (level.masks[grow].astype(np.float64) @ per_feature).round().astype(np.int64).reshape(-1, p, 3)
+        ones = (_unpack(level.masks[grow], u).astype(np.float64) @ per_feature).round().astype(np.int64)
+        ones = ones.reshape(-1, p, 3)
         ones_counts, eq1 = ones[:, :, :2], ones[:, :, 2]
         zeros_counts = level.counts[grow][:, None, :] - ones_counts
         eq0 = parent_eq[grow][:, None] - eq1
@@ -107,25 +147,19 @@ def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
         valid = (ones_counts.sum(axis=2) > 0) & (zeros_counts.sum(axis=2) > 0) & (lb0 + lb1 <= budget)
         parent, feature = np.nonzero(valid)
         if len(parent) == 0:
-            levels.append(Level(np.zeros((0, u), bool), np.zeros((0, 2), np.int64), np.zeros(0, np.int64)))
+            levels.append(Level(np.zeros((0, columns.shape[1]), np.uint64), np.zeros((0, 2), np.int64),
+                                np.zeros(0, np.int64), np.zeros(0, np.int64)))
             continue
-        masks = np.empty((2 * len(parent), u), dtype=bool)
-        step = max(1, _CHUNK_CELLS // u)
-        for start in range(0, len(parent), step):
-            sl = slice(start, start + step)
-            m = level.masks[grow[parent[sl]]]
-            r = rows[:, feature[sl]].T
-            masks[2 * start:2 * (start + step):2] = m & ~r
-            masks[2 * start + 1:2 * (start + step) + 1:2] = m & r
-        packed = np.packbits(masks, axis=1)
-        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        m, r = level.masks[grow[parent]], columns[feature]
+        masks = np.stack([m & ~r, m & r], axis=1).reshape(-1, columns.shape[1])  # (left, right) per split
+        first, inverse = _distinct_rows(masks)
         child_budget = np.stack([(budget - lb1)[valid], (budget - lb0)[valid]], axis=1).ravel()
         new_budget = np.full(len(first), -1, dtype=np.int64)
         np.maximum.at(new_budget, inverse, child_budget)
         new_counts = np.stack([zeros_counts[valid], ones_counts[valid]], axis=1).reshape(-1, 2)
+        new_eq = np.stack([eq0[valid], eq1[valid]], axis=1).ravel()
         level.children[grow[parent], feature] = inverse.reshape(-1, 2)
-        levels.append(Level(masks[first], new_counts[first], new_budget))
+        levels.append(Level(masks[first], new_counts[first], new_eq[first], new_budget))
     return levels
 
 

@@ -290,3 +290,21 @@ def test_interaction_scores_equal_all_pairs_switching():
     # main effects agree with model reliance (difference)
     np.testing.assert_allclose(rset._switch_errors([0]) - rset._switch_errors([]),
                                rset.model_reliance(kind="difference")["x0"], atol=1e-12)
+
+
+@pytest.mark.parametrize("hash_collides", [False, True])
+def test_lattice_nodes_are_grouped_by_their_exact_row_sets(monkeypatch, hash_collides):
+    """Child row sets are grouped by a hash of their packed bits; a hash shared by different sets falls back to
+    exact grouping."""
+    from analysis.rashomon import _tree_search as search
+
+    if hash_collides:  # every row set gets the same hash
+        monkeypatch.setattr(search, "_SPLITMIX", ((0, 0),))
+    rng = np.random.default_rng(3)
+    bits = rng.random((40, 130)) < 0.5
+    bits = bits[rng.integers(0, 40, 500)]  # many repeats
+    words = search._pack(bits)
+    assert np.array_equal(search._unpack(words, 130), bits)
+    first, inverse = search._distinct_rows(words)
+    assert np.array_equal(bits[first][inverse], bits)  # each row is its group's row
+    assert len(first) == len(np.unique(bits, axis=0))  # one group per distinct row set
