@@ -56,6 +56,11 @@ class Problem:
         return cls(rows, counts, regularization.denominator, regularization.numerator * len(y), labels,
                    trivial_extensions)
 
+    def leaf_key(self, counts: np.ndarray) -> np.ndarray:
+        """Key of the best leaf for label counts ``(..., 2)``: its label errs on the minority (majority leaves
+        predict 1 on ties, erring on as many)."""
+        return counts.min(axis=-1) * self.error_weight + self.penalty
+
     def leaf_options(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keys and labels of the leaves a node may hold, both shape (s, n_options)."""
         if self.labels == "any":
@@ -115,52 +120,96 @@ def _distinct_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, inverse.ravel()
 
 
-def expand(problem: Problem, n_splits: int, root_budget: int) -> list[Level]:
-    """The lattice of nodes that can hold a tree within ``root_budget``, ``n_splits`` levels deep."""
-    rows, counts = problem.rows, problem.counts
+@dataclasses.dataclass
+class _Splits:
+    """Candidate splits of some nodes of a level: node (k,), feature (k,), and per side (left: 0, right: 1)
+    label counts (k, 2, 2), equivalent-point errors (k, 2) and lower bounds (k, 2)."""
+
+    node: np.ndarray
+    feature: np.ndarray
+    counts: np.ndarray
+    equivalent: np.ndarray
+    bound: np.ndarray
+
+    def __getitem__(self, keep) -> _Splits:
+        return _Splits(*(getattr(self, f.name)[keep] for f in dataclasses.fields(self)))
+
+
+def _candidate_splits(problem: Problem, level: Level, per_feature: np.ndarray, last: bool) -> _Splits:
+    """The splits of ``level``'s nodes whose children's lower bounds fit the node's budget (in blocks of nodes that
+    keep their temporaries in cache)."""
     b, pen = problem.error_weight, problem.penalty
+    u, p = problem.rows.shape
+    grow = np.flatnonzero(level.budget >= level.equivalent * b + 2 * pen)
+    blocks = []
+    for start in range(0, len(grow), _NODES_PER_BLOCK):
+        nodes = grow[start:start + _NODES_PER_BLOCK]
+        right = (_unpack(level.masks[nodes], u).astype(per_feature.dtype) @ per_feature).round().astype(np.int64)
+        r0, r1, eq_right = right[:, :p], right[:, p:2 * p], right[:, 2 * p:]  # (block, p) each
+        n0, n1 = level.counts[nodes, :1], level.counts[nodes, 1:]
+        l0, l1, eq_left = n0 - r0, n1 - r1, level.equivalent[nodes][:, None] - eq_right
+        leaf_left, leaf_right = np.minimum(l0, l1) * b + pen, np.minimum(r0, r1) * b + pen
+        if last:
+            bound_left, bound_right = leaf_left, leaf_right
+        else:  # one-step lookahead: a child is a leaf (its errors) or splits (its equivalent points, two leaves)
+            bound_left = np.minimum(leaf_left, eq_left * b + 2 * pen)
+            bound_right = np.minimum(leaf_right, eq_right * b + 2 * pen)
+        size = r0 + r1
+        valid = (size > 0) & (size < n0 + n1) & (bound_left + bound_right <= level.budget[nodes][:, None])
+        node, feature = np.nonzero(valid)
+        blocks.append(_Splits(nodes[node], feature,
+                              np.stack([l0[valid], l1[valid], r0[valid], r1[valid]], axis=1).reshape(-1, 2, 2),
+                              np.stack([eq_left[valid], eq_right[valid]], axis=1),
+                              np.stack([bound_left[valid], bound_right[valid]], axis=1)))
+    if not blocks:
+        return _Splits(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 2, 2), np.int64),
+                       np.zeros((0, 2), np.int64), np.zeros((0, 2), np.int64))
+    return _Splits(*(np.concatenate([getattr(block, f.name) for block in blocks])
+                     for f in dataclasses.fields(_Splits)))
+
+
+def _add_children(level: Level, splits: _Splits, columns: np.ndarray, budget: np.ndarray) -> Level:
+    """The next level: the distinct children of ``splits`` (linked from ``level.children``), each with the largest
+    budget its parents leave it (``budget`` of the parent minus the sibling's bound)."""
+    m, r = level.masks[splits.node], columns[splits.feature]
+    masks = np.stack([m & ~r, m & r], axis=1).reshape(-1, columns.shape[1])  # (left, right) per split
+    first, inverse = _distinct_rows(masks)
+    child_budget = (budget[splits.node][:, None] - splits.bound[:, ::-1]).ravel()
+    new_budget = np.full(len(first), -1, dtype=np.int64)
+    np.maximum.at(new_budget, inverse, child_budget)
+    level.children = np.full((len(level.masks), columns.shape[0], 2), -1, dtype=np.int64)
+    level.children[splits.node, splits.feature] = inverse.reshape(-1, 2)
+    return Level(masks[first], splits.counts.reshape(-1, 2)[first], splits.equivalent.ravel()[first], new_budget)
+
+
+def lattice(problem: Problem, n_splits: int, root_budget: int, threshold_of) -> tuple[list[Level], list, list]:
+    """The lattice of nodes that can hold a tree within ``threshold_of(optimum key)``, with every node's best key
+    and exact budget, ``n_splits`` levels deep; the optimum is searched within ``root_budget`` (at or above it).
+
+    The levels above the deepest are grown within budgets from lower bounds. The deepest level's children are
+    leaves whose keys follow from their parents' counts, so the optimum and the exact budgets are known before
+    they are built, and only the splits within exact budgets are built.
+    """
+    rows, counts = problem.rows, problem.counts
     equivalent = counts.min(axis=1)  # errors no tree avoids on a unique row
     u, p = rows.shape
-    per_feature = np.concatenate([rows[:, :, None] * counts[:, None, :], (rows * equivalent[:, None])[:, :, None]],
-                                 axis=2).reshape(u, 3 * p).astype(np.float64)
+    per_feature = np.hstack([rows * counts[:, :1], rows * counts[:, 1:], rows * equivalent[:, None]])
+    per_feature = per_feature.astype(np.float32 if counts.sum() < 1 << 24 else np.float64)  # sums stay exact
     columns = _pack(rows.T)  # (p, words): the rows with each feature set
     levels = [Level(_pack(np.ones((1, u), bool)), counts.sum(axis=0, keepdims=True), equivalent.sum(keepdims=True),
                     np.array([root_budget]))]
     for depth in range(n_splits):
-        last = depth == n_splits - 1  # the children can only be leaves
-        level = levels[-1]
-        s = len(level.masks)
-        level.children = np.full((s, p, 2), -1, dtype=np.int64)
-        parent_eq = level.equivalent
-        grow = np.flatnonzero(level.budget >= parent_eq * b + 2 * pen)
-        ones = (_unpack(level.masks[grow], u).astype(np.float64) @ per_feature).round().astype(np.int64)
-        ones = ones.reshape(-1, p, 3)
-        ones_counts, eq1 = ones[:, :, :2], ones[:, :, 2]
-        zeros_counts = level.counts[grow][:, None, :] - ones_counts
-        eq0 = parent_eq[grow][:, None] - eq1
-        # one-step lookahead: a child is a leaf (its own errors) or splits (its equivalent points and two leaves)
-        leaf0, leaf1 = (problem.leaf_options(c.reshape(-1, 2))[0].min(axis=1).reshape(c.shape[:2])
-                        for c in (zeros_counts, ones_counts))
-        lb0, lb1 = (leaf if last else np.minimum(leaf, eq * b + 2 * pen)
-                    for leaf, eq in ((leaf0, eq0), (leaf1, eq1)))
-        budget = level.budget[grow][:, None]
-        valid = (ones_counts.sum(axis=2) > 0) & (zeros_counts.sum(axis=2) > 0) & (lb0 + lb1 <= budget)
-        parent, feature = np.nonzero(valid)
-        if len(parent) == 0:
-            levels.append(Level(np.zeros((0, columns.shape[1]), np.uint64), np.zeros((0, 2), np.int64),
-                                np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        last = depth == n_splits - 1
+        splits = _candidate_splits(problem, levels[-1], per_feature, last)
+        if not last:
+            levels.append(_add_children(levels[-1], splits, columns, levels[-1].budget))
             continue
-        m, r = level.masks[grow[parent]], columns[feature]
-        masks = np.stack([m & ~r, m & r], axis=1).reshape(-1, columns.shape[1])  # (left, right) per split
-        first, inverse = _distinct_rows(masks)
-        child_budget = np.stack([(budget - lb1)[valid], (budget - lb0)[valid]], axis=1).ravel()
-        new_budget = np.full(len(first), -1, dtype=np.int64)
-        np.maximum.at(new_budget, inverse, child_budget)
-        new_counts = np.stack([zeros_counts[valid], ones_counts[valid]], axis=1).reshape(-1, 2)
-        new_eq = np.stack([eq0[valid], eq1[valid]], axis=1).ravel()
-        level.children[grow[parent], feature] = inverse.reshape(-1, 2)
-        levels.append(Level(masks[first], new_counts[first], new_eq[first], new_budget))
-    return levels
+        best = optimum(problem, levels, deepest=splits)
+        budgets = refine(levels, best, threshold_of(int(best[0][0])))
+        kept = splits[splits.bound.sum(axis=1) <= budgets[-1][splits.node]]
+        levels.append(_add_children(levels[-1], kept, columns, budgets[-1]))
+    best = optimum(problem, levels)
+    return levels, best, refine(levels, best, threshold_of(int(best[0][0])))
 
 
 def greedy_key(problem: Problem, n_splits: int) -> int:
@@ -181,14 +230,15 @@ def greedy_key(problem: Problem, n_splits: int) -> int:
         masks.append(np.stack([masks[-1][node] & ~side, masks[-1][node] & side], axis=1).reshape(-1, u))
         level_counts.append(np.stack([zeros[node, feature], ones[node, feature]], axis=1).reshape(-1, 2))
         parents.append(np.repeat(node, 2))
-    best = problem.leaf_options(level_counts[-1])[0].min(axis=1)
+    best = problem.leaf_key(level_counts[-1])
     for k in range(n_splits - 1, -1, -1):
         split = np.full(len(level_counts[k]), _NONE)
         np.minimum.at(split, parents[k][::2], best[::2] + best[1::2])
-        best = np.minimum(problem.leaf_options(level_counts[k])[0].min(axis=1), split)
+        best = np.minimum(problem.leaf_key(level_counts[k]), split)
     return int(best[0])
 
 
+_NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once
 _NONE = np.iinfo(np.int64).max // 4  # the value of a missing child; sums of two stay finite
 NO_BOUND = 1 << 60  # a budget no tree reaches
 
@@ -199,11 +249,15 @@ def _child_values(children: np.ndarray, values: np.ndarray) -> tuple[np.ndarray,
     return padded[children[:, :, 0]], padded[children[:, :, 1]]
 
 
-def optimum(problem: Problem, levels: list[Level]) -> list[np.ndarray]:
-    """Best objective key below every node of every level."""
-    best = [problem.leaf_options(levels[-1].counts)[0].min(axis=1)]
+def optimum(problem: Problem, levels: list[Level], deepest: _Splits | None = None) -> list[np.ndarray]:
+    """Best objective key below every node of every level; with ``deepest``, the splits of the deepest level's
+    nodes into two leaves, which are not built as a level."""
+    best = [problem.leaf_key(levels[-1].counts)]
+    if deepest is not None:
+        leaves = problem.leaf_key(deepest.counts).sum(axis=1)
+        np.minimum.at(best[0], deepest.node, leaves)
     for level in reversed(levels[:-1]):
-        leaf = problem.leaf_options(level.counts)[0].min(axis=1)
+        leaf = problem.leaf_key(level.counts)
         left, right = _child_values(level.children, best[0])
         split = (left + right).min(axis=1, initial=_NONE)
         best.insert(0, np.minimum(leaf, split))

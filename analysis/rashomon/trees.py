@@ -206,25 +206,27 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         return math.floor(rashomon_threshold(self._baseline if baseline is None else baseline, eps,
                                              self.epsilon_type))
 
+    def _set_threshold(self, optimum_key: int) -> int:
+        """The set's threshold key once the optimum is known (refused below the optimum)."""
+        self._baseline = self._baseline_key(optimum_key)
+        threshold_key = self._threshold_key(self._eps)
+        if threshold_key < optimum_key:
+            scale = self._problem_.error_weight * self._n
+            raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
+                                           f"{threshold_key / scale:.6g} < {optimum_key / scale:.6g}",
+                                           "The set is empty: raise epsilon or the reference objective.")
+        return threshold_key
+
     def fit(self, X, y) -> SparseTreeRashomonSet:
         """Find the optimum and count (and, unless ``enumerate=False``, list) the set's trees."""
         problem = self._problem(X, y)
         self._problem_, self._n = problem, len(y)
-        scale = problem.error_weight * self._n
         # One lattice holds the optimum and the set: it is grown within the bound a greedy tree's key (at or above
-        # the optimum) gives, then the optimum found on it sets the exact threshold.
+        # the optimum) gives, and the optimum found on it sets the exact threshold.
         upper = search.greedy_key(problem, self.max_depth)
-        levels = search.expand(problem, self.max_depth, max(upper, self._threshold_key(
-            self._eps, self._baseline_key(upper))))
-        best = search.optimum(problem, levels)
-        optimum_key = int(best[0][0])
-        self._baseline = self._baseline_key(optimum_key)
-        threshold_key = self._threshold_key(self._eps)
-        if threshold_key < optimum_key:
-            raise AnalysisInputError.about("reference_objective", "a bound at or above the optimum",
-                                           f"{threshold_key / scale:.6g} < {optimum_key / scale:.6g}",
-                                           "The set is empty: raise epsilon or the reference objective.")
-        budgets = search.refine(levels, best, threshold_key)
+        root_budget = max(upper, self._threshold_key(self._eps, self._baseline_key(upper)))
+        levels, best, budgets = search.lattice(problem, self.max_depth, root_budget, self._set_threshold)
+        optimum_key, threshold_key = int(best[0][0]), int(budgets[0][0])
         self.optimum_ = self._key_to_objective(optimum_key)
         self.threshold_ = self._key_to_objective(threshold_key)
         histograms = search.count(problem, levels, best, budgets)
@@ -374,9 +376,8 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
     def _whole_class(self):
         """The search over every tree of the class (no bound): levels, optima, budgets, histograms."""
         problem = self._problem_
-        everything = search.expand(problem, self.max_depth, search.NO_BOUND)
-        best = search.optimum(problem, everything)
-        budgets = search.refine(everything, best, search.NO_BOUND)
+        everything, best, budgets = search.lattice(problem, self.max_depth, search.NO_BOUND,
+                                                   lambda _: search.NO_BOUND)
         return everything, best, budgets, search.count(problem, everything, best, budgets, dtype=np.float64)
 
     def _space(self, size: float) -> str:
