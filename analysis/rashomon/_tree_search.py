@@ -287,11 +287,12 @@ def _splits(level: Level, best_below: np.ndarray, node: int, budget: int):
     return [(int(j), int(ch[j, 0]), int(ch[j, 1])) for j in np.flatnonzero(ok)]
 
 
-def _trivial_pairs(problem: Problem, level: Level, left: int, right: int):
-    """Keys of the (leaf, leaf) pairs with one label that would be a trivial extension, by label."""
-    keys, labels = problem.leaf_options(level.counts[[left, right]])
-    return [(int(lab), int(keys[0, a] + keys[1, c])) for a, lab in enumerate(labels[0])
-            for c, lab2 in enumerate(labels[1]) if lab == lab2]
+def _trivial_keys(keys: np.ndarray, labels: np.ndarray, left: int, right: int) -> list[int]:
+    """Keys of the (leaf, leaf) pairs with one label that would be a trivial extension, from the leaf options
+    (keys and labels, (s, n_options)) of the level below."""
+    if keys.shape[1] == 2:  # either label: options in label order
+        return [int(keys[left, 0] + keys[right, 0]), int(keys[left, 1] + keys[right, 1])]
+    return [int(keys[left, 0] + keys[right, 0])] if labels[left, 0] == labels[right, 0] else []
 
 
 def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
@@ -302,9 +303,10 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
     counts approximately without limit (for the size of a whole hypothesis space).
     """
     histograms: list[dict] = [{} for _ in levels]
+    options = [problem.leaf_options(level.counts) for level in levels]
     for k in range(len(levels) - 1, -1, -1):
         level, budget, below = levels[k], budgets[k], histograms[k + 1] if k + 1 < len(levels) else {}
-        keys, _ = problem.leaf_options(level.counts)
+        keys = options[k][0]
         for node in np.flatnonzero(budget >= best[k]):
             bud = int(budget[node])
             leaf = keys[node][keys[node] <= bud]
@@ -312,23 +314,24 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
             if level.children is not None:
                 for _, left, right in _splits(level, best[k + 1], node, bud):
                     (vl, cl), (vr, cr) = below[left], below[right]
-                    if dtype == np.int64 and int(cl.max()) * int(cr.max()) * len(cl) > 2**62:
+                    if dtype == np.int64 and largest[left] * largest[right] * len(cl) > 2**62:
                         raise OverflowError("more than 2**62 trees")
                     sums = vl[:, None] + vr[None, :]
                     keep = sums <= bud
                     vals.append(sums[keep])
                     cnts.append((cl[:, None] * cr[None, :])[keep])
                     if not problem.trivial_extensions:
-                        for _, key in _trivial_pairs(problem, levels[k + 1], left, right):
+                        for key in _trivial_keys(*options[k + 1], left, right):
                             if key <= bud:
                                 vals.append(np.array([key]))
                                 cnts.append(np.array([-1], dtype=dtype))
             v, c = np.concatenate(vals), np.concatenate(cnts)
             order = np.argsort(v, kind="stable")
             v, c = v[order], c[order]
-            starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1])))
             v, c = v[starts], np.add.reduceat(c, starts) if len(v) else c
             histograms[k][int(node)] = (v[c != 0], c[c != 0])
+        largest = {node: int(c.max(initial=0)) for node, (_, c) in histograms[k].items()}  # for the level above
     return histograms
 
 
@@ -401,14 +404,13 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
                     offset = np.cumsum(n_right) - n_right
                     end = at + int(n_right.sum())
                     li = np.repeat(np.arange(len(kl)), n_right)
-                    ri = np.arange(end - at) - np.repeat(offset, n_right)
+                    ri = np.arange(end - at)
+                    ri -= np.repeat(offset, n_right)
                     out = slice(at, end)
                     np.take(il, li, out=t.left[out])
                     np.take(ir, ri, out=t.right[out])
-                    t.key[out] = kl[li]
-                    t.key[out] += kr[ri]
-                    t.leaves[out] = t.leaves[t.left[out]]
-                    t.leaves[out] += t.leaves[t.right[out]]
+                    np.add(kl[li], kr[ri], out=t.key[out])  # gathers from the subtrees' short lists
+                    np.add(t.leaves[il][li], t.leaves[ir][ri], out=t.leaves[out])
                     t.feature[out], t.label[out] = feature, -1
                     if not problem.trivial_extensions:  # take out the same-label leaf pairs, the last pair moving in
                         trivial = []
@@ -426,7 +428,7 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
             if at != start + size:
                 raise RuntimeError(f"enumerated {at - start} trees where {size} were counted")
             t.level[sl] = k
-            ids[k][node] = (start + _rank_order(t.key[sl], distinct)).astype(index)  # the node's entries by key
+            ids[k][node] = np.add(_rank_order(t.key[sl], distinct), start, dtype=index, casting="unsafe")  # by key
             is_leaf = np.flatnonzero(t.feature[start:start + len(fit)] == -1) + start  # leaves are written first
             leaf_ids[k][node] = dict(zip(t.label[is_leaf].tolist(), is_leaf.tolist(), strict=True))
             start += size
