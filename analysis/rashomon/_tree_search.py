@@ -304,6 +304,7 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
     """
     histograms: list[dict] = [{} for _ in levels]
     options = [problem.leaf_options(level.counts) for level in levels]
+    largest: dict[int, int] = {}  # the largest count of each node of the level below
     for k in range(len(levels) - 1, -1, -1):
         level, budget, below = levels[k], budgets[k], histograms[k + 1] if k + 1 < len(levels) else {}
         keys = options[k][0]
@@ -331,7 +332,7 @@ def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets
             starts = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1])))
             v, c = v[starts], np.add.reduceat(c, starts) if len(v) else c
             histograms[k][int(node)] = (v[c != 0], c[c != 0])
-        largest = {node: int(c.max(initial=0)) for node, (_, c) in histograms[k].items()}  # for the level above
+        largest = {node: int(c.max(initial=0)) for node, (_, c) in histograms[k].items()}
     return histograms
 
 
