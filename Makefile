@@ -45,7 +45,13 @@ $(VENV)-prefvoting/.installed:
 	$(VENV)-prefvoting/bin/python -m pip install --quiet pref_voting==1.18.2
 	touch $@
 
-benchmarks: $(VENV)/.installed-test $(VENV)-prefvoting/.installed
+# PRAXIS and ArborEnum (anchors of benchmarks/bench_rashomon.py) are compiled against the newest numpy and pandas
+$(VENV)-praxis/.installed:
+	$(PYTHON) -m venv $(VENV)-praxis
+	$(VENV)-praxis/bin/python -m pip install --quiet tree-praxis==0.0.30 arborenum==0.2.6
+	touch $@
+
+benchmarks: $(VENV)/.installed-test $(VENV)-prefvoting/.installed $(VENV)-praxis/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -8,9 +8,15 @@ misses the optimum (see ``SparseTreeRashomonSet.from_treefarms``), so its set is
 larger there.
 """
 
+import functools
 import itertools
+import json
+import math
 import os
+import subprocess
 import sys
+from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +25,7 @@ from treefarms import TREEFARMS
 from analysis.datasets import shared_data_dir
 from analysis.rashomon import SparseTreeRashomonSet
 
-from run import Case
+from run import Case, Timed
 
 root = shared_data_dir()
 compas = pd.read_csv(root / "rashomon" / "compas_binned.csv") if root else None
@@ -125,6 +131,42 @@ def treefarms_cancer(features, depth):
         os.dup2(saved, 1)
         os.close(null)
         os.close(saved)
+
+
+# Against PRAXIS and ArborEnum (the TreeFARMS group's enumerators), each in its own environment, with their
+# conventions matched: a depth budget counts splits (the root at depth 0), leaves of either label, trivial
+# extensions kept, the objective errors + round(lambda n) x leaves in integers, and the bound the optimum x
+# (1 + multiplier) rounded half up. The counts are then equal.
+SIDE_PYTHON = Path(__file__).resolve().parents[1] / ".venv-praxis" / "bin" / "python"
+PRAXIS_SETTINGS = [(3, 0.01, 0.05), (4, 0.01, 0.05), (5, 0.01, 0.05), (4, 0.02, 0.1), (3, 0.005, 0.3)]
+
+
+@functools.cache
+def praxis_results():
+    request = {"X": cancer_X.to_numpy().tolist(), "y": cancer_y.tolist(), "settings": PRAXIS_SETTINGS}
+    result = subprocess.run([str(SIDE_PYTHON), str(Path(__file__).with_name("praxis_trees.py"))],
+                            input=json.dumps(request), capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def ours_praxis_conventions(setting):
+    depth, lam, mult = PRAXIS_SETTINGS[setting]
+    n, optimum = len(cancer_y), praxis_results()[setting]["PRAXIS"]["optimum"]  # the bound rounds from it
+    bound = math.floor(Fraction(optimum) * (1 + Fraction(mult)) + Fraction(1, 2))
+    rset = SparseTreeRashomonSet(depth, Fraction(round(lam * n), n), Fraction(bound, optimum) - 1, leaf_labels="any",
+                                 trivial_extensions=True, enumerate=False)
+    return rset.fit(cancer_X, cancer_y).n_trees_
+
+
+def side_tool(setting, name):
+    out = praxis_results()[setting][name]
+    return Timed(out["count"], out["seconds"])
+
+
+if SIDE_PYTHON.exists():
+    CASES += [Case(f"breast cancer trees, {d} splits, lambda {lam}, multiplier {mult} (PRAXIS' conventions), count",
+                   lambda k=k: ours_praxis_conventions(k), lambda k=k, name=name: side_tool(k, name), name, repeat=3)
+              for k, (d, lam, mult) in enumerate(PRAXIS_SETTINGS) for name in ("PRAXIS", "ArborEnum")]
 
 
 GROWTH = [
