@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -44,17 +45,38 @@ from .tree_importance import TreeImportance
 __all__ = ["SparseTreeRashomonSet", "TreeSetSummary"]
 
 
+_TREES_PER_BLOCK = 1 << 16  # whole trees predicted at once when streaming over a set
+
+
+def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = None) -> Iterator[np.ndarray]:
+    """Predictions of the best ``n`` listed trees (all by default) on 0/1 rows (m, p), best first, in blocks of
+    packed bits (block, ceil(m / 8)): memory for one block and for the shared subtrees, whatever the set's size."""
+    bits = np.packbits(rows.T, axis=1)  # (p, m/8)
+    below = np.flatnonzero(trees.level > 0)  # subtrees: predicted once, shared by the trees
+    slot = np.zeros(len(trees.key), dtype=np.int64)  # a subtree's row in `shared`
+    slot[below] = np.arange(len(below))
+    shared = np.empty((len(below), bits.shape[1]), dtype=np.uint8)
+
+    def predict(entries: np.ndarray) -> np.ndarray:
+        feature = trees.feature[entries]
+        split = feature >= 0
+        pred = np.where(trees.label[entries] == 1, 0xFF, 0x00).astype(np.uint8)[:, None].repeat(bits.shape[1], 1)
+        f, parents = bits[feature[split]], entries[split]
+        pred[split] = (f & shared[slot[trees.right[parents]]]) | (~f & shared[slot[trees.left[parents]]])
+        return pred
+
+    for k in np.unique(trees.level[below])[::-1]:  # children sit one level deeper
+        level = below[trees.level[below] == k]
+        shared[slot[level]] = predict(level)
+    roots = trees.roots[:n]
+    for start in range(0, len(roots), _TREES_PER_BLOCK):
+        yield predict(roots[start:start + _TREES_PER_BLOCK])
+
+
 def _predict_packed(trees: search.Trees, rows: np.ndarray) -> np.ndarray:
     """Predictions of every listed tree on 0/1 rows (m, p): packed bits, shape (n_trees, ceil(m / 8))."""
-    bits = np.packbits(rows.T, axis=1)  # (p, m/8)
-    out = np.empty((len(trees.key), bits.shape[1]), dtype=np.uint8)
-    leaf = trees.feature < 0
-    out[leaf] = np.where(trees.label[leaf] == 1, 0xFF, 0x00)[:, None]
-    for k in np.unique(trees.level)[::-1]:  # children sit one level deeper
-        split = np.flatnonzero(~leaf & (trees.level == k))
-        f = bits[trees.feature[split]]
-        out[split] = (f & out[trees.right[split]]) | (~f & out[trees.left[split]])
-    return out[trees.roots]
+    blocks = list(_prediction_blocks(trees, rows))
+    return np.concatenate(blocks) if blocks else np.zeros((0, -(-len(rows) // 8)), np.uint8)
 
 
 def _n_distinct_rows(packed: np.ndarray) -> int:
