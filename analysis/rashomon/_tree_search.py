@@ -100,18 +100,24 @@ def _unpack(words: np.ndarray, u: int) -> np.ndarray:
 _SPLITMIX = ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB))
 
 
+def row_hashes(words: np.ndarray, seed: int = 0) -> np.ndarray:
+    """One uint64 per row of uint64 ``words`` (m, w): splitmix64's finaliser on each word, offset by its position,
+    summed; equal rows hash equally, different rows almost never do (check before relying on it)."""
+    z = words + np.random.default_rng(seed).integers(0, 1 << 63, words.shape[1], dtype=np.uint64)
+    for shift, multiplier in _SPLITMIX:  # every input bit reaches every output bit
+        z ^= z >> np.uint64(shift)
+        z *= np.uint64(multiplier)
+    z ^= z >> np.uint64(31)
+    return z.sum(axis=1, dtype=np.uint64)
+
+
 def _distinct_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First index of each distinct row of ``words`` (in order of first appearance) and each row's group.
 
     Rows are hashed to one uint64 and grouped in O(m); a hash shared by different rows (checked) falls back to an
     exact sort of the rows.
     """
-    z = words + np.random.default_rng(0).integers(0, 1 << 63, words.shape[1], dtype=np.uint64)  # per position
-    for shift, multiplier in _SPLITMIX:  # splitmix64's finaliser: every input bit reaches every output bit
-        z ^= z >> np.uint64(shift)
-        z *= np.uint64(multiplier)
-    z ^= z >> np.uint64(31)
-    inverse, distinct = pd.factorize(z.sum(axis=1, dtype=np.uint64))
+    inverse, distinct = pd.factorize(row_hashes(words))
     first = np.empty(len(distinct), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(words) - 1, -1, -1)
     if not (words == words[first[inverse]]).all():

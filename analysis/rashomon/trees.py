@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from .._resample import map_batches
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number
 from ..errors import AnalysisInputError
@@ -37,7 +38,6 @@ from . import _tree_search as search
 from ._base import RashomonSet
 from ._inputs import check_binary
 from .epsilon import EPSILON_TYPES, as_fraction, rashomon_threshold
-from .multiplicity import ambiguity, discrepancy
 from .ratio import RashomonRatio
 from .tree_export import TreeExport
 from .tree_importance import TreeImportance
@@ -71,6 +71,13 @@ def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = No
     roots = trees.roots[:n]
     for start in range(0, len(roots), _TREES_PER_BLOCK):
         yield predict(roots[start:start + _TREES_PER_BLOCK])
+
+
+def _words(packed: np.ndarray) -> np.ndarray:
+    """Packed bytes (m, b) as uint64 words (m, ceil(b / 8)), zero-padded."""
+    words = np.zeros((len(packed), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
+    words[:, :packed.shape[1]] = packed
+    return words.view(np.uint64)
 
 
 def _predict_packed(trees: search.Trees, rows: np.ndarray) -> np.ndarray:
@@ -256,6 +263,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         self._keys, self._key_counts = keys, counts
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
         self._train_predictions = self._train_errors = None
+        self._pattern_cache = {}
         self.n_trees_ = int(counts.sum())
         self._trees = None
         if self.enumerate:
@@ -325,12 +333,77 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
     def disagreement(self, X) -> np.ndarray:
         """Per row of ``X``, the share of trees whose label differs from the best tree's, shape (n_rows,).
 
-        Computed once per distinct row, so it stays cheap for millions of trees.
+        Computed once per distinct row, streaming over the trees in blocks, so
+        it stays cheap for millions of trees.
         """
         X, _ = check_binary(X)
         rows, inverse = np.unique(X, axis=0, return_inverse=True)
-        preds = np.unpackbits(self._predict_rows(rows), axis=1, count=len(rows))
-        return (preds != preds[0]).mean(axis=0)[inverse.ravel()]
+        differ = np.zeros(len(rows))
+        reference = None
+
+        def add(block):
+            nonlocal reference
+            reference = block[0].copy() if reference is None else reference
+            differ[:] += np.unpackbits(block ^ reference, axis=1, count=len(rows)).sum(axis=0)
+
+        self._stream(rows, self.n_trees_, add, "disagreement")
+        return (differ / self.n_trees_)[inverse.ravel()]
+
+    def _stream(self, rows: np.ndarray, n: int, func, desc: str) -> None:
+        """``func(block)`` on the packed predictions of the best ``n`` trees on ``rows``, block by block, with a
+        progress bar when the pass is long."""
+        n_blocks = -(-n // _TREES_PER_BLOCK)
+        map_batches(func, _prediction_blocks(self._require_list(), rows, n), n_blocks, desc=desc)
+
+    def _training_patterns(self, n: int) -> dict:
+        """One streamed pass over the best ``n`` trees' training predictions: their ambiguity and discrepancy, and
+        their prediction patterns (first tree and trees of each; grouped by hash, then checked in a second pass,
+        so memory holds one block, one hash per tree and one row per pattern). Cached per ``n``."""
+        cache = self._pattern_cache
+        if n in cache:
+            return cache[n]
+        problem = self._problem_
+        rows, weights = problem.rows, problem.counts.sum(axis=1) / self._n
+        state = {"start": 0, "reference": None, "any": None, "discrepancy": 0.0}
+        hashes = np.empty(n, dtype=np.uint64)
+
+        def measure(block):
+            if state["reference"] is None:
+                state["reference"] = block[0].copy()
+                state["any"] = np.zeros_like(block[0])
+            differ = block ^ state["reference"]
+            state["any"] |= np.bitwise_or.reduce(differ, axis=0)
+            shares = np.unpackbits(differ, axis=1, count=len(rows)) @ weights
+            state["discrepancy"] = max(state["discrepancy"], float(shares.max()))
+            hashes[state["start"]:state["start"] + len(block)] = search.row_hashes(_words(block))
+            state["start"] += len(block)
+
+        self._stream(rows, n, measure, "prediction patterns")
+        group, _ = pd.factorize(hashes)
+        first = np.full(group.max(initial=-1) + 1, n, dtype=np.int64)
+        np.minimum.at(first, group, np.arange(n))
+        patterns = np.empty((len(first), -(-len(rows) // 8)), dtype=np.uint8)
+        state["start"], state["exact"] = 0, True
+
+        def check(block):  # each tree's row equals its group's first: the hash grouped exactly
+            at = np.arange(state["start"], state["start"] + len(block))
+            own = first[group[at]] == at
+            patterns[group[at[own]]] = block[own]
+            state["exact"] &= bool((block == patterns[group[at]]).all())
+            state["start"] += len(block)
+
+        self._stream(rows, n, check, "prediction patterns (check)")
+        if not state["exact"]:  # two patterns share a hash: group the rows themselves
+            packed = _predict_packed(self._require_list(), rows)[:n]
+            keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+            _, group = np.unique(keys, return_inverse=True)
+            group = group.ravel()
+            first = np.full(group.max() + 1, n, dtype=np.int64)
+            np.minimum.at(first, group, np.arange(n))
+        cache[n] = {"first": first, "trees": np.bincount(group, minlength=len(first)),
+                    "ambiguity": float(np.unpackbits(state["any"], count=len(rows)) @ weights) if n else 0.0,
+                    "discrepancy": state["discrepancy"]}
+        return cache[n]
 
     def _training_predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """Predictions on the unique training rows (n_trees, u) and each row's count (u,); computed once."""
@@ -371,14 +444,10 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
 
         ``epsilon`` (at most the fitted one) restricts to the smaller set.
         """
-        n = self._n_within(epsilon)
-        preds = self._training_predictions()[0][:n]
-        packed = np.packbits(preds, axis=1)
-        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-        _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-        best = np.full(len(first), np.inf)
-        np.minimum.at(best, inverse.ravel(), self.objectives_[:n])
-        table = pd.DataFrame({"first_tree": first, "trees": counts, "best_objective": best})
+        patterns = self._training_patterns(self._n_within(epsilon))
+        first = patterns["first"]  # trees are listed best first, so a pattern's first tree is its best
+        table = pd.DataFrame({"first_tree": first, "trees": patterns["trees"],
+                              "best_objective": self.objectives_[first]})
         return table.sort_values(["best_objective", "first_tree"], ignore_index=True)
 
     def summary(self, epsilon=None) -> TreeSetSummary:
@@ -388,12 +457,10 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         """
         n = self._n_within(epsilon)
         epsilon = self.epsilon if epsilon is None else epsilon
-        preds, weights = self._training_predictions()
-        preds = preds[:n]
+        patterns = self._training_patterns(n)
         threshold = self._key_to_objective(self._threshold_key(as_fraction(epsilon, "epsilon")))
-        return TreeSetSummary(n, len(self.prediction_patterns(epsilon)), self.optimum_, threshold,
-                              ambiguity(preds, preds[0], sample_weight=weights),
-                              discrepancy(preds, preds[0], sample_weight=weights), self._convention(epsilon))
+        return TreeSetSummary(n, len(patterns["first"]), self.optimum_, threshold, patterns["ambiguity"],
+                              patterns["discrepancy"], self._convention(epsilon))
 
     def _whole_class(self):
         """The search over every tree of the class (no bound): levels, optima, budgets, histograms."""

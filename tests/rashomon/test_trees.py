@@ -308,3 +308,30 @@ def test_lattice_nodes_are_grouped_by_their_exact_row_sets(monkeypatch, hash_col
     first, inverse = search._distinct_rows(words)
     assert np.array_equal(bits[first][inverse], bits)  # each row is its group's row
     assert len(first) == len(np.unique(bits, axis=0))  # one group per distinct row set
+
+
+@pytest.mark.parametrize("hash_collides", [False, True])
+def test_streamed_summaries_equal_those_of_all_predictions_at_once(monkeypatch, hash_collides):
+    """Ambiguity, discrepancy, prediction patterns and disagreement, streamed over blocks of trees, equal the
+    measures of the whole prediction matrix; a hash shared by two patterns falls back to exact grouping."""
+    from analysis.rashomon import ambiguity, disagreement, discrepancy
+    from analysis.rashomon import trees as tree_module
+
+    rng = np.random.default_rng(5)
+    X = (rng.random((120, 6)) < 0.5).astype(int)
+    y = ((X[:, 0] ^ X[:, 1]) | (rng.random(120) < 0.2)).astype(int)
+    rset = SparseTreeRashomonSet(3, 0.002, 1.0, leaf_labels="any").fit(X, y)
+    assert rset.n_trees_ > 100
+    preds = rset.predict(X)  # all at once, (n_trees, n_rows)
+    monkeypatch.setattr(tree_module, "_TREES_PER_BLOCK", 7)
+    if hash_collides:
+        monkeypatch.setattr(tree_module.search, "row_hashes", lambda words: np.zeros(len(words), np.uint64))
+    summary = rset.fit(X, y).summary()  # refit: nothing cached
+    assert summary.ambiguity == pytest.approx(ambiguity(preds, preds[0]), abs=1e-12)
+    assert summary.discrepancy == pytest.approx(discrepancy(preds, preds[0]), abs=1e-12)
+    _, first, counts = np.unique(preds, axis=0, return_index=True, return_counts=True)
+    patterns = rset.prediction_patterns()
+    assert summary.n_patterns == len(first) == len(patterns)
+    assert sorted(zip(patterns["first_tree"], patterns["trees"])) == sorted(zip(first, counts))
+    np.testing.assert_allclose(patterns["best_objective"], rset.objectives_[patterns["first_tree"]])
+    np.testing.assert_allclose(rset.disagreement(X), disagreement(preds, preds[0]), atol=1e-12)
