@@ -69,8 +69,11 @@ def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = No
         level = below[trees.level[below] == k]
         shared[slot[level]] = predict(level)
     roots = trees.roots[:n]
+    padding = np.uint8((0xFF << (-len(rows) % 8)) & 0xFF)  # the last byte's bits that hold rows
     for start in range(0, len(roots), _TREES_PER_BLOCK):
-        yield predict(roots[start:start + _TREES_PER_BLOCK])
+        block = predict(roots[start:start + _TREES_PER_BLOCK])
+        block[:, -1] &= padding  # bits past the last row are zero, so equal predictions pack equally
+        yield block
 
 
 def _words(packed: np.ndarray) -> np.ndarray:

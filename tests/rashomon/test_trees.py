@@ -319,7 +319,9 @@ def test_streamed_summaries_equal_those_of_all_predictions_at_once(monkeypatch, 
 
     rng = np.random.default_rng(5)
     X = (rng.random((120, 6)) < 0.5).astype(int)
+    X[:, 5] = 1 - X[:, 0]  # complementary features: different trees with equal predictions
     y = ((X[:, 0] ^ X[:, 1]) | (rng.random(120) < 0.2)).astype(int)
+    assert len(np.unique(X, axis=0)) % 8  # the packed predictions end in a part-filled byte
     rset = SparseTreeRashomonSet(3, 0.002, 1.0, leaf_labels="any").fit(X, y)
     assert rset.n_trees_ > 100
     preds = rset.predict(X)  # all at once, (n_trees, n_rows)
