@@ -31,14 +31,9 @@ class TreeImportance:
         changes nothing either). Shape ``(n_trees, n_features)``; the columns
         are the feature names.
         """
-        check_choice(kind, "kind", ("ratio", "difference"))
-        e_orig = self._training_errors().sum(axis=1) / self._n
-        reliance = np.empty((len(e_orig), len(self.feature_names_)))
-        for j in range(reliance.shape[1]):
-            e_switch = self._switch_errors([j])
-            with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (or nan if 0/0)
-                reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
-        return pd.DataFrame(reliance, columns=self.feature_names_)
+        blocks = []
+        self._stream_reliance(kind, blocks.append)
+        return pd.DataFrame(np.concatenate(blocks), columns=self.feature_names_)
 
     def model_class_reliance(self, *, kind: str = "ratio") -> RashomonRanges:
         """Model class reliance: the range of :meth:`model_reliance` over the set, exactly.
@@ -46,8 +41,15 @@ class TreeImportance:
         ``optimum`` is the best tree's reliance, ``low`` and ``high`` are MCR-
         and MCR+ (Fisher, Rudin & Dominici 2019) over every tree in the set.
         """
-        reliance = self.model_reliance(kind=kind)
-        table = pd.DataFrame({"optimum": reliance.iloc[0], "low": reliance.min(), "high": reliance.max()})
+        ends = {}
+
+        def fold(reliance):  # the best tree's reliance, and the running low and high
+            ends.setdefault("optimum", reliance[0])
+            ends["low"] = np.fmin(ends.get("low", reliance[0]), reliance.min(axis=0))
+            ends["high"] = np.fmax(ends.get("high", reliance[0]), reliance.max(axis=0))
+
+        self._stream_reliance(kind, fold)
+        table = pd.DataFrame(ends, index=pd.Index(self.feature_names_))
         quantity = "model reliance" if kind == "ratio" else "model reliance (difference)"
         return RashomonRanges(table.rename_axis("feature"), quantity, self._convention(self.epsilon), "sparse tree")
 
@@ -58,31 +60,68 @@ class TreeImportance:
             self._train_errors = np.where(self._training_predictions()[0] == 1, counts[:, 0], counts[:, 1])
         return self._train_errors
 
-    def _switch_errors(self, columns: list[int]) -> np.ndarray:
-        """Per tree, the 0-1 loss averaged over all ``n (n - 1)`` pairs of training rows with
-        ``columns`` taken jointly from the partner row, shape (n_trees,).
-
-        Rows that already hold the partner's values keep their predictions; only
-        the others are predicted again.
-        """
+    def _stream_reliance(self, kind: str, func) -> None:
+        """``func(reliance)`` on the model reliance of blocks of trees on every feature, (block, n_features), best
+        trees first: every switched copy of the training rows is predicted with the rows in one pass per block."""
+        check_choice(kind, "kind", ("ratio", "difference"))
+        self._require_list()
         problem = self._problem_
         rows, counts, n = problem.rows, problem.counts, self._n
+        plans = [self._switch_plan([j]) for j in range(rows.shape[1])]
+        stacked = np.vstack([rows, *(moved for plan in plans for _, _, moved in plan if moved is not None)])
+        cuts = np.cumsum([len(rows), *(len(moved) for plan in plans for _, _, moved in plan if moved is not None)])
+
+        def reliance_of(block):
+            pieces = iter(np.split(np.unpackbits(block, axis=1, count=len(stacked)), cuts[:-1], axis=1))
+            errors = np.where(next(pieces) == 1, counts[:, 0], counts[:, 1])
+            e_orig = errors.sum(axis=1) / n
+            reliance = np.empty((len(block), len(plans)))
+            for j, plan in enumerate(plans):
+                e_switch = self._switch_total(plan, errors, [None if moved is None else next(pieces)
+                                                             for _, _, moved in plan])
+                with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (nan if 0/0)
+                    reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
+            func(reliance)
+
+        self._stream(stacked, self.n_trees_, reliance_of, "model reliance", cells=len(stacked))
+
+    def _switch_plan(self, columns: list[int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """Per value ``columns`` take in the training rows: the rows already holding it (mask, (u,)), each row's
+        partners holding it (weights, (u,)), and the other rows with the value moved in (None if there are none)."""
+        problem = self._problem_
+        rows, counts = problem.rows, problem.counts
         values, inverse = np.unique(rows[:, columns], axis=0, return_inverse=True)
         inverse = inverse.ravel()
         lenders = np.bincount(inverse, weights=counts.sum(axis=1), minlength=len(values))
-        unchanged_errors = self._training_errors()
-        total = np.zeros(len(unchanged_errors))
+        plan = []
         for k, value in enumerate(values):
             same = inverse == k
-            partners = lenders[k] - same  # the other rows holding this value
-            total += unchanged_errors @ (partners * same)
+            moved = None
             if not same.all():
                 moved = rows[~same].copy()
                 moved[:, columns] = value
-                preds = np.unpackbits(self._predict_rows(moved), axis=1, count=len(moved))
+            plan.append((same, lenders[k] - same, moved))  # partners: the other rows holding this value
+        return plan
+
+    def _switch_total(self, plan, errors: np.ndarray, moved_predictions: list) -> np.ndarray:
+        """Per tree, the 0-1 loss averaged over all ``n (n - 1)`` pairs of training rows with the plan's columns
+        taken from the partner row, from the trees' errors on the rows (m, u) and their predictions on each moved
+        copy; rows that already hold the partner's values keep their predictions."""
+        counts, n = self._problem_.counts, self._n
+        total = np.zeros(len(errors))
+        for (same, partners, _), preds in zip(plan, moved_predictions, strict=True):
+            total += errors @ (partners * same)
+            if preds is not None:
                 wrong = np.where(preds == 1, counts[~same, 0], counts[~same, 1])
                 total += wrong @ partners[~same]
         return total / (n * (n - 1))
+
+    def _switch_errors(self, columns: list[int]) -> np.ndarray:
+        """Per tree, the 0-1 loss with ``columns`` taken jointly from the partner row, shape (n_trees,)."""
+        plan = self._switch_plan(columns)
+        moved = [None if rows is None else np.unpackbits(self._predict_rows(rows), axis=1, count=len(rows))
+                 for _, _, rows in plan]
+        return self._switch_total(plan, self._training_errors(), moved)
 
     def interaction_scores(self, subsets=None) -> pd.DataFrame:
         """Feature interaction scores of every tree: ``FIS_I = phi_I - sum_{j in I} phi_j``, exactly.

@@ -46,11 +46,14 @@ __all__ = ["SparseTreeRashomonSet", "TreeSetSummary"]
 
 
 _TREES_PER_BLOCK = 1 << 16  # whole trees predicted at once when streaming over a set
+_CELLS_PER_BLOCK = 1 << 24  # tree x row cells a streamed step unpacks at once
 
 
-def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = None) -> Iterator[np.ndarray]:
+def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = None,
+                       block: int = _TREES_PER_BLOCK) -> Iterator[np.ndarray]:
     """Predictions of the best ``n`` listed trees (all by default) on 0/1 rows (m, p), best first, in blocks of
-    packed bits (block, ceil(m / 8)): memory for one block and for the shared subtrees, whatever the set's size."""
+    ``block`` trees as packed bits (block, ceil(m / 8)): memory for one block and for the shared subtrees, whatever
+    the set's size."""
     bits = np.packbits(rows.T, axis=1)  # (p, m/8)
     below = np.flatnonzero(trees.level > 0)  # subtrees: predicted once, shared by the trees
     slot = np.zeros(len(trees.key), dtype=np.int64)  # a subtree's row in `shared`
@@ -70,10 +73,10 @@ def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = No
         shared[slot[level]] = predict(level)
     roots = trees.roots[:n]
     padding = np.uint8((0xFF << (-len(rows) % 8)) & 0xFF)  # the last byte's bits that hold rows
-    for start in range(0, len(roots), _TREES_PER_BLOCK):
-        block = predict(roots[start:start + _TREES_PER_BLOCK])
-        block[:, -1] &= padding  # bits past the last row are zero, so equal predictions pack equally
-        yield block
+    for start in range(0, len(roots), block):
+        predicted = predict(roots[start:start + block])
+        predicted[:, -1] &= padding  # bits past the last row are zero, so equal predictions pack equally
+        yield predicted
 
 
 def _words(packed: np.ndarray) -> np.ndarray:
@@ -352,11 +355,11 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         self._stream(rows, self.n_trees_, add, "disagreement")
         return (differ / self.n_trees_)[inverse.ravel()]
 
-    def _stream(self, rows: np.ndarray, n: int, func, desc: str) -> None:
+    def _stream(self, rows: np.ndarray, n: int, func, desc: str, cells: int = 8) -> None:
         """``func(block)`` on the packed predictions of the best ``n`` trees on ``rows``, block by block, with a
-        progress bar when the pass is long."""
-        n_blocks = -(-n // _TREES_PER_BLOCK)
-        map_batches(func, _prediction_blocks(self._require_list(), rows, n), n_blocks, desc=desc)
+        progress bar when the pass is long; ``cells`` per tree that ``func`` unpacks bound the block's size."""
+        size = max(1, min(_TREES_PER_BLOCK, _CELLS_PER_BLOCK // cells))
+        map_batches(func, _prediction_blocks(self._require_list(), rows, n, size), -(-n // size), desc=desc)
 
     def _training_patterns(self, n: int) -> dict:
         """One streamed pass over the best ``n`` trees' training predictions: their ambiguity and discrepancy, and

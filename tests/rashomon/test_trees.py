@@ -337,3 +337,13 @@ def test_streamed_summaries_equal_those_of_all_predictions_at_once(monkeypatch, 
     assert sorted(zip(patterns["first_tree"], patterns["trees"])) == sorted(zip(first, counts))
     np.testing.assert_allclose(patterns["best_objective"], rset.objectives_[patterns["first_tree"]])
     np.testing.assert_allclose(rset.disagreement(X), disagreement(preds, preds[0]), atol=1e-12)
+    # model reliance in blocks of a few trees, against the switch errors of all trees at once
+    monkeypatch.setattr(tree_module, "_CELLS_PER_BLOCK", 5 * 8)
+    e_orig = rset._training_errors().sum(axis=1) / len(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.column_stack([rset._switch_errors([j]) / e_orig for j in range(X.shape[1])])
+    np.testing.assert_allclose(rset.model_reliance().to_numpy(), expected, rtol=1e-12)
+    ranges = rset.model_class_reliance().table
+    np.testing.assert_allclose(ranges["low"], np.nanmin(expected, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(ranges["high"], np.nanmax(expected, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(ranges["optimum"], expected[0], rtol=1e-12)
