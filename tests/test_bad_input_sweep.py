@@ -746,37 +746,39 @@ def _refused(name, arg, kind, data):
         assert arg in str(refused.value), f"the message does not name `{arg}`: {refused.value}"
 
 
-# One test per theme: hypothesis' pytest plugin nests the settings of a parametrized test once per case, and a
-# thousand cases of one function exceed Python's recursion limit.
+# Tests of at most CASES_PER_TEST cases: hypothesis' pytest plugin nests the settings of a parametrized test once
+# per case, and a thousand cases of one test function exceed Python's recursion limit.
 HYPOTHESIS = settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
                       database=None)
+CASES_PER_TEST = 300
 
 
-def _cases(theme):
-    cases = [case for case in CASES if (case[0].split(".")[0] if case[0].startswith(("calibration.", "ranking."))
-                                        else "other") == theme]
-    return pytest.mark.parametrize(("name", "arg", "kind"), cases, ids=[f"{n}-{a}-{k}" for n, a, k in cases])
+def _theme(name: str) -> str:
+    theme = name.split(".")[0]
+    return theme if theme in ("calibration", "ranking", "rashomon", "scaling") else "other"
 
 
-@_cases("calibration")
-@HYPOTHESIS
-@given(data=st.data())
-def test_calibration_refuses_bad_input(name, arg, kind, data):
-    _refused(name, arg, kind, data)
+def _refusal_test(cases):
+    @pytest.mark.parametrize(("name", "arg", "kind"), cases, ids=[f"{n}-{a}-{k}" for n, a, k in cases])
+    @HYPOTHESIS
+    @given(data=st.data())
+    def test(name, arg, kind, data):
+        _refused(name, arg, kind, data)
+
+    return test
 
 
-@_cases("ranking")
-@HYPOTHESIS
-@given(data=st.data())
-def test_ranking_refuses_bad_input(name, arg, kind, data):
-    _refused(name, arg, kind, data)
+for _theme_name in ("calibration", "ranking", "rashomon", "scaling", "other"):
+    _theme_cases = [case for case in CASES if _theme(case[0]) == _theme_name]
+    for _k in range(0, len(_theme_cases), CASES_PER_TEST):
+        globals()[f"test_{_theme_name}_refuses_bad_input_{_k // CASES_PER_TEST}"] = _refusal_test(
+            _theme_cases[_k:_k + CASES_PER_TEST])
 
 
-@_cases("other")
-@HYPOTHESIS
-@given(data=st.data())
-def test_rashomon_scaling_and_the_rest_refuse_bad_input(name, arg, kind, data):
-    _refused(name, arg, kind, data)
+def test_every_case_is_in_a_refusal_test():
+    tested = {case for name, test in globals().items() if name.startswith("test_") and "refuses_bad_input" in name
+              for mark in test.pytestmark if mark.name == "parametrize" for case in mark.args[1]}
+    assert tested == set(CASES)
 
 
 NUMERIC_ROLES = ("probabilities", "labels", "real", "indices", "positive", "values", "class labels")
