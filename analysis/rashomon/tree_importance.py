@@ -62,28 +62,41 @@ class TreeImportance:
 
     def _stream_reliance(self, kind: str, func) -> None:
         """``func(reliance)`` on the model reliance of blocks of trees on every feature, (block, n_features), best
-        trees first: every switched copy of the training rows is predicted with the rows in one pass per block."""
+        trees first.
+
+        A tree's errors on a row are ``c1 + P (c0 - c1)`` for its prediction
+        ``P`` (0/1) and the row's label counts, so ``e_orig`` and every
+        ``e_switch`` are linear in the predictions on the training rows and on
+        their switched copies: one matrix product per block, exact (integers
+        below 2^53 in float64).
+        """
         check_choice(kind, "kind", ("ratio", "difference"))
         self._require_list()
         problem = self._problem_
         rows, counts, n = problem.rows, problem.counts, self._n
-        plans = [self._switch_plan([j]) for j in range(rows.shape[1])]
-        stacked = np.vstack([rows, *(moved for plan in plans for _, _, moved in plan if moved is not None)])
-        cuts = np.cumsum([len(rows), *(len(moved) for plan in plans for _, _, moved in plan if moved is not None)])
+        c0, c1 = counts[:, 0].astype(float), counts[:, 1].astype(float)
+        pieces, weights, constant = [rows], [np.zeros((len(rows), rows.shape[1] + 1))], np.zeros(rows.shape[1] + 1)
+        weights[0][:, -1], constant[-1] = c0 - c1, c1.sum()  # the last column: errors on the training rows
+        for j in range(rows.shape[1]):
+            for same, partners, moved in self._switch_plan([j]):
+                weights[0][:, j] += (c0 - c1) * partners * same
+                constant[j] += c1 @ (partners * same)
+                if moved is not None:
+                    pieces.append(moved)
+                    weights.append(np.zeros((len(moved), rows.shape[1] + 1)))
+                    weights[-1][:, j] = (c0 - c1)[~same] * partners[~same]
+                    constant[j] += c1[~same] @ partners[~same]
+        stacked, weights = np.vstack(pieces), np.vstack(weights)
+        pairs = np.r_[np.full(rows.shape[1], n * (n - 1)), n]  # e_switch averages over pairs, e_orig over rows
 
         def reliance_of(block):
-            pieces = iter(np.split(np.unpackbits(block, axis=1, count=len(stacked)), cuts[:-1], axis=1))
-            errors = np.where(next(pieces) == 1, counts[:, 0], counts[:, 1])
-            e_orig = errors.sum(axis=1) / n
-            reliance = np.empty((len(block), len(plans)))
-            for j, plan in enumerate(plans):
-                e_switch = self._switch_total(plan, errors, [None if moved is None else next(pieces)
-                                                             for _, _, moved in plan])
-                with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (nan if 0/0)
-                    reliance[:, j] = e_switch / e_orig if kind == "ratio" else e_switch - e_orig
-            func(reliance)
+            predictions = np.unpackbits(block, axis=1, count=len(stacked)).astype(float)
+            losses = (predictions @ weights + constant) / pairs  # e_switch of each feature, then e_orig
+            e_switch, e_orig = losses[:, :-1], losses[:, -1:]
+            with np.errstate(divide="ignore", invalid="ignore"):  # a tree without errors: inf (nan if 0/0)
+                func(e_switch / e_orig if kind == "ratio" else e_switch - e_orig)
 
-        self._stream(stacked, self.n_trees_, reliance_of, "model reliance", cells=len(stacked))
+        self._stream(stacked, self.n_trees_, reliance_of, "model reliance", cells=8 * len(stacked))
 
     def _switch_plan(self, columns: list[int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
         """Per value ``columns`` take in the training rows: the rows already holding it (mask, (u,)), each row's
