@@ -12,9 +12,7 @@ import functools
 import itertools
 import json
 import math
-import os
 import subprocess
-import sys
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -26,23 +24,20 @@ from treefarms import TREEFARMS
 from analysis.datasets import shared_data_dir
 from analysis.rashomon import SparseTreeRashomonSet
 
-from run import Case, Timed
+from run import Case, Timed, quiet_stdout
 
 root = shared_data_dir()
 compas = pd.read_csv(root / "rashomon" / "compas_binned.csv") if root else None
 
 
+def treefarms_fit(config, X, y):
+    """TREEFARMS fitted with its C++ core's printing (every tree it finds) sent to /dev/null."""
+    with quiet_stdout():
+        return TREEFARMS(dict(config, verbose=False)).fit(X, y)
+
+
 def treefarms_count(config):
-    X, y = compas.iloc[:, :-1], compas.iloc[:, -1]
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)  # its C++ core prints every tree it finds
-    try:
-        return TREEFARMS(dict(config, verbose=False)).fit(X, y).get_tree_count()
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
+    return treefarms_fit(config, compas.iloc[:, :-1], compas.iloc[:, -1]).get_tree_count()
 
 
 def ours_count(config, enumerate):
@@ -79,15 +74,7 @@ def ours_summary():
 def treefarms_summary_loop():
     start = time.perf_counter()
     X, y = compas.iloc[:, :-1], compas.iloc[:, -1]
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        model = TREEFARMS(dict(LARGEST, verbose=False)).fit(X, y)
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
+    model = treefarms_fit(LARGEST, X, y)
     fitted = time.perf_counter() - start
     rows = X.drop_duplicates()
     reference, differ_anywhere, largest_share, patterns = None, np.zeros(len(rows), bool), 0.0, set()
@@ -171,16 +158,7 @@ def ours_cancer(features, depth):
 
 
 def treefarms_cancer(features, depth):
-    X = cancer_X.iloc[:, :features]
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        return TREEFARMS(dict(_cancer_config(depth), verbose=False)).fit(X, cancer_y).get_tree_count()
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
+    return treefarms_fit(_cancer_config(depth), cancer_X.iloc[:, :features], cancer_y).get_tree_count()
 
 
 # Against PRAXIS and ArborEnum (the TreeFARMS group's enumerators), each in its own environment, with their

@@ -6,9 +6,7 @@ pandas. Both print their progress from C++; it goes to /dev/null. Each fit is
 timed at its best of three, after one warm-up fit.
 """
 
-import contextlib
 import json
-import os
 import sys
 import time
 
@@ -16,19 +14,7 @@ import numpy as np
 from arborenum import ArborEnum
 from praxis import PRAXIS
 
-
-@contextlib.contextmanager
-def quiet():
-    """Silence file descriptor 1, where the C++ cores print."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
+from run import quiet_stdout  # this folder's runner: numpy and pandas only
 
 
 def fit(name, options):
@@ -45,7 +31,7 @@ def fit(name, options):
 request = json.load(sys.stdin)
 X, y = np.asarray(request["X"], dtype=np.uint8), np.asarray(request["y"], dtype=np.int64)
 results = []
-with quiet():
+with quiet_stdout():
     for depth, lam, mult in request["settings"]:
         options = dict(lambda_reg=lam, depth_budget=depth, rashomon_mult=mult, majority_leaf_only=False)
         row = {}

@@ -14,9 +14,11 @@ growth order (the slope of log time on log size over the upper sizes).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -44,6 +46,20 @@ class Timed:
 
     value: object
     seconds: float
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Send file descriptor 1 to /dev/null: anchors with C++ cores (TreeFARMS, PRAXIS) print while they fit."""
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(null)
+        os.close(saved)
 
 
 def _times(func: Callable, repeat: int) -> tuple[list[float], object]:
