@@ -9,17 +9,22 @@ Objectives are integers: with ``lambda = a / b`` (exact fractions), a tree with
 ``e / n + lambda l``, stored as the key ``e b + l a n`` (the objective times
 ``n b``). Bounds are compared on keys, so no rounding enters the set.
 
-The search runs in four passes over the lattice, one level (depth) at a time:
+The search runs in passes over the lattice, one level (depth) at a time:
 
-1. ``expand``: grow the lattice top-down, giving each node a budget from a
-   root budget minus lower bounds of its siblings (one leaf plus the errors of
-   identical feature rows with different labels); a node is split only if two
-   leaves fit in its budget.
+1. ``lattice``: grow the lattice top-down, giving each node a budget from a
+   root budget minus lower bounds of its siblings (each sibling a leaf, or a
+   split into two leaves that still err on identical feature rows with
+   different labels); a node is split only if two leaves fit in its budget.
+   Row sets are bits packed in uint64 words, children come from word-wise
+   ANDs, and equal row sets are found by hashing. The deepest level's children
+   are leaves whose keys follow from their parents' label counts, so the
+   optimum and the exact budgets are known before it is built, and only its
+   splits within exact budgets are built.
 2. ``optimum``: the best objective below every node, bottom-up.
 3. ``refine``: exact budgets top-down from the Rashomon threshold minus the
    siblings' optima.
-4. ``count`` (histograms of keys) or ``enumerate`` (every tree), bottom-up,
-   keeping at each node only the trees within its budget.
+4. ``count`` (histograms of keys) or ``enumerate_trees`` (every tree),
+   bottom-up, keeping at each node only the trees within its budget.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+
+_NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once (their temporaries stay in cache)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -244,7 +251,6 @@ def greedy_key(problem: Problem, n_splits: int) -> int:
     return int(best[0])
 
 
-_NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once
 _NONE = np.iinfo(np.int64).max // 4  # the value of a missing child; sums of two stay finite
 NO_BOUND = 1 << 60  # a budget no tree reaches
 
