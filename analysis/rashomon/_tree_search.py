@@ -397,7 +397,7 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
               level=np.empty(room, np.int8), roots=np.zeros(0, index))
     start = 0
     ids: list[dict[int, np.ndarray]] = [{} for _ in levels]  # node -> entry ids, sorted by key
-    leaf_ids: list[dict[int, dict[int, int]]] = [{} for _ in levels]  # node -> {label: entry id}
+    leaf_ids: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in levels]  # node -> {label: (entry, rank)}
     for k in range(len(levels) - 1, -1, -1):
         level, budget = levels[k], budgets[k]
         keys, labels = problem.leaf_options(level.counts)
@@ -427,12 +427,10 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
                     t.feature[out], t.label[out] = feature, -1
                     if not problem.trivial_extensions:  # take out the same-label leaf pairs, the last pair moving in
                         trivial = []
-                        for lab, gid in leaf_ids[k + 1][left].items():
+                        for lab, (_, a) in leaf_ids[k + 1][left].items():
                             partner = leaf_ids[k + 1][right].get(lab)
-                            if partner is not None:
-                                a, c = np.flatnonzero(il == gid)[0], np.flatnonzero(ir == partner)[0]
-                                if c < n_right[a]:
-                                    trivial.append(at + offset[a] + c)
+                            if partner is not None and partner[1] < n_right[a]:  # a, c: places in il, ir
+                                trivial.append(at + offset[a] + partner[1])
                         for pair in sorted(trivial, reverse=True):  # highest first: a later move cannot hit it
                             for column in (t.feature, t.label, t.left, t.right, t.key, t.leaves):
                                 column[pair] = column[end - 1]
@@ -442,8 +440,12 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
                 raise RuntimeError(f"enumerated {at - start} trees where {size} were counted")
             t.level[sl] = k
             ids[k][node] = np.add(_rank_order(t.key[sl], distinct), start, dtype=index, casting="unsafe")  # by key
-            is_leaf = np.flatnonzero(t.feature[start:start + len(fit)] == -1) + start  # leaves are written first
-            leaf_ids[k][node] = dict(zip(t.label[is_leaf].tolist(), is_leaf.tolist(), strict=True))
+            before = np.cumsum(counts) - counts  # entries with a smaller key than each distinct one
+            leaf_keys = t.key[start:start + len(fit)]  # leaves are written first; a stable sort keeps their order
+            leaf_ids[k][node] = {
+                int(t.label[start + e]): (start + e, int(before[np.searchsorted(distinct, key)])
+                                          + int(np.sum(leaf_keys[:e] == key)))
+                for e, key in enumerate(leaf_keys)}
             start += size
         if k + 1 < len(levels):
             ids[k + 1], leaf_ids[k + 1] = {}, {}
