@@ -53,41 +53,26 @@ class TreeImportance:
         quantity = "model reliance" if kind == "ratio" else "model reliance (difference)"
         return RashomonRanges(table.rename_axis("feature"), quantity, self._convention(self.epsilon), "sparse tree")
 
-    def _training_errors(self) -> np.ndarray:
-        """Misclassified training rows of every tree at every distinct row, shape (n_trees, u); computed once."""
-        if self._train_errors is None:
-            counts = self._problem_.counts
-            self._train_errors = np.where(self._training_predictions()[0] == 1, counts[:, 0], counts[:, 1])
-        return self._train_errors
-
     def _stream_reliance(self, kind: str, func) -> None:
         """``func(reliance)`` on the model reliance of blocks of trees on every feature, (block, n_features), best
-        trees first.
-
-        A tree's errors on a row are ``c1 + P (c0 - c1)`` for its prediction
-        ``P`` (0/1) and the row's label counts, so ``e_orig`` and every
-        ``e_switch`` are linear in the predictions on the training rows and on
-        their switched copies: one matrix product per block, exact (integers
-        below 2^53 in float64).
-        """
+        trees first: the training rows and every switched copy are predicted in one pass per block, and the losses
+        are one matrix product (:meth:`_switch_loss`)."""
         check_choice(kind, "kind", ("ratio", "difference"))
         self._require_list()
         problem = self._problem_
         rows, counts, n = problem.rows, problem.counts, self._n
-        c0, c1 = counts[:, 0].astype(float), counts[:, 1].astype(float)
-        pieces, weights, constant = [rows], [np.zeros((len(rows), rows.shape[1] + 1))], np.zeros(rows.shape[1] + 1)
-        weights[0][:, -1], constant[-1] = c0 - c1, c1.sum()  # the last column: errors on the training rows
-        for j in range(rows.shape[1]):
-            for same, partners, moved in self._switch_plan([j]):
-                weights[0][:, j] += (c0 - c1) * partners * same
-                constant[j] += c1 @ (partners * same)
-                if moved is not None:
-                    pieces.append(moved)
-                    weights.append(np.zeros((len(moved), rows.shape[1] + 1)))
-                    weights[-1][:, j] = (c0 - c1)[~same] * partners[~same]
-                    constant[j] += c1[~same] @ partners[~same]
-        stacked, weights = np.vstack(pieces), np.vstack(weights)
-        pairs = np.r_[np.full(rows.shape[1], n * (n - 1)), n]  # e_switch averages over pairs, e_orig over rows
+        u, p = rows.shape
+        losses = [self._switch_loss([j]) for j in range(p)]
+        stacked = np.vstack([rows, *(copy for copies, _, _ in losses for copy in copies)])
+        weights = np.zeros((len(stacked), p + 1))
+        weights[:u, p] = counts[:, 0] - counts[:, 1]  # the last column: errors on the training rows
+        constant = np.r_[[c for _, _, c in losses], counts[:, 1].sum()]
+        at = u
+        for j, (_, w, _) in enumerate(losses):
+            weights[:u, j] = w[:u]
+            weights[at:at + len(w) - u, j] = w[u:]
+            at += len(w) - u
+        pairs = np.r_[np.full(p, n * (n - 1)), n]  # e_switch averages over pairs, e_orig over rows
 
         def reliance_of(block):
             predictions = np.unpackbits(block, axis=1, count=len(stacked)).astype(float)
@@ -98,43 +83,42 @@ class TreeImportance:
 
         self._stream(stacked, self.n_trees_, reliance_of, "model reliance", cells=8 * len(stacked))
 
-    def _switch_plan(self, columns: list[int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        """Per value ``columns`` take in the training rows: the rows already holding it (mask, (u,)), each row's
-        partners holding it (weights, (u,)), and the other rows with the value moved in (None if there are none)."""
+    def _switch_loss(self, columns: list[int]) -> tuple[list[np.ndarray], np.ndarray, float]:
+        """The 0-1 loss summed over all ``n (n - 1)`` pairs of training rows with ``columns`` taken jointly from the
+        partner row, as ``constant + P @ weights``, ``P`` a tree's 0/1 predictions on the distinct training rows,
+        then on each switched copy. Returns the copies (the rows not holding the partner's values, with them moved
+        in), the weights (u + rows of the copies,) and the constant.
+
+        A tree errs on ``c1 + P (c0 - c1)`` people of a row with label counts
+        ``c0``, ``c1``, so the loss is linear in ``P``; exact in float64
+        (integers below 2^53).
+        """
         problem = self._problem_
         rows, counts = problem.rows, problem.counts
+        c0, c1 = counts[:, 0].astype(float), counts[:, 1].astype(float)
         values, inverse = np.unique(rows[:, columns], axis=0, return_inverse=True)
         inverse = inverse.ravel()
         lenders = np.bincount(inverse, weights=counts.sum(axis=1), minlength=len(values))
-        plan = []
+        copies, weights, constant = [], [np.zeros(len(rows))], 0.0
         for k, value in enumerate(values):
             same = inverse == k
-            moved = None
+            partners = lenders[k] - same  # the other rows holding this value
+            weights[0] += (c0 - c1) * partners * same  # rows holding it keep their predictions
+            constant += c1 @ (partners * same)
             if not same.all():
                 moved = rows[~same].copy()
                 moved[:, columns] = value
-            plan.append((same, lenders[k] - same, moved))  # partners: the other rows holding this value
-        return plan
-
-    def _switch_total(self, plan, errors: np.ndarray, moved_predictions: list) -> np.ndarray:
-        """Per tree, the 0-1 loss averaged over all ``n (n - 1)`` pairs of training rows with the plan's columns
-        taken from the partner row, from the trees' errors on the rows (m, u) and their predictions on each moved
-        copy; rows that already hold the partner's values keep their predictions."""
-        counts, n = self._problem_.counts, self._n
-        total = np.zeros(len(errors))
-        for (same, partners, _), preds in zip(plan, moved_predictions, strict=True):
-            total += errors @ (partners * same)
-            if preds is not None:
-                wrong = np.where(preds == 1, counts[~same, 0], counts[~same, 1])
-                total += wrong @ partners[~same]
-        return total / (n * (n - 1))
+                copies.append(moved)
+                weights.append((c0 - c1)[~same] * partners[~same])
+                constant += c1[~same] @ partners[~same]
+        return copies, np.concatenate(weights), float(constant)
 
     def _switch_errors(self, columns: list[int]) -> np.ndarray:
         """Per tree, the 0-1 loss with ``columns`` taken jointly from the partner row, shape (n_trees,)."""
-        plan = self._switch_plan(columns)
-        moved = [None if rows is None else np.unpackbits(self._predict_rows(rows), axis=1, count=len(rows))
-                 for _, _, rows in plan]
-        return self._switch_total(plan, self._training_errors(), moved)
+        copies, weights, constant = self._switch_loss(columns)
+        predictions = np.hstack([self._training_predictions()[0],
+                                 *(np.unpackbits(self._predict_rows(c), axis=1, count=len(c)) for c in copies)])
+        return (predictions @ weights + constant) / (self._n * (self._n - 1))
 
     def interaction_scores(self, subsets=None) -> pd.DataFrame:
         """Feature interaction scores of every tree: ``FIS_I = phi_I - sum_{j in I} phi_j``, exactly.

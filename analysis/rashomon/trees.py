@@ -268,7 +268,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         keys, counts = histograms[0].get(0, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
         self._keys, self._key_counts = keys, counts
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
-        self._train_predictions = self._train_errors = None
+        self._train_predictions = None
         self._pattern_cache = {}
         self.n_trees_ = int(counts.sum())
         self._trees = None
@@ -363,8 +363,9 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
 
     def _training_patterns(self, n: int) -> dict:
         """One streamed pass over the best ``n`` trees' training predictions: their ambiguity and discrepancy, and
-        their prediction patterns (first tree and trees of each; grouped by hash, then checked in a second pass,
-        so memory holds one block, one hash per tree and one row per pattern). Cached per ``n``."""
+        their prediction patterns (first tree and trees of each; grouped by hash, then checked in a second pass and
+        hashed again with another seed if two patterns share a hash, so memory holds one block, one hash per tree
+        and one row per pattern). Cached per ``n``."""
         cache = self._pattern_cache
         if n in cache:
             return cache[n]
@@ -385,13 +386,37 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
             state["start"] += len(block)
 
         self._stream(rows, n, measure, "prediction patterns")
-        group, _ = pd.factorize(hashes)
-        first = np.full(group.max(initial=-1) + 1, n, dtype=np.int64)
-        np.minimum.at(first, group, np.arange(n))
-        patterns = np.empty((len(first), -(-len(rows) // 8)), dtype=np.uint8)
-        state["start"], state["exact"] = 0, True
+        seed = 0
+        while True:  # group by hash; a hash shared by two patterns: hash again with another seed
+            group, _ = pd.factorize(hashes)
+            first = np.full(group.max(initial=-1) + 1, n, dtype=np.int64)
+            np.minimum.at(first, group, np.arange(n))
+            if self._groups_exact(rows, n, group, first):
+                break
+            seed += 1
+            hashes = self._hashes(rows, n, seed)
+        cache[n] = {"first": first, "trees": np.bincount(group, minlength=len(first)),
+                    "ambiguity": float(np.unpackbits(state["any"], count=len(rows)) @ weights) if n else 0.0,
+                    "discrepancy": state["discrepancy"]}
+        return cache[n]
 
-        def check(block):  # each tree's row equals its group's first: the hash grouped exactly
+    def _hashes(self, rows: np.ndarray, n: int, seed: int) -> np.ndarray:
+        """A hash of each of the best ``n`` trees' packed predictions on ``rows``, shape (n,), streamed."""
+        hashes, start = np.empty(n, dtype=np.uint64), [0]
+
+        def add(block):
+            hashes[start[0]:start[0] + len(block)] = search.row_hashes(_words(block), seed)
+            start[0] += len(block)
+
+        self._stream(rows, n, add, "prediction patterns (hashed again)")
+        return hashes
+
+    def _groups_exact(self, rows: np.ndarray, n: int, group: np.ndarray, first: np.ndarray) -> bool:
+        """Whether every one of the best ``n`` trees predicts on ``rows`` exactly as the first tree of its group."""
+        patterns = np.empty((len(first), -(-len(rows) // 8)), dtype=np.uint8)
+        state = {"start": 0, "exact": True}
+
+        def check(block):
             at = np.arange(state["start"], state["start"] + len(block))
             own = first[group[at]] == at
             patterns[group[at[own]]] = block[own]
@@ -399,17 +424,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
             state["start"] += len(block)
 
         self._stream(rows, n, check, "prediction patterns (check)")
-        if not state["exact"]:  # two patterns share a hash: group the rows themselves
-            packed = _predict_packed(self._require_list(), rows)[:n]
-            keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-            _, group = np.unique(keys, return_inverse=True)
-            group = group.ravel()
-            first = np.full(group.max() + 1, n, dtype=np.int64)
-            np.minimum.at(first, group, np.arange(n))
-        cache[n] = {"first": first, "trees": np.bincount(group, minlength=len(first)),
-                    "ambiguity": float(np.unpackbits(state["any"], count=len(rows)) @ weights) if n else 0.0,
-                    "discrepancy": state["discrepancy"]}
-        return cache[n]
+        return state["exact"]
 
     def _training_predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """Predictions on the unique training rows (n_trees, u) and each row's count (u,); computed once."""
