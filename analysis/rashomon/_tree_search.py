@@ -91,12 +91,16 @@ class Level:
     children: np.ndarray | None = None
 
 
-def _pack(bits: np.ndarray) -> np.ndarray:
-    """Rows of a bool matrix (m, u) as bits in uint64 words (m, ceil(u / 64)), little-endian."""
-    packed = np.packbits(bits, axis=1, bitorder="little")
-    words = np.zeros((len(bits), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
+def as_words(packed: np.ndarray) -> np.ndarray:
+    """Packed bytes (m, b) as uint64 words (m, ceil(b / 8)), zero-padded."""
+    words = np.zeros((len(packed), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
     words[:, :packed.shape[1]] = packed
     return words.view(np.uint64)
+
+
+def _pack(bits: np.ndarray) -> np.ndarray:
+    """Rows of a bool matrix (m, u) as bits in uint64 words (m, ceil(u / 64)), little-endian."""
+    return as_words(np.packbits(bits, axis=1, bitorder="little"))
 
 
 def _unpack(words: np.ndarray, u: int) -> np.ndarray:

@@ -79,13 +79,6 @@ def _prediction_blocks(trees: search.Trees, rows: np.ndarray, n: int | None = No
         yield predicted
 
 
-def _words(packed: np.ndarray) -> np.ndarray:
-    """Packed bytes (m, b) as uint64 words (m, ceil(b / 8)), zero-padded."""
-    words = np.zeros((len(packed), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
-    words[:, :packed.shape[1]] = packed
-    return words.view(np.uint64)
-
-
 def _predict_packed(trees: search.Trees, rows: np.ndarray) -> np.ndarray:
     """Predictions of every listed tree on 0/1 rows (m, p): packed bits, shape (n_trees, ceil(m / 8))."""
     blocks = list(_prediction_blocks(trees, rows))
@@ -382,7 +375,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
             state["any"] |= np.bitwise_or.reduce(differ, axis=0)
             shares = np.unpackbits(differ, axis=1, count=len(rows)) @ weights
             state["discrepancy"] = max(state["discrepancy"], float(shares.max()))
-            hashes[state["start"]:state["start"] + len(block)] = search.row_hashes(_words(block))
+            hashes[state["start"]:state["start"] + len(block)] = search.row_hashes(search.as_words(block))
             state["start"] += len(block)
 
         self._stream(rows, n, measure, "prediction patterns")
@@ -405,7 +398,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         hashes, start = np.empty(n, dtype=np.uint64), [0]
 
         def add(block):
-            hashes[start[0]:start[0] + len(block)] = search.row_hashes(_words(block), seed)
+            hashes[start[0]:start[0] + len(block)] = search.row_hashes(search.as_words(block), seed)
             start[0] += len(block)
 
         self._stream(rows, n, add, "prediction patterns (hashed again)")
