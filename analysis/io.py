@@ -61,7 +61,16 @@ Formats (``read_results(path, format=...)``):
   (the sample id), ``epoch``, ``target``, and per scorer its value as a
   number (Inspect's own mapping: ``"C"`` 1, ``"P"`` 0.5, ``"I"`` and ``"N"``
   0, yes/true 1, no/false 0; a dict value gives one column per key,
-  ``<scorer>.<key>``); ``correct`` is the first scorer's value.
+  ``<scorer>.<key>``); ``correct`` is the first scorer's value. A
+  multiple-choice sample (one with ``choices``) whose output carries token
+  log-probabilities (``logprobs=True, top_logprobs=k``) also gets the
+  columns lm-eval's multiple-choice rows have, read at the token of the
+  answer letter (the last ``ANSWER: <letter>``, the ``multiple_choice``
+  solver's format): ``logprobs`` (per choice, the log of its letter's
+  probability among that token's reported alternatives; -inf for a letter
+  not among them), ``n_choices``, ``confidence`` (the largest, normalised
+  over the letters) and ``answer`` (the target letter's index).
+  A column only some logs have is NaN in the others' rows.
 """
 
 from __future__ import annotations
@@ -651,8 +660,10 @@ def _inspect_log(file: Path) -> tuple[dict, list]:
 def _read_inspect_log(file: Path) -> pd.DataFrame:
     """One row per (sample, epoch) of a log, one column per scorer (or scorer key)."""
     header, samples = _inspect_log(file)
-    if header is None:
-        return pd.DataFrame()
+    return pd.DataFrame() if header is None else _inspect_rows(header, samples, file)
+
+
+def _inspect_rows(header: dict, samples: list, file: Path) -> pd.DataFrame:
     model, task = header["eval"].get("model"), header["eval"].get("task")
     rows = []
     for sample in samples:
@@ -664,13 +675,54 @@ def _read_inspect_log(file: Path) -> pd.DataFrame:
                 row |= {f"{scorer}.{key}": _inspect_value(v) for key, v in value.items()}
             else:
                 row[scorer] = _inspect_value(value)
-        rows.append(row)
+        rows.append(row | _inspect_choice_probabilities(sample, file))
     return _inspect_columns(pd.DataFrame(rows))
+
+
+_ANSWER_LETTER = re.compile(r"ANSWER\s*:\s*([A-Za-z])", re.IGNORECASE)  # the multiple_choice solver's format
+
+
+def _inspect_choice_probabilities(sample: dict, file: Path) -> dict:
+    """``logprobs``, ``n_choices``, ``confidence`` and ``answer`` of a multiple-choice sample whose output
+    carries token log-probabilities, read at the answer letter's token (the last ``ANSWER: <letter>``).
+
+    A choice's log-probability is that of its letter's tokens among the reported alternatives at that
+    position (``" B"`` and ``"b"`` count for B, their probabilities added); a letter outside the
+    reported alternatives gets -inf. Empty for other samples.
+    """
+    choices, output = sample.get("choices"), sample.get("output") or {}
+    completions = output.get("choices") or [{}]
+    content = (completions[0].get("logprobs") or {}).get("content") if isinstance(completions[0], dict) else None
+    if not choices or not content:
+        return {}
+    tokens = [str(t.get("token", "")) for t in content]
+    found = list(_ANSWER_LETTER.finditer("".join(tokens)))
+    if not found:
+        return {}
+    at = int(np.searchsorted(np.cumsum([len(t) for t in tokens]), found[-1].start(1), side="right"))
+    alternatives = {a["token"]: a["logprob"] for a in content[at].get("top_logprobs") or []}
+    alternatives.setdefault(content[at]["token"], content[at]["logprob"])
+    letters = [chr(ord("A") + k) for k in range(len(choices))]
+    mass = np.zeros(len(letters))
+    for token, logprob in alternatives.items():
+        if token.strip().upper() in letters:
+            mass[letters.index(token.strip().upper())] += np.exp(float(logprob))
+    if mass.max() <= 0:
+        raise AnalysisInputError.about("path", "a choice letter among the answer token's log-probabilities",
+                                       f"{file.name}, sample {sample.get('id')}: {sorted(alternatives)[:5]}",
+                                       "Check the log: the answer should be 'ANSWER: <letter>'.")
+    target = sample.get("target")
+    answer = float(letters.index(target.upper())) if isinstance(target, str) and target.upper() in letters \
+        else np.nan
+    with np.errstate(divide="ignore"):
+        return {"logprobs": np.log(mass).tolist(), "n_choices": len(letters), "confidence": mass.max() / mass.sum(),
+                "answer": answer}
 
 
 def _inspect_columns(table: pd.DataFrame) -> pd.DataFrame:
     """``correct``, the first scorer's value, after the keys."""
-    scorers = [c for c in table.columns if c not in ("model", "task", "item", "epoch", "target", "correct")]
+    scorers = [c for c in table.columns if c not in ("model", "task", "item", "epoch", "target", "correct",
+                                                     "logprobs", "n_choices", "confidence", "answer")]
     if scorers and "correct" not in table:
         table.insert(5, "correct", table[scorers[0]])
     return table
@@ -684,23 +736,24 @@ def _read_inspect(path: Path) -> pd.DataFrame:
 
 
 def _dask_inspect(path: Path):
-    """One lazy partition per log; the first log with samples sets the columns (read up front)."""
-    files = _inspect_files(path)
-    owners = []
-    for file in files:
-        header, _ = _inspect_log(file) if file.suffix == ".json" else (_inspect_header(file), None)
-        if header is not None:
+    """One lazy partition per log; the columns are those of every log's first sample (read up front)."""
+    owners, firsts = [], []
+    for file in _inspect_files(path):
+        header, samples = _inspect_log(file) if file.suffix == ".json" else _inspect_first_sample(file)
+        if header is not None and samples:
             owners.append((header["eval"].get("model"), header["eval"].get("task"), file))
-    _check_one_file_each(owners)
-    first = next((t for t in map(_read_inspect_log, files) if len(t)), None)
-    if first is None:
+            firsts.append(_inspect_rows(header, samples[:1], file))
+    if not owners:
         raise _no_inspect_logs(path)
-    return _lazy_frame([owner[2] for owner in owners], _read_inspect_log, first.iloc[:0])
+    _check_one_file_each(owners)
+    return _lazy_frame([owner[2] for owner in owners], _read_inspect_log, pd.concat(firsts).iloc[:0])
 
 
-def _inspect_header(file: Path) -> dict:
+def _inspect_first_sample(file: Path) -> tuple[dict, list]:
+    """``(header, [first sample])`` of an .eval log (``[]`` when it has no samples)."""
     with _eval_archive(file) as archive:
-        return _member_json(file, archive, "header.json")
+        names = sorted(n for n in archive.namelist() if n.startswith("samples/") and n.endswith(".json"))
+        return _member_json(file, archive, "header.json"), [_member_json(file, archive, n) for n in names[:1]]
 
 
 def _eval_archive(file: Path) -> zipfile.ZipFile:

@@ -92,7 +92,7 @@ def sections_for(notebook: nbformat.NotebookNode, samples: pd.DataFrame, *, size
 
 _SKIPPED = {
     "confidence": "calibration needs a confidence per answer, which these results do not hold (lm-eval's "
-                  "multiple-choice tasks give one).",
+                  "multiple-choice tasks give one, and Inspect's multiple_choice tasks run with logprobs=True).",
     "tasks": "resampling or subsetting tasks needs at least two tasks.",
     "sizes": "the downstream fit needs model sizes (--sizes model,N,D) and multiple-choice log-likelihoods.",
 }

@@ -197,6 +197,26 @@ lm_eval.table
 # estimator.
 
 # %% [markdown]
+# Inspect logs hold the same information when a `multiple_choice` task is
+# run with `logprobs=True`: the reader takes each choice's probability from
+# the answer letter's token, the way an API model reports it.
+# `data/examples/inspect/` holds what Inspect itself wrote for three
+# simulated models on 80 four-way questions (`add_choice`).
+
+# %%
+logs = read_results(datasets.DATA_DIR / "examples" / "inspect", format="inspect")
+y_inspect, inspect_probs = choice_probabilities(logs[logs["task"] == "add_choice"])
+logs_stability = estimator_stability(y_inspect, inspect_probs, n_boot=n_boot, rng=seed, progress=False)
+logs_stability.table
+
+# %% [markdown]
+# With three models the question is only who is first: the 410M model under
+# 13 of the 18 estimators, the 2.8B model under the other 5. The smallest
+# model, the overconfident one, is last under all of them. A clear
+# calibration failure survives every estimator; a close call between two
+# reasonably calibrated models does not.
+
+# %% [markdown]
 # ## HELM Classic: one estimator, twelve scenarios
 #
 # HELM Classic reports the 10-bin ECE of each model on each scenario
@@ -272,7 +292,8 @@ per_scenario.round(3)
 #   as much as the estimator choice does; the leader's bootstrap share of
 #   first place ranges from 24% to 98% across estimators.
 # - On lm-evaluation-harness output (80 questions), the estimators' median
-#   tau is 0.6, and three of five models are first under some estimator.
+#   tau is 0.6, and three of five models are first under some estimator; on
+#   Inspect's logs two of three models are.
 # - HELM Classic's scenarios agree weakly on calibration (W = 0.25); the
 #   Borda leader's rank interval over scenarios runs from 1 to 25.
 # - Calibration and accuracy rankings are nearly unrelated overall (tau

@@ -332,22 +332,73 @@ def test_two_runs_of_one_model_on_one_task_are_refused(tmp_path):
 def test_inspect_logs_written_by_inspect_itself_with_zstandard_members():
     folder = EXAMPLE.parent / "inspect"
     table = read_results(folder, format="inspect")
-    assert len(table) == 3 * 30 * 2 and set(table["epoch"]) == {1, 2}
+    assert len(table) == 3 * 30 * 2 + 3 * 80 and set(table["epoch"]) == {1, 2}
     for log in folder.glob("*.eval"):
         with zipfile.ZipFile(log) as archive:
             assert archive.getinfo("header.json").compress_type == 93  # Zstandard
             header = json.loads(_zip_member(log, archive, "header.json"))
         accuracy = header["results"]["scores"][0]["metrics"]["accuracy"]["value"]  # Inspect's own
-        mine = table.loc[table["model"] == header["eval"]["model"], "correct"].mean()
-        assert mine == pytest.approx(accuracy, abs=1e-12)
+        rows = (table["model"] == header["eval"]["model"]) & (table["task"] == header["eval"]["task"])
+        assert table.loc[rows, "correct"].mean() == pytest.approx(accuracy, abs=1e-12)
+
+
+def test_inspect_choice_probabilities_agree_with_inspects_own_answers():
+    folder = EXAMPLE.parent / "inspect"
+    table = read_results(folder, format="inspect").query("task == 'add_choice'").set_index(["model", "item"])
+    assert len(table) == 240 and table["n_choices"].eq(4).all()
+    for log in folder.glob("*add-choice*.eval"):
+        with zipfile.ZipFile(log) as archive:
+            model = json.loads(_zip_member(log, archive, "header.json"))["eval"]["model"]
+            for name in (n for n in archive.namelist() if n.startswith("samples/")):
+                sample = json.loads(_zip_member(log, archive, name))
+                row = table.loc[(model, sample["id"])]
+                letter = sample["scores"]["choice"]["answer"]  # the letter Inspect's choice scorer parsed
+                assert "ABCD"[int(np.argmax(row["logprobs"]))] == letter
+                assert row["answer"] == "ABCD".index(sample["target"])
+                assert row["correct"] == (letter == sample["target"])
+                top = sample["output"]["choices"][0]["logprobs"]["content"][-1]["top_logprobs"]
+                by_letter = {t["token"].strip(): t["logprob"] for t in top}
+                assert row["logprobs"] == pytest.approx([by_letter[c] for c in "ABCD"], abs=1e-12)
+                p = np.exp([by_letter[c] for c in "ABCD"])
+                assert row["confidence"] == pytest.approx(p.max() / p.sum(), abs=1e-12)
+
+
+def _choice_sample(k, tokens, target="B"):
+    """A multiple-choice sample whose output's tokens are ``(token, logprob, {alternative: logprob})``."""
+    content = [{"token": t, "logprob": lp, "top_logprobs": [{"token": a, "logprob": v} for a, v in alt.items()]}
+               for t, lp, alt in tokens]
+    return {"id": k, "epoch": 1, "target": target, "choices": ["1", "2", "3"],
+            "output": {"choices": [{"logprobs": {"content": content}}]},
+            "scores": {"choice": {"value": "C"}}}
+
+
+def test_inspect_choice_probabilities_read_at_the_last_answer_letter(tmp_path):
+    answer = {" b": np.log(0.5), "B": np.log(0.1), " A": np.log(0.2), " The": np.log(0.2)}
+    samples = [
+        _choice_sample(1, [("A", -1.0, {}), (" guess.", 0.0, {}), (" ANSWER", 0.0, {}), (":", 0.0, {}),
+                           (" b", np.log(0.5), answer)]),
+        _choice_sample(2, [("ANSWER:", 0.0, {}), ("C", -0.1, {})], target="C"),  # no alternatives listed
+        _choice_sample(3, [("I cannot tell.", -0.1, {})]),  # no answer letter
+    ]
+    log = {"eval": {"task": "mc", "model": "m"}, "samples": samples}
+    (tmp_path / "log.json").write_text(json.dumps(log))
+    table = read_results(tmp_path / "log.json", format="inspect").set_index("item")
+    assert table.loc[1, "logprobs"] == pytest.approx([np.log(0.2), np.log(0.6), -np.inf])  # " b" and "B" add up
+    assert table.loc[1, "confidence"] == pytest.approx(0.75) and table.loc[1, "answer"] == 1
+    assert table.loc[2, "logprobs"] == pytest.approx([-np.inf, -np.inf, -0.1]) and table.loc[2, "confidence"] == 1
+    assert np.isnan(table.loc[3, "confidence"]) and table.loc[3, "correct"] == 1
+    samples[0]["output"]["choices"][0]["logprobs"]["content"][-1] = {"token": " Z", "logprob": -0.1}
+    (tmp_path / "log.json").write_text(json.dumps(log))
+    with pytest.raises(AnalysisInputError, match=r"log.json, sample 1: \[' Z'\]"):
+        read_results(tmp_path / "log.json", format="inspect")
 
 
 def test_one_per_item_averages_epochs_and_keeps_one_filter(tmp_path):
     inspect = read_results(EXAMPLE.parent / "inspect", format="inspect")
     items = one_per_item(inspect)
-    assert len(items) == 90 and "epoch" not in items
-    expected = inspect.groupby(["model", "item"])["correct"].mean()
-    assert (items.set_index(["model", "item"])["correct"].sort_index() == expected.sort_index()).all()
+    assert len(items) == 90 + 240 and "epoch" not in items
+    expected = inspect.groupby(["model", "task", "item"])["correct"].mean()
+    assert (items.set_index(["model", "task", "item"])["correct"].sort_index() == expected.sort_index()).all()
     folder = _lm_eval_folder(tmp_path)
     sample_file = next(folder.glob("samples_gsm8k_*"))
     lines = [json.loads(line) for line in sample_file.read_text().splitlines()]
@@ -395,7 +446,7 @@ def test_a_dask_read_of_an_lm_eval_folder_equals_the_pandas_read(tmp_path):
 
 
 @pytest.mark.parametrize(("folder", "fmt", "keys", "partitions"), [
-    ("inspect", "inspect", ["model", "item", "epoch"], 3),
+    ("inspect", "inspect", ["model", "task", "item", "epoch"], 6),
     ("helm", "helm", ["model", "task", "item", "split", "perturbation"], 6),
 ])
 def test_dask_reads_of_inspect_logs_and_helm_runs_equal_the_pandas_reads(folder, fmt, keys, partitions):
@@ -404,10 +455,11 @@ def test_dask_reads_of_inspect_logs_and_helm_runs_equal_the_pandas_reads(folder,
     assert lazy.npartitions == partitions  # one per log or run
     computed = lazy.compute()[eager.columns].sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(computed, eager.sort_values(keys).reset_index(drop=True), check_dtype=False)
-    if "confidence" in eager:
-        pd.testing.assert_frame_equal(by_model(lazy, model=["model", "task"], n_boot=20, key="item", rng=3),
-                                      by_model(eager, model=["model", "task"], n_boot=20, key="item", rng=3),
-                                      rtol=1e-12)
+    with_confidence = eager["confidence"].notna()
+    assert with_confidence.sum() == (240 if folder == "inspect" else len(eager))  # Inspect's multiple-choice task
+    pd.testing.assert_frame_equal(
+        by_model(lazy[~lazy["confidence"].isna()], model=["model", "task"], n_boot=20, key="item", rng=3),
+        by_model(eager[with_confidence], model=["model", "task"], n_boot=20, key="item", rng=3), rtol=1e-12)
 
 
 def test_dask_reads_refuse_what_the_pandas_reads_refuse(tmp_path):
@@ -425,8 +477,9 @@ def test_dask_reads_refuse_what_the_pandas_reads_refuse(tmp_path):
     logs.mkdir()
     header = {"eval": {"task": "t", "model": "m"}}
     (logs / "one.json").write_text(json.dumps(header | {"samples": [_inspect_sample(1, "C")]}))
-    other = {"id": 1, "epoch": 1, "target": "A", "scores": {"exact": {"value": "C"}}}
-    (logs / "two.json").write_text(json.dumps({"eval": {"task": "u", "model": "m"}, "samples": [other]}))
+    other = {"id": 2, "epoch": 1, "target": "A", "scores": {"exact": {"value": "C"}}}  # a scorer sample 1 lacks
+    samples = [_inspect_sample(1, "C"), other]
+    (logs / "two.json").write_text(json.dumps({"eval": {"task": "u", "model": "m"}, "samples": samples}))
     with pytest.raises(AnalysisInputError, match=r"\['exact'\] in .*two.json"):
         read_results(logs, format="inspect", engine="dask").compute()
 

@@ -1,5 +1,6 @@
 """The report notebook, executed on the example written by lm-evaluation-harness, shows the package's numbers."""
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -42,7 +43,10 @@ def _sources(notebook) -> str:
 
 
 def test_sections_the_results_cannot_fill_are_replaced_by_a_note(tmp_path):
-    page = write_report(EXAMPLE / "inspect", format="inspect", output=tmp_path, n_boot=20, rng=0)
+    (tmp_path / "inspect").mkdir()
+    for log in (EXAMPLE / "inspect").glob("*add-generate*"):  # no confidences, one task
+        shutil.copy(log, tmp_path / "inspect")
+    page = write_report(tmp_path / "inspect", format="inspect", output=tmp_path, n_boot=20, rng=0)
     notebook = nbformat.read(tmp_path / "inspect.ipynb", as_version=4)
     sources = _sources(notebook)
     assert "Skipped here: calibration needs a confidence" in sources
@@ -51,6 +55,16 @@ def test_sections_the_results_cannot_fill_are_replaced_by_a_note(tmp_path):
     assert "reliability_diagram(" not in sources.split("Skipped here")[1]  # the calibration cells are gone
     assert {p.stem for p in (page.parent / "inspect").glob("*.png")} == {"rank_intervals"}
     assert "mockllm/sim-2.8b" in _outputs(notebook) and "0.85" in _outputs(notebook)
+
+
+def test_inspect_logs_with_log_probabilities_get_the_calibration_section(tmp_path):
+    page = write_report(EXAMPLE / "inspect", format="inspect", output=tmp_path, n_boot=20, rng=0)
+    notebook = nbformat.read(tmp_path / "inspect.ipynb", as_version=4)
+    assert "Skipped here: calibration" not in _sources(notebook)
+    assert {p.stem for p in (page.parent / "inspect").glob("*.png")} == {"reliability", "rank_intervals", "tasks"}
+    samples = read_results(EXAMPLE / "inspect", format="inspect").dropna(subset=["confidence"])
+    ece = by_model(samples, n_boot=20, rng=0).loc["mockllm/sim-70m", "ece"]
+    assert f"{ece:.4f}" in _outputs(notebook)
 
 
 def test_the_report_shows_the_numbers_of_the_package(report):
