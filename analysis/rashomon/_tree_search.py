@@ -24,7 +24,11 @@ The search runs in passes over the lattice, one level (depth) at a time:
 3. ``refine``: exact budgets top-down from the Rashomon threshold minus the
    siblings' optima.
 4. ``count`` (histograms of keys) or ``enumerate_trees`` (every tree),
-   bottom-up, keeping at each node only the trees within its budget.
+   bottom-up, keeping at each node only the trees within its budget. Each
+   level is one set of array operations over all its nodes and splits (in
+   blocks of about ``_PAIRS_PER_BLOCK`` pairs of subtrees): pairs of the
+   children's sorted lists, cut where the sum of keys leaves the budget by
+   one search per left subtree.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 _NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once (their temporaries stay in cache)
+_PAIRS_PER_BLOCK = 1 << 22  # pairs of subtrees (or of their keys) combined at once
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,60 +300,118 @@ def refine(levels: list[Level], best: list[np.ndarray], threshold: int) -> list[
     return budgets
 
 
-def _splits(level: Level, best_below: np.ndarray, node: int, budget: int):
-    """(feature, left child, right child) of the splits of ``node`` that fit its budget."""
-    ch = level.children[node]
-    ok = (ch[:, 0] >= 0)
-    ok[ok] = best_below[ch[ok, 0]] + best_below[ch[ok, 1]] <= budget
-    return [(int(j), int(ch[j, 0]), int(ch[j, 1])) for j in np.flatnonzero(ok)]
+def _splits_within(level: Level, best_below: np.ndarray, budget: np.ndarray, nodes: np.ndarray):
+    """``(node, feature, left child, right child)`` of every split of ``nodes`` whose children's optima fit the
+    node's budget, in node order, then feature order."""
+    left, right = _child_values(level.children[nodes], best_below)
+    i, j = np.nonzero(left + right <= budget[nodes][:, None])  # a missing child's _NONE never fits
+    return nodes[i], j, level.children[nodes[i], j, 0], level.children[nodes[i], j, 1]
 
 
-def _trivial_keys(keys: np.ndarray, labels: np.ndarray, left: int, right: int) -> list[int]:
-    """Keys of the (leaf, leaf) pairs with one label that would be a trivial extension, from the leaf options
-    (keys and labels, (s, n_options)) of the level below."""
-    if keys.shape[1] == 2:  # either label: options in label order
-        return [int(keys[left, 0] + keys[right, 0]), int(keys[left, 1] + keys[right, 1])]
-    return [int(keys[left, 0] + keys[right, 0])] if labels[left, 0] == labels[right, 0] else []
+def _leaves_within(problem: Problem, level: Level, budget: np.ndarray, nodes: np.ndarray):
+    """``(node, key, label)`` of the leaves of ``nodes`` within the node's budget, in node order, then label order."""
+    keys, labels = problem.leaf_options(level.counts[nodes])
+    fit = keys <= budget[nodes][:, None]
+    return np.broadcast_to(nodes[:, None], keys.shape)[fit], keys[fit], labels[fit]
+
+
+def _trivial_pairs(problem: Problem, below: Level, node, left, right, budget):
+    """``(node, key)`` of the splits into two leaves of one label within budget: the trivial extensions."""
+    keys, labels = problem.leaf_options(below.counts)
+    same = labels[left] == labels[right]  # either label: options in label order, so always the same
+    key = keys[left] + keys[right]
+    fit = same & (key <= budget[node][:, None])
+    return np.broadcast_to(node[:, None], key.shape)[fit], key[fit]
+
+
+@dataclasses.dataclass(frozen=True)
+class Histograms:
+    """The keys of the trees below the nodes of one level: node ``nodes[i]`` (increasing) holds ``counts[j]``
+    trees of key ``keys[j]`` for ``j`` in ``start[i]:start[i + 1]`` (keys increasing)."""
+
+    nodes: np.ndarray
+    start: np.ndarray
+    keys: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def add_up(cls, node: np.ndarray, key: np.ndarray, count: np.ndarray) -> Histograms:
+        """The histograms of ``count`` trees of ``key`` below ``node``, entries of one (node, key) added, zero
+        totals dropped."""
+        order = np.lexsort((key, node))
+        node, key, count = node[order], key[order], count[order]
+        first = np.flatnonzero(np.r_[True, (node[1:] != node[:-1]) | (key[1:] != key[:-1])][:len(node)])
+        total = np.add.reduceat(count, first)
+        kept = first[total != 0]
+        node, key, total = node[kept], key[kept], total[total != 0]
+        nodes, start = np.unique(node, return_index=True)
+        return cls(nodes, np.append(start, len(node)), key, total)
+
+    def of(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, counts) below ``node`` (empty if it holds no tree)."""
+        i = int(np.searchsorted(self.nodes, node))
+        if i == len(self.nodes) or self.nodes[i] != node:
+            return self.keys[:0], self.counts[:0]
+        return self.keys[self.start[i]:self.start[i + 1]], self.counts[self.start[i]:self.start[i + 1]]
+
+    def positions(self, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per node of the level (``n_nodes``), where its entries start and how many there are (0 if none)."""
+        first, size = np.zeros(n_nodes, np.int64), np.zeros(n_nodes, np.int64)
+        first[self.nodes], size[self.nodes] = self.start[:-1], np.diff(self.start)
+        return first, size
+
+
+def _blocks(sizes: np.ndarray) -> list[slice]:
+    """Consecutive slices of ``sizes`` whose totals stay near ``_PAIRS_PER_BLOCK`` (one item at least per slice)."""
+    limit = _PAIRS_PER_BLOCK
+    ends = np.searchsorted(np.cumsum(sizes), np.arange(limit, int(sizes.sum()) + limit, limit), side="left") + 1
+    bounds = np.unique(np.r_[0, np.minimum(ends, len(sizes))])
+    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _pairs(n_left: np.ndarray, n_right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For items with ``n_left x n_right`` pairs each: the item, left and right place of every pair, row-major."""
+    sizes = n_left * n_right
+    item = np.repeat(np.arange(len(sizes)), sizes)
+    within = np.arange(len(item)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return item, within // n_right[item], within % n_right[item]
 
 
 def count(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
-          dtype=np.int64) -> list[dict[int, tuple[np.ndarray, np.ndarray]]]:
-    """Per level, per node within budget: the histogram of its trees' keys, (sorted keys, counts).
+          dtype=np.int64) -> list[Histograms]:
+    """Per level, the histogram of the keys of the trees within budget below each node.
 
     ``dtype`` int64 counts exactly (raising OverflowError past 2**62); float64
     counts approximately without limit (for the size of a whole hypothesis space).
     """
-    histograms: list[dict] = [{} for _ in levels]
-    options = [problem.leaf_options(level.counts) for level in levels]
-    largest: dict[int, int] = {}  # the largest count of each node of the level below
+    histograms: list[Histograms] = []
     for k in range(len(levels) - 1, -1, -1):
-        level, budget, below = levels[k], budgets[k], histograms[k + 1] if k + 1 < len(levels) else {}
-        keys = options[k][0]
-        for node in np.flatnonzero(budget >= best[k]):
-            bud = int(budget[node])
-            leaf = keys[node][keys[node] <= bud]
-            vals, cnts = [leaf], [np.ones(len(leaf), dtype=dtype)]
-            if level.children is not None:
-                for _, left, right in _splits(level, best[k + 1], node, bud):
-                    (vl, cl), (vr, cr) = below[left], below[right]
-                    if dtype == np.int64 and largest[left] * largest[right] * len(cl) > 2**62:
-                        raise OverflowError("more than 2**62 trees")
-                    sums = vl[:, None] + vr[None, :]
-                    keep = sums <= bud
-                    vals.append(sums[keep])
-                    cnts.append((cl[:, None] * cr[None, :])[keep])
-                    if not problem.trivial_extensions:
-                        for key in _trivial_keys(*options[k + 1], left, right):
-                            if key <= bud:
-                                vals.append(np.array([key]))
-                                cnts.append(np.array([-1], dtype=dtype))
-            v, c = np.concatenate(vals), np.concatenate(cnts)
-            order = np.argsort(v, kind="stable")
-            v, c = v[order], c[order]
-            starts = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1])))
-            v, c = v[starts], np.add.reduceat(c, starts) if len(v) else c
-            histograms[k][int(node)] = (v[c != 0], c[c != 0])
-        largest = {node: int(c.max(initial=0)) for node, (_, c) in histograms[k].items()}
+        level, budget = levels[k], budgets[k]
+        nodes = np.flatnonzero(budget >= best[k])
+        node, key, _ = _leaves_within(problem, level, budget, nodes)
+        parts = [(node, key, np.ones(len(key), dtype))]
+        if level.children is not None:
+            below = histograms[0]
+            parent, _, left, right = _splits_within(level, best[k + 1], budget, nodes)
+            first, size = below.positions(len(levels[k + 1].masks))
+            first_l, first_r, n_l, n_r = first[left], first[right], size[left], size[right]
+            if dtype == np.int64 and len(below.counts):
+                largest = np.zeros(len(size))
+                largest[below.nodes] = np.maximum.reduceat(below.counts, below.start[:-1])
+                if (largest[left] * largest[right] * n_l > 2.0**62).any():
+                    raise OverflowError("more than 2**62 trees")
+            for block in _blocks(n_l * n_r):
+                split, a, b = _pairs(n_l[block], n_r[block])
+                i, j = first_l[block][split] + a, first_r[block][split] + b
+                total = below.keys[i] + below.keys[j]
+                fit = total <= budget[parent[block]][split]
+                summed = Histograms.add_up(parent[block][split][fit], total[fit],
+                                           below.counts[i][fit] * below.counts[j][fit])
+                parts.append((np.repeat(summed.nodes, np.diff(summed.start)), summed.keys, summed.counts))
+            if not problem.trivial_extensions:
+                node, key = _trivial_pairs(problem, levels[k + 1], parent, left, right, budget)
+                parts.append((node, key, -np.ones(len(key), dtype)))
+        histograms.insert(0, Histograms.add_up(*(np.concatenate(column) for column in zip(*parts))))
     return histograms
 
 
@@ -374,84 +437,144 @@ class Trees:
     roots: np.ndarray
 
 
-def _rank_order(keys: np.ndarray, distinct: np.ndarray) -> np.ndarray:
-    """Stable order of ``keys`` by value, via their ranks among the sorted ``distinct`` values (a radix sort)."""
-    dtype = np.uint16 if len(distinct) < 1 << 16 else np.int64  # 16-bit ranks sort by radix
+@dataclasses.dataclass(frozen=True)
+class _Listed:
+    """The entries of one level sorted by node, then key (ties in the order written): node ``i`` has
+    ``ids[first[i]:first[i] + size[i]]``, with their ``keys`` and ``leaves``; ``place`` (node x ranks + key rank
+    among ``distinct``) is sorted with them, to count the entries within a key by one search; ``leaf_place``
+    (nodes, 2) is where a node's leaf of each label sits among its entries (-1: none)."""
+
+    ids: np.ndarray
+    first: np.ndarray
+    size: np.ndarray
+    keys: np.ndarray
+    leaves: np.ndarray
+    distinct: np.ndarray
+    place: np.ndarray
+    leaf_place: np.ndarray
+
+    def within(self, node: np.ndarray, key: np.ndarray) -> np.ndarray:
+        """How many of ``node``'s entries have keys at most ``key``, elementwise."""
+        rank = np.searchsorted(self.distinct, key, side="right") - 1  # -1: below every key
+        return np.searchsorted(self.place, node * len(self.distinct) + rank, side="right") - self.first[node]
+
+
+def _key_ranks(keys: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """Ranks of ``keys`` among the sorted ``distinct`` values they are drawn from (by table when the span is small)."""
+    if not len(keys):
+        return np.zeros(0, np.int64)
     span = int(distinct[-1] - distinct[0]) + 1
-    if span <= max(1 << 16, 4 * len(keys)):  # ranks by table lookup
-        table = np.zeros(span, dtype=dtype)
-        table[distinct - distinct[0]] = np.arange(len(distinct))
-        ranks = table[keys - distinct[0]]
-    else:
-        ranks = np.searchsorted(distinct, keys).astype(dtype)
-    return np.argsort(ranks, kind="stable")
+    if span > max(1 << 16, 4 * len(keys)):
+        return np.searchsorted(distinct, keys)
+    table = np.zeros(span, dtype=np.uint16 if len(distinct) <= 1 << 16 else np.int64)
+    table[distinct - distinct[0]] = np.arange(len(distinct))
+    return table[keys - distinct[0]]
+
+
+def _stable_order(nodes: np.ndarray, n_trees: np.ndarray, rank: np.ndarray, n_ranks: int) -> np.ndarray:
+    """Stable order by (node, rank) of entries written node by node (``n_trees`` of each of ``nodes``)."""
+    if n_ranks > 1 << 16:
+        return np.argsort(np.repeat(np.arange(len(nodes)), n_trees) * n_ranks + rank, kind="stable")
+    by_rank = np.argsort(rank.astype(np.uint16, copy=False), kind="stable")  # a radix sort
+    if len(nodes) == 1:
+        return by_rank
+    node = np.repeat(np.arange(len(nodes), dtype=np.int64), n_trees)[by_rank]
+    return by_rank[np.argsort(node, kind="stable")]
 
 
 def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
-                    histograms: list[dict]) -> Trees:
-    """Every tree within budget at the root, built bottom-up from shared subtrees.
+                    histograms: list[Histograms]) -> Trees:
+    """Every tree within budget at the root, built bottom-up from shared subtrees, a level's nodes at once.
 
-    ``histograms`` (from :func:`count`) size every node's list in advance.
+    A node's entries are its leaves (in label order), then its splits' pairs of subtrees (in feature order,
+    then by the left subtree's key, then the right's). ``histograms`` (from :func:`count`) size the lists in
+    advance and check them.
     """
-    total = sum(int(c.sum()) for level in histograms for _, c in level.values())
+    sizes = [np.add.reduceat(h.counts, h.start[:-1]) if len(h.counts) else np.zeros(0, np.int64)
+             for h in histograms]  # trees below each node with a histogram
+    total = int(sum(int(size.sum()) for size in sizes))
     index = np.int32 if total < 2**31 else np.int64
-    room = total + 2  # a node's splits are written before its (at most two) trivial pairs are taken out
-    t = Trees(feature=np.empty(room, np.int16), label=np.empty(room, np.int8), left=np.empty(room, index),
-              right=np.empty(room, index), key=np.empty(room, np.int64), leaves=np.empty(room, np.int16),
-              level=np.empty(room, np.int8), roots=np.zeros(0, index))
-    start = 0
-    ids: list[dict[int, np.ndarray]] = [{} for _ in levels]  # node -> entry ids, sorted by key
-    leaf_ids: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in levels]  # node -> {label: (entry, rank)}
+    t = Trees(feature=np.empty(total, np.int16), label=np.empty(total, np.int8), left=np.empty(total, index),
+              right=np.empty(total, index), key=np.empty(total, np.int64), leaves=np.empty(total, np.int16),
+              level=np.empty(total, np.int8), roots=np.zeros(0, index))
+    at, below = 0, None
     for k in range(len(levels) - 1, -1, -1):
-        level, budget = levels[k], budgets[k]
-        keys, labels = problem.leaf_options(level.counts)
-        for node, (distinct, counts) in histograms[k].items():
-            bud, size = int(budget[node]), int(counts.sum())
-            sl = slice(start, start + size)
-            fit = np.flatnonzero(keys[node] <= bud)
-            at = start + len(fit)
-            t.feature[start:at], t.label[start:at], t.key[start:at] = -1, labels[node][fit], keys[node][fit]
-            t.left[start:at] = t.right[start:at] = -1
-            t.leaves[start:at] = 1
+        level, budget, h = levels[k], budgets[k], histograms[k]
+        orders, leaves = [], []
+        distinct = np.unique(h.keys)
+        for block in _blocks(sizes[k]):
+            nodes, n_trees = h.nodes[block], sizes[k][block]
+            end = at + int(n_trees.sum())
+            node_first = at + np.cumsum(n_trees) - n_trees
+            node, key, label = _leaves_within(problem, level, budget, nodes)
+            local = np.searchsorted(nodes, node)
+            n_leaves = np.bincount(local, minlength=len(nodes))
+            dest = node_first[local] + np.arange(len(node)) - (np.cumsum(n_leaves) - n_leaves)[local]
+            t.feature[dest], t.label[dest], t.left[dest], t.right[dest], t.key[dest], t.leaves[dest] = \
+                -1, label, -1, -1, key, 1
+            leaves.append((node, label, key))
+            written = n_leaves
             if level.children is not None:
-                for feature, left, right in _splits(level, best[k + 1], node, bud):
-                    il, ir = ids[k + 1][left], ids[k + 1][right]
-                    kl, kr = t.key[il], t.key[ir]
-                    n_right = np.searchsorted(kr, bud - kl, side="right")  # right subtrees that fit each left one
-                    offset = np.cumsum(n_right) - n_right
-                    end = at + int(n_right.sum())
-                    li = np.repeat(np.arange(len(kl)), n_right)
-                    ri = np.arange(end - at)
-                    ri -= np.repeat(offset, n_right)
-                    out = slice(at, end)
-                    np.take(il, li, out=t.left[out])
-                    np.take(ir, ri, out=t.right[out])
-                    np.add(kl[li], kr[ri], out=t.key[out])  # gathers from the subtrees' short lists
-                    np.add(t.leaves[il][li], t.leaves[ir][ri], out=t.leaves[out])
-                    t.feature[out], t.label[out] = feature, -1
-                    if not problem.trivial_extensions:  # take out the same-label leaf pairs, the last pair moving in
-                        trivial = []
-                        for lab, (_, a) in leaf_ids[k + 1][left].items():
-                            partner = leaf_ids[k + 1][right].get(lab)
-                            if partner is not None and partner[1] < n_right[a]:  # a, c: places in il, ir
-                                trivial.append(at + offset[a] + partner[1])
-                        for pair in sorted(trivial, reverse=True):  # highest first: a later move cannot hit it
-                            for column in (t.feature, t.label, t.left, t.right, t.key, t.leaves):
-                                column[pair] = column[end - 1]
-                            end -= 1
-                    at = end
-            if at != start + size:
-                raise RuntimeError(f"enumerated {at - start} trees where {size} were counted")
-            t.level[sl] = k
-            ids[k][node] = np.add(_rank_order(t.key[sl], distinct), start, dtype=index, casting="unsafe")  # by key
-            before = np.cumsum(counts) - counts  # entries with a smaller key than each distinct one
-            leaf_keys = t.key[start:start + len(fit)]  # leaves are written first; a stable sort keeps their order
-            leaf_ids[k][node] = {
-                int(t.label[start + e]): (start + e, int(before[np.searchsorted(distinct, key)])
-                                          + int(np.sum(leaf_keys[:e] == key)))
-                for e, key in enumerate(leaf_keys)}
-            start += size
-        if k + 1 < len(levels):
-            ids[k + 1], leaf_ids[k + 1] = {}, {}
-    trimmed = {f.name: getattr(t, f.name)[:total] for f in dataclasses.fields(Trees) if f.name != "roots"}
-    return Trees(**trimmed, roots=ids[0].get(0, np.zeros(0, index)))
+                parent, feature, left, right = _splits_within(level, best[k + 1], budget, nodes)
+                split, left_id, right_id, key, n_leaf = _subtree_pairs(problem, below, parent, left, right, budget)
+                if len(nodes) == 1:  # the pairs follow the leaves
+                    dest = slice(at + int(n_leaves[0]), at + int(n_leaves[0]) + len(split))
+                    pairs = np.array([len(split)])
+                else:
+                    local = np.searchsorted(nodes, parent)[split]
+                    pairs = np.bincount(local, minlength=len(nodes))
+                    dest = np.arange(len(split)) + (node_first + n_leaves - (np.cumsum(pairs) - pairs))[local]
+                t.feature[dest], t.label[dest], t.left[dest], t.right[dest], t.key[dest], t.leaves[dest] = \
+                    feature.astype(np.int16)[split], -1, left_id, right_id, key, n_leaf
+                written = written + pairs
+            if not np.array_equal(written, n_trees):
+                raise RuntimeError(f"enumerated {int(written.sum())} trees where {int(n_trees.sum())} were counted")
+            t.level[at:end] = k
+            order = _stable_order(nodes, n_trees, _key_ranks(t.key[at:end], distinct), len(distinct))
+            orders.append(order.astype(index, copy=False) + index(at))
+            at = end
+        ids = np.concatenate(orders) if orders else np.zeros(0, index)
+        if k == 0:
+            return dataclasses.replace(t, roots=ids)
+        leaf_columns = [np.concatenate(c) for c in zip(*leaves)] if leaves else [np.zeros(0, np.int64)] * 3
+        below = _listed(t, level, h, sizes[k], ids, distinct, *leaf_columns)
+    raise RuntimeError("no levels")
+
+
+def _listed(t: Trees, level: Level, h: Histograms, sizes: np.ndarray, ids: np.ndarray, distinct: np.ndarray,
+            leaf_node: np.ndarray, leaf_label: np.ndarray, leaf_key: np.ndarray) -> _Listed:
+    """One level's entries (``ids`` sorted by node, then key) as the level above reads them."""
+    first, size = np.zeros(len(level.masks), np.int64), np.zeros(len(level.masks), np.int64)
+    first[h.nodes], size[h.nodes] = np.cumsum(sizes) - sizes, sizes
+    keys = t.key[ids]
+    place = np.repeat(h.nodes, sizes) * len(distinct) + _key_ranks(keys, distinct)
+    listed = _Listed(ids, first, size, keys, t.leaves[ids], distinct, place, np.full((len(level.masks), 2), -1))
+    # a leaf sits after the node's entries of smaller keys (keys are integers) and an earlier leaf of equal key
+    tied = np.r_[False, (leaf_node[1:] == leaf_node[:-1]) & (leaf_key[1:] == leaf_key[:-1])][:len(leaf_node)]
+    listed.leaf_place[leaf_node, leaf_label] = listed.within(leaf_node, leaf_key - 1) + tied
+    return listed
+
+
+def _subtree_pairs(problem: Problem, below: _Listed, parent, left, right, budget):
+    """``(split, left id, right id, key, leaves)`` of every pair of listed subtrees of the splits
+    ``(parent, left, right)`` that fits the parent's budget (trivial extensions out when excluded); ``split``
+    indexes the splits."""
+    n_left = below.size[left]
+    split = np.repeat(np.arange(len(left)), n_left)  # one item per (split, left subtree)
+    first_item = np.cumsum(n_left) - n_left
+    left_at = below.first[left][split] + np.arange(len(split)) - first_item[split]
+    left_key = below.keys[left_at]
+    n_right = below.within(right[split], budget[parent][split] - left_key)
+    first_pair = np.cumsum(n_right) - n_right
+    item = np.repeat(np.arange(len(split)), n_right)
+    right_at = np.arange(len(item)) + (below.first[right][split] - first_pair)[item]
+    if not problem.trivial_extensions:  # a split into two leaves of one label
+        a_leaf, b_leaf = below.leaf_place[left], below.leaf_place[right]  # (splits, 2)
+        s, lab = np.nonzero((a_leaf >= 0) & (b_leaf >= 0))
+        at = first_item[s] + a_leaf[s, lab]
+        fits = b_leaf[s, lab] < n_right[at]
+        keep = np.ones(len(item), bool)
+        keep[first_pair[at[fits]] + b_leaf[s, lab][fits]] = False
+        item, right_at = item[keep], right_at[keep]
+    return (split[item], below.ids[left_at][item], below.ids[right_at], left_key[item] + below.keys[right_at],
+            below.leaves[left_at][item] + below.leaves[right_at])

@@ -258,7 +258,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         self.optimum_ = self._key_to_objective(optimum_key)
         self.threshold_ = self._key_to_objective(threshold_key)
         histograms = search.count(problem, levels, best, budgets)
-        keys, counts = histograms[0].get(0, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        keys, counts = histograms[0].of(0)
         self._keys, self._key_counts = keys, counts
         self.objective_counts_ = pd.Series(counts, index=[self._key_to_objective(k) for k in keys], name="trees")
         self._train_predictions = None
@@ -489,7 +489,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
 
     def rashomon_ratio(self) -> RashomonRatio:
         """Trees in the set over all trees of the same class (same depth, labels and conventions) on this data."""
-        total = float(self._whole_class()[3][0][0][1].sum())
+        total = float(self._whole_class()[3][0].of(0)[1].sum())
         method = "exact count" if total < 2**53 else "exact set count over a hypothesis count rounded to 16 digits"
         return RashomonRatio(self.n_trees_ / total, 0.0, True, self._space(total), method)
 
@@ -500,7 +500,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         Lists every tree of the class, so only for classes of at most ``max_trees`` trees.
         """
         levels, best, budgets, histograms = self._whole_class()
-        total = float(histograms[0][0][1].sum())
+        total = float(histograms[0].of(0)[1].sum())
         if total > self.max_trees:
             raise AnalysisInputError.about(
                 "max_trees", f"at least the class's {total:.3g} trees to list their patterns", str(self.max_trees),

@@ -52,7 +52,13 @@ def canonical(rset, i):
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("labels, trivial, absolute", [("majority", False, False), ("any", False, False),
                                                        ("majority", True, False), ("majority", False, True)])
-def test_same_trees_as_brute_force(seed, labels, trivial, absolute):
+@pytest.mark.parametrize("pairs_per_block", [None, 3])
+def test_same_trees_as_brute_force(seed, labels, trivial, absolute, pairs_per_block, monkeypatch):
+    """Also with a level's nodes and pairs of subtrees combined a few at a time."""
+    from analysis.rashomon import _tree_search as search
+
+    if pairs_per_block:
+        monkeypatch.setattr(search, "_PAIRS_PER_BLOCK", pairs_per_block)
     rng = np.random.default_rng(seed)
     n, p = rng.integers(15, 40), 4
     X = rng.integers(0, 2, (n, p))
