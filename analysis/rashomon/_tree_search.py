@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 _NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once (their temporaries stay in cache)
-_PAIRS_PER_BLOCK = 1 << 22  # pairs of subtrees (or of their keys) combined at once
+_PAIRS_PER_BLOCK = 1 << 18  # pairs of subtrees (or of their keys) combined at once
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,22 +516,29 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
             written = n_leaves
             if level.children is not None:
                 parent, feature, left, right = _splits_within(level, best[k + 1], budget, nodes)
-                split, left_id, right_id, key, n_leaf = _subtree_pairs(problem, below, parent, left, right, budget)
-                if len(nodes) == 1:  # the pairs follow the leaves
-                    dest = slice(at + int(n_leaves[0]), at + int(n_leaves[0]) + len(split))
-                    pairs = np.array([len(split)])
+                items = _Items.of(problem, below, parent, left, right, budget, feature)
+                if len(nodes) == 1:  # the pairs follow the leaves, written a block of items at a time
+                    place = at + int(n_leaves[0])
+                    for chunk in _blocks(items.n_pairs):
+                        item, right_at = items.pairs(chunk)
+                        _write_pairs(t, slice(place, place + len(item)), item, right_at, items, below)
+                        place += len(item)
+                    pairs = np.array([place - at - int(n_leaves[0])])
                 else:
-                    local = np.searchsorted(nodes, parent)[split]
+                    item, right_at = items.pairs(slice(None))
+                    local = np.searchsorted(nodes, parent)[items.split][item]
                     pairs = np.bincount(local, minlength=len(nodes))
-                    dest = np.arange(len(split)) + (node_first + n_leaves - (np.cumsum(pairs) - pairs))[local]
-                t.feature[dest], t.label[dest], t.left[dest], t.right[dest], t.key[dest], t.leaves[dest] = \
-                    feature.astype(np.int16)[split], -1, left_id, right_id, key, n_leaf
+                    dest = np.arange(len(item)) + (node_first + n_leaves - (np.cumsum(pairs) - pairs))[local]
+                    _write_pairs(t, dest, item, right_at, items, below)
                 written = written + pairs
             if not np.array_equal(written, n_trees):
                 raise RuntimeError(f"enumerated {int(written.sum())} trees where {int(n_trees.sum())} were counted")
             t.level[at:end] = k
-            order = _stable_order(nodes, n_trees, _key_ranks(t.key[at:end], distinct), len(distinct))
-            orders.append(order.astype(index, copy=False) + index(at))
+            ranks = np.concatenate([_key_ranks(t.key[a:min(a + _PAIRS_PER_BLOCK, end)], distinct)
+                                    for a in range(at, end, _PAIRS_PER_BLOCK)])
+            ids = _stable_order(nodes, n_trees, ranks, len(distinct)).astype(index, copy=False)
+            ids += index(at)
+            orders.append(ids)
             at = end
         ids = np.concatenate(orders) if orders else np.zeros(0, index)
         if k == 0:
@@ -555,26 +562,68 @@ def _listed(t: Trees, level: Level, h: Histograms, sizes: np.ndarray, ids: np.nd
     return listed
 
 
-def _subtree_pairs(problem: Problem, below: _Listed, parent, left, right, budget):
-    """``(split, left id, right id, key, leaves)`` of every pair of listed subtrees of the splits
-    ``(parent, left, right)`` that fits the parent's budget (trivial extensions out when excluded); ``split``
-    indexes the splits."""
-    n_left = below.size[left]
-    split = np.repeat(np.arange(len(left)), n_left)  # one item per (split, left subtree)
-    first_item = np.cumsum(n_left) - n_left
-    left_at = below.first[left][split] + np.arange(len(split)) - first_item[split]
-    left_key = below.keys[left_at]
-    n_right = below.within(right[split], budget[parent][split] - left_key)
-    first_pair = np.cumsum(n_right) - n_right
-    item = np.repeat(np.arange(len(split)), n_right)
-    right_at = np.arange(len(item)) + (below.first[right][split] - first_pair)[item]
-    if not problem.trivial_extensions:  # a split into two leaves of one label
-        a_leaf, b_leaf = below.leaf_place[left], below.leaf_place[right]  # (splits, 2)
-        s, lab = np.nonzero((a_leaf >= 0) & (b_leaf >= 0))
-        at = first_item[s] + a_leaf[s, lab]
-        fits = b_leaf[s, lab] < n_right[at]
-        keep = np.ones(len(item), bool)
-        keep[first_pair[at[fits]] + b_leaf[s, lab][fits]] = False
-        item, right_at = item[keep], right_at[keep]
-    return (split[item], below.ids[left_at][item], below.ids[right_at], left_key[item] + below.keys[right_at],
-            below.leaves[left_at][item] + below.leaves[right_at])
+@dataclasses.dataclass(frozen=True)
+class _Items:
+    """The (split, left subtree) items of some splits: ``split`` (index into the splits), the split's ``feature``
+    (int16), ``left_at`` (the left subtree's place in the level below), its right subtrees within budget
+    (``n_right`` of them from place ``right_first`` on), and ``trivial`` (items, 2): per label, the right
+    subtree that would make a trivial extension (-1: none) when those are excluded."""
+
+    split: np.ndarray
+    feature: np.ndarray
+    left_at: np.ndarray
+    n_right: np.ndarray
+    right_first: np.ndarray
+    trivial: np.ndarray
+
+    @classmethod
+    def of(cls, problem: Problem, below: _Listed, parent, left, right, budget, feature) -> _Items:
+        n_left = below.size[left]
+        split = np.repeat(np.arange(len(left)), n_left)
+        first_item = np.cumsum(n_left) - n_left
+        left_at = below.first[left][split] + np.arange(len(split)) - first_item[split]
+        n_right = below.within(right[split], budget[parent][split] - below.keys[left_at])
+        trivial = np.full((len(split), 2), -1)
+        if not problem.trivial_extensions:  # a split into two leaves of one label
+            a_leaf, b_leaf = below.leaf_place[left], below.leaf_place[right]  # (splits, 2)
+            s, label = np.nonzero((a_leaf >= 0) & (b_leaf >= 0))
+            at, b = first_item[s] + a_leaf[s, label], b_leaf[s, label]
+            fits = b < n_right[at]
+            trivial[at[fits], label[fits]] = b[fits]
+        return cls(split, feature.astype(np.int16)[split], left_at, n_right, below.first[right][split], trivial)
+
+    @property
+    def n_pairs(self) -> np.ndarray:
+        """Pairs made per item."""
+        return self.n_right - (self.trivial >= 0).sum(axis=1)
+
+    def pairs(self, chunk: slice) -> tuple[np.ndarray, np.ndarray]:
+        """``(item, right_at)`` of every pair of the items in ``chunk``, in item order, then right subtree order."""
+        n_right, trivial = self.n_right[chunk], self.trivial[chunk]
+        first_pair = np.cumsum(n_right) - n_right
+        item = np.repeat(np.arange(len(n_right)), n_right)
+        right_at = np.arange(len(item)) + (self.right_first[chunk] - first_pair)[item]
+        i, label = np.nonzero(trivial >= 0)
+        if len(i):
+            keep = np.ones(len(item), bool)
+            keep[first_pair[i] + trivial[i, label]] = False
+            item, right_at = item[keep], right_at[keep]
+        return item + (chunk.start or 0), right_at
+
+
+def _write_pairs(t: Trees, dest, item, right_at, items: _Items, below: _Listed) -> None:
+    """Write the split entries of the pairs ``(item, right_at)`` at ``dest`` (a slice, or places)."""
+    left = items.left_at[item]
+    if not isinstance(dest, slice):
+        t.feature[dest], t.label[dest], t.left[dest], t.right[dest] = items.feature[item], -1, below.ids[left], \
+            below.ids[right_at]
+        t.key[dest] = below.keys[left] + below.keys[right_at]
+        t.leaves[dest] = below.leaves[left] + below.leaves[right_at]
+        return
+    # straight into the columns (mode="clip" keeps numpy from buffering the output)
+    np.take(items.feature, item, out=t.feature[dest], mode="clip")
+    t.label[dest] = -1
+    np.take(below.ids, left, out=t.left[dest], mode="clip")
+    np.take(below.ids, right_at, out=t.right[dest], mode="clip")
+    np.add(np.take(below.keys, left), np.take(below.keys, right_at), out=t.key[dest])
+    np.add(np.take(below.leaves, left), np.take(below.leaves, right_at), out=t.leaves[dest])
