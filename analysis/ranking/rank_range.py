@@ -12,6 +12,12 @@ shares), solved by HiGHS through :func:`scipy.optimize.milp`.
 Before any integer program, pairs whose order is the same for every weighting
 are fixed, and one LP asks whether the extreme (no other system ahead, or all
 the undecided ones ahead) is reachable; only when it is not does the MILP run.
+It gets one cut per pair of systems that no weighting puts both behind (or
+both ahead): by the minimax theorem, ``min_w max(a @ w, b @ w)`` over the
+simplex is ``max_l min_t (l a_t + (1 - l) b_t)`` over ``l`` in [0, 1], an
+intersection of intervals, so the pairs are found exactly without an LP each.
+These cuts make HiGHS' relaxation much tighter (they are valid, not always
+exhaustive, for a box or polytope inside the simplex).
 The weights that attain each end are then re-centred by an LP that maximises
 their margin, and the reported rank is recounted from them, so
 ``best_weights`` and ``worst_weights`` reproduce the ranks exactly.
@@ -149,16 +155,20 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
     values = values / (scale if scale > 0 else 1.0)
     region = _WeightSet.parse(weights, scores.columns)
 
-    def extremes(i: int) -> tuple[np.ndarray, np.ndarray]:
+    def extreme(task: tuple[int, bool]) -> np.ndarray:
+        i, best = task
         diff = np.delete(values, i, axis=0) - values[i]  # (n - 1, tasks): the others minus system i
         low, high = region.bounds(diff)
-        return _fewest_ahead(diff, low, high, tol, region), _most_ahead(diff, low, high, tol, region)
+        return (_fewest_ahead if best else _most_ahead)(diff, low, high, tol, region)
 
-    batches = [range(start, min(start + 8, len(values))) for start in range(0, len(values), 8)]
+    # each end of each system is one task on the threads; large batches keep both threads busy between the
+    # progress bar's updates (a batch waits for its slowest program)
+    tasks = [(i, best) for i in range(len(values)) for best in (True, False)]
+    batches = [tasks[start:start + 100] for start in range(0, len(tasks), 100)]
     with _solver_output_hidden():
-        solved = [pair for batch in map_batches(lambda b: thread_map(extremes, b), batches, len(batches),
-                                                progress=progress, desc="rank ranges") for pair in batch]
-    best_w, worst_w = (np.array(w) for w in zip(*solved))
+        solved = [w for batch in map_batches(lambda b: thread_map(extreme, b), batches, len(batches),
+                                             progress=progress, desc="rank ranges") for w in batch]
+    best_w, worst_w = np.array(solved[0::2]), np.array(solved[1::2])
     best, worst = (1 + np.sum(ws @ values.T > np.sum(ws * values, axis=1)[:, None] + tol, axis=1)  # (systems,)
                    for ws in (best_w, worst_w))
     centre_rank = _ranks_at(values, region.centre, tol)
@@ -320,7 +330,8 @@ def _fewest_ahead(diff, low, high, tol, region) -> np.ndarray:
     if everyone_behind is not None and everyone_behind[1] >= 0:
         return everyone_behind[0]
     # d_j @ w - (high_j - tol) z_j <= tol: z_j = 0 keeps j behind or tied, z_j = 1 lets it ahead
-    w, z = _solve_milp(d, -np.diag(high[free] - tol), -np.inf, tol, region, minimise=True)
+    w, z = _solve_milp(d, -np.diag(high[free] - tol), -np.inf, tol, region, minimise=True,
+                       exclusive=_exclusive_pairs(d, 2 * tol))  # never both behind: z_j + z_k >= 1
     behind = z < 0.5
     polished = _max_margin(d[behind], np.full(behind.sum(), tol), region)
     return polished[0] if polished is not None and polished[1] >= 0 else w
@@ -334,24 +345,45 @@ def _most_ahead(diff, low, high, tol, region) -> np.ndarray:
     if everyone_ahead is not None and everyone_ahead[1] >= tol:
         return everyone_ahead[0]
     # d_j @ w - (2 tol - low_j) y_j >= low_j: y_j = 1 puts j ahead by 2 tol, y_j = 0 always holds
-    w, y = _solve_milp(d, -np.diag(2 * tol - low[free]), low[free], np.inf, region, minimise=False)
+    w, y = _solve_milp(d, -np.diag(2 * tol - low[free]), low[free], np.inf, region, minimise=False,
+                       exclusive=_exclusive_pairs(-d, -tol))  # never both ahead: y_j + y_k <= 1
     ahead = y > 0.5
     polished = _max_margin(-d[ahead], np.full(ahead.sum(), -tol), region)
     return polished[0] if polished is not None and polished[1] >= tol else w
 
 
-def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool) -> tuple[np.ndarray, np.ndarray]:
+def _exclusive_pairs(rows: np.ndarray, margin: float) -> np.ndarray:
+    """Pairs ``(j, k)``, ``j < k``, shape (pairs, 2), with ``max(rows_j @ w, rows_k @ w) >= margin`` for every
+    ``w`` in the simplex: some mix ``l rows_j + (1 - l) rows_k`` is at least ``margin`` on every task."""
+    slope = rows[:, None, :] - rows[None, :, :]  # (m, m, tasks): the mix is slope * l + rows_k
+    offset = np.broadcast_to(rows[None, :, :], slope.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = (margin - offset) / slope  # where each task's mix reaches the margin
+    low = np.where(slope > 0, at, 0.0).max(axis=2, initial=0.0)
+    high = np.where(slope < 0, at, 1.0).min(axis=2, initial=1.0)
+    flat_ok = np.where(slope == 0, offset >= margin, True).all(axis=2)
+    return np.argwhere(np.triu(flat_ok & (low <= high), 1))
+
+
+def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool, exclusive: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Weights and binaries minimising (or maximising) the number of binaries set, subject to
-    ``lower <= d @ w + big_m @ b <= upper`` and the weight set."""
+    ``lower <= d @ w + big_m @ b <= upper``, the weight set, and for each ``exclusive`` pair
+    ``b_j + b_k >= 1`` (minimising) or ``<= 1`` (maximising)."""
     k, m = d.shape[1], len(d)
     a_set, b_set = region.inequalities()
     constraints = [LinearConstraint(np.hstack([d, big_m]), lower, upper),
                    LinearConstraint(np.r_[np.ones(k), np.zeros(m)][None, :], 1, 1)]
+    if len(exclusive):
+        pairs = np.zeros((len(exclusive), k + m))
+        pairs[np.arange(len(exclusive))[:, None], k + exclusive] = 1
+        constraints.append(LinearConstraint(pairs, 1 if minimise else -np.inf, np.inf if minimise else 1))
     if len(a_set):
         constraints.append(LinearConstraint(np.hstack([a_set, np.zeros((len(a_set), m))]), -np.inf, b_set))
     result = milp(np.r_[np.zeros(k), np.ones(m) if minimise else -np.ones(m)], constraints=constraints,
                   integrality=np.r_[np.zeros(k), np.ones(m)],
-                  bounds=Bounds(np.r_[region.low, np.zeros(m)], np.r_[region.high, np.ones(m)]))
+                  bounds=Bounds(np.r_[region.low, np.zeros(m)], np.r_[region.high, np.ones(m)]),
+                  options={"presolve": False})  # HiGHS presolve costs more than it saves on these small dense programs
     if result.status != 0:
         raise FitError(f"HiGHS could not solve a rank-range program: {result.message}")
     return result.x[:k], result.x[k:]

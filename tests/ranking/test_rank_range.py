@@ -1,3 +1,4 @@
+import importlib
 import itertools
 
 import numpy as np
@@ -42,6 +43,33 @@ def test_ranges_equal_a_brute_force_over_every_subset_of_rivals(seed):
     result = rank_range(scores).table.loc[scores.index]
     for i, system in enumerate(scores.index):
         assert tuple(result.loc[system, ["best_rank", "worst_rank"]]) == brute_force(scores.to_numpy(), i)
+
+
+def test_exclusive_pairs_are_those_no_weighting_puts_both_below_the_margin():
+    from analysis.ranking.rank_range import _exclusive_pairs
+
+    rng = np.random.default_rng(7)
+    rows = rng.normal(size=(9, 4)) + 0.4
+    rows[3] = rows[5] + 0  # a task where a pair's mix is flat
+    rows[3, 0] += 0.3
+    for margin in (0.0, 0.2, -0.3):
+        found = {tuple(pair) for pair in _exclusive_pairs(rows, margin)}
+        for j, k in itertools.combinations(range(len(rows)), 2):
+            # min over the simplex of max(rows_j @ w, rows_k @ w), by LP: minimise t with both rows at most t
+            a_ub = np.c_[rows[[j, k]], -np.ones(2)]
+            lp = linprog(np.r_[np.zeros(4), 1.0], A_ub=a_ub, b_ub=np.zeros(2), A_eq=np.r_[np.ones(4), 0.0][None, :],
+                         b_eq=[1.0], bounds=[(0, 1)] * 4 + [(None, None)], method="highs")
+            assert ((j, k) in found) == (lp.fun >= margin), (j, k, margin, lp.fun)
+        assert found  # the check is not vacuous
+
+
+def test_the_pair_cuts_leave_every_range_unchanged(monkeypatch):
+    """On a table whose ranges need the integer programs, the same ranges without the cuts."""
+    module = importlib.import_module("analysis.ranking.rank_range")  # the package exports the function by this name
+    scores = board(30, 6, 4)
+    with_cuts = rank_range(scores).table
+    monkeypatch.setattr(module, "_exclusive_pairs", lambda rows, margin: np.zeros((0, 2), int))
+    pd.testing.assert_frame_equal(rank_range(scores).table, with_cuts)
 
 
 def test_ranks_over_a_fine_weight_grid_lie_within_the_ranges_and_reach_them():
