@@ -494,9 +494,9 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
              for h in histograms]  # trees below each node with a histogram
     total = int(sum(int(size.sum()) for size in sizes))
     index = np.int32 if total < 2**31 else np.int64
-    key = np.int32 if int(budgets[0].max(initial=0)) < 2**31 else np.int64  # no key exceeds the root's budget
+    key_type = np.int32 if int(budgets[0].max(initial=0)) < 2**31 else np.int64  # no key exceeds the root's budget
     t = Trees(feature=np.empty(total, np.int16), label=np.empty(total, np.int8), left=np.empty(total, index),
-              right=np.empty(total, index), key=np.empty(total, key), leaves=np.empty(total, np.int16),
+              right=np.empty(total, index), key=np.empty(total, key_type), leaves=np.empty(total, np.int16),
               level=np.empty(total, np.int8), roots=np.zeros(0, index))
     at, below = 0, None
     for k in range(len(levels) - 1, -1, -1):
