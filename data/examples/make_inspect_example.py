@@ -36,25 +36,26 @@ SKILL = {"sim-70m": 0.5, "sim-410m": 1.2, "sim-2.8b": 1.9}
 LETTERS = "ABCD"
 
 
-def arithmetic() -> Task:
-    rng = random.Random(0)
-    samples = []
-    for i in range(30):
+def sums(rng: random.Random, count: int):
+    """``count`` (id, a, b): sums of two numbers of 1, 2 and 3 digits in turn."""
+    for i in range(count):
         digits = 1 + i % 3
-        a, b = (rng.randint(10 ** (digits - 1), 10**digits - 1) for _ in range(2))
-        samples.append(Sample(id=i + 1, input=f"What is {a} + {b}? Answer with the number only.", target=str(a + b)))
+        yield i + 1, *(rng.randint(10 ** (digits - 1), 10**digits - 1) for _ in range(2))
+
+
+def arithmetic() -> Task:
+    samples = [Sample(id=i, input=f"What is {a} + {b}? Answer with the number only.", target=str(a + b))
+               for i, a, b in sums(random.Random(0), 30)]
     return Task(dataset=samples, solver=generate(), scorer=match(numeric=True), name="add_generate")
 
 
 def arithmetic_choice() -> Task:
     rng = random.Random(1)
     samples = []
-    for i in range(80):
-        digits = 1 + i % 3
-        a, b = (rng.randint(10 ** (digits - 1), 10**digits - 1) for _ in range(2))
+    for i, a, b in sums(rng, 80):
         options = [a + b, a + b + 1, a + b - 1, a + b + 10]
         rng.shuffle(options)
-        samples.append(Sample(id=i + 1, input=f"What is {a} + {b}?", choices=[str(o) for o in options],
+        samples.append(Sample(id=i, input=f"What is {a} + {b}?", choices=[str(o) for o in options],
                               target=LETTERS[options.index(a + b)]))
     return Task(dataset=samples, solver=multiple_choice(), scorer=choice(), name="add_choice")
 
