@@ -30,7 +30,11 @@ import pandas as pd
 
 @dataclasses.dataclass
 class Case:
-    """``compare(ours, anchor)`` gives the reported difference (default: largest absolute difference)."""
+    """``compare(ours, anchor)`` gives the reported difference (default: largest absolute difference).
+
+    Each of the ``repeat`` runs times ``number`` calls of each side and reports their mean (as ``timeit``
+    does), so a workload of milliseconds is not at the mercy of one hiccup of the machine.
+    """
 
     name: str
     ours: Callable[[], object]
@@ -38,6 +42,7 @@ class Case:
     anchor_name: str
     repeat: int = 3
     compare: Callable[[object, object], float] | None = None
+    number: int = 1
 
 
 @dataclasses.dataclass
@@ -62,15 +67,19 @@ def quiet_stdout():
         os.close(saved)
 
 
-def _times(func: Callable, repeat: int) -> tuple[list[float], object]:
+def _times(func: Callable, repeat: int, number: int = 1) -> tuple[list[float], object]:
+    """Seconds per call of each of ``repeat`` runs of ``number`` calls, and the last output."""
     times, out = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
-        out = func()
-        elapsed = time.perf_counter() - start
-        if isinstance(out, Timed):
-            out, elapsed = out.value, out.seconds
-        times.append(elapsed)
+        elapsed = 0.0
+        for _ in range(number):
+            start = time.perf_counter()
+            out = func()
+            seconds = time.perf_counter() - start
+            if isinstance(out, Timed):
+                out, seconds = out.value, out.seconds
+            elapsed += seconds
+        times.append(elapsed / number)
     return times, out
 
 
@@ -101,9 +110,9 @@ def run(modules: list[str]) -> pd.DataFrame:
         for case in getattr(importlib.import_module(module), "CASES", []):
             ours_times, anchor_times = [], []
             for _ in range(case.repeat):  # alternate, so a slow spell of the machine hits both sides
-                t, ours = _times(case.ours, 1)
+                t, ours = _times(case.ours, 1, case.number)
                 ours_times += t
-                t, anchor = _times(case.anchor, 1)
+                t, anchor = _times(case.anchor, 1, case.number)
                 anchor_times += t
             ratios = np.array(anchor_times) / np.array(ours_times)
             diff = (case.compare or _max_abs_diff)(ours, anchor)

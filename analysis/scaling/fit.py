@@ -245,8 +245,8 @@ def grid_search(
         axes = [np.atleast_1d(np.asarray(grid[name], dtype=float)) for name in law.param_names]
         columns = np.empty((len(axes) + 1, order.size)).T  # one block, filled column by column
         for k, (a, i) in enumerate(zip(axes, np.unravel_index(order, [len(a) for a in axes]))):
-            np.take(a, i, out=columns[:, k])
-        np.take(values, order, out=columns[:, -1])
+            np.take(a, i, out=columns[:, k], mode="clip")  # "clip" writes straight to out (indices are valid)
+        np.take(values, order, out=columns[:, -1], mode="clip")
         return pd.DataFrame(columns, columns=[*law.param_names, "objective"], copy=False)
     else:
         with np.errstate(invalid="ignore", divide="ignore"):  # points outside the bounds: NaN here, inf below
