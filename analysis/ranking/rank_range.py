@@ -355,14 +355,17 @@ def _most_ahead(diff, low, high, tol, region) -> np.ndarray:
 def _exclusive_pairs(rows: np.ndarray, margin: float) -> np.ndarray:
     """Pairs ``(j, k)``, ``j < k``, shape (pairs, 2), with ``max(rows_j @ w, rows_k @ w) >= margin`` for every
     ``w`` in the simplex: some mix ``l rows_j + (1 - l) rows_k`` is at least ``margin`` on every task."""
-    slope = rows[:, None, :] - rows[None, :, :]  # (m, m, tasks): the mix is slope * l + rows_k
-    offset = np.broadcast_to(rows[None, :, :], slope.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        at = (margin - offset) / slope  # where each task's mix reaches the margin
-    low = np.where(slope > 0, at, 0.0).max(axis=2, initial=0.0)
-    high = np.where(slope < 0, at, 1.0).min(axis=2, initial=1.0)
-    flat_ok = np.where(slope == 0, offset >= margin, True).all(axis=2)
-    return np.argwhere(np.triu(flat_ok & (low <= high), 1))
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for start in range(0, len(rows), 64):  # 64 rows against all at a time: (64, m, tasks) temporaries
+        slope = rows[start:start + 64, None, :] - rows[None, :, :]  # the mix is slope * l + rows_k
+        offset = np.broadcast_to(rows[None, :, :], slope.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = (margin - offset) / slope  # where each task's mix reaches the margin
+        low = np.where(slope > 0, at, 0.0).max(axis=2, initial=0.0)
+        high = np.where(slope < 0, at, 1.0).min(axis=2, initial=1.0)
+        flat_ok = np.where(slope == 0, offset >= margin, True).all(axis=2)
+        found.append(np.argwhere(np.triu(flat_ok & (low <= high), 1 + start)) + [start, 0])
+    return np.concatenate(found)
 
 
 def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool, exclusive: np.ndarray
