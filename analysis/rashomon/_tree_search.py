@@ -159,29 +159,41 @@ class _Splits:
         return _Splits(*(getattr(self, f.name)[keep] for f in dataclasses.fields(self)))
 
 
-def _candidate_splits(problem: Problem, level: Level, per_feature: np.ndarray, last: bool) -> _Splits:
-    """The splits of ``level``'s nodes whose children's lower bounds fit the node's budget (in blocks of nodes that
-    keep their temporaries in cache)."""
+def _scored(problem: Problem, level: Level, weights: np.ndarray, budget: np.ndarray, lookahead: bool):
+    """Per block of ``level``'s nodes that can split within ``budget`` (blocks keep their temporaries in cache):
+    ``(nodes, right, counts, equivalent, bounds, valid)``. ``right`` (block, columns of ``weights``): the right
+    children's label counts (p and p) and, when ``weights`` has them, equivalent-point errors (p); ``bounds``:
+    the children's lower bounds, (block, p) each, by one-step lookahead if ``lookahead``, else as leaves;
+    ``valid``: the splits that send rows both ways and fit the budget."""
     b, pen = problem.error_weight, problem.penalty
     u, p = problem.rows.shape
-    grow = np.flatnonzero(level.budget >= level.equivalent * b + 2 * pen)
-    blocks = []
+    grow = np.flatnonzero(budget >= level.equivalent * b + 2 * pen)
     for start in range(0, len(grow), _NODES_PER_BLOCK):
         nodes = grow[start:start + _NODES_PER_BLOCK]
-        # sums of integer counts, exact in per_feature's type: (block, 3p), the right child's counts per feature
-        right = (_unpack(level.masks[nodes], u).astype(per_feature.dtype) @ per_feature).astype(np.int64)
+        right = (_unpack(level.masks[nodes], u).astype(weights.dtype) @ weights).astype(np.int64)  # exact sums
         counts, equivalent = level.counts[nodes][:, :, None], level.equivalent[nodes][:, None]
-        bounds = _child_bounds(problem, counts[:, 0] - right[:, :p], counts[:, 1] - right[:, p:2 * p],
-                               equivalent - right[:, 2 * p:], right[:, :p], right[:, p:2 * p], right[:, 2 * p:], last)
-        size = right[:, :p] + right[:, p:2 * p]
-        valid = (size > 0) & (size < counts.sum(axis=1)) & (bounds[0] + bounds[1] <= level.budget[nodes][:, None])
+        r0, r1 = right[:, :p], right[:, p:2 * p]
+        eq = (equivalent - right[:, 2 * p:], right[:, 2 * p:]) if lookahead else (None, None)
+        bounds = _child_bounds(problem, counts[:, 0] - r0, counts[:, 1] - r1, eq[0], r0, r1, eq[1])
+        size = r0 + r1
+        valid = (size > 0) & (size < counts.sum(axis=1)) & (bounds[0] + bounds[1] <= budget[nodes][:, None])
+        yield nodes, right, counts, equivalent, bounds, valid
+
+
+def _candidate_splits(problem: Problem, level: Level, per_feature: np.ndarray, budget: np.ndarray,
+                      lookahead: bool) -> _Splits:
+    """The splits of ``level``'s nodes whose children's lower bounds fit the node's ``budget``."""
+    p = problem.rows.shape[1]
+    blocks = []
+    for nodes, right, counts, equivalent, _, valid in _scored(problem, level, per_feature, budget, lookahead):
         node, feature = np.nonzero(valid)
-        at = node * 3 * p + feature  # the splits' places in `right`, flattened; then gathered once each
+        at = node * 3 * p + feature  # the splits' places in `right`, flattened; each column gathered once
         r0, r1, eq_right = (np.take(right, at + shift) for shift in (0, p, 2 * p))
         l0, l1, eq_left = counts[node, 0, 0] - r0, counts[node, 1, 0] - r1, equivalent[node, 0] - eq_right
+        eq = (eq_left, eq_right) if lookahead else (None, None)
         blocks.append(_Splits(nodes[node], feature, np.stack([l0, l1, r0, r1], axis=1).reshape(-1, 2, 2),
                               np.stack([eq_left, eq_right], axis=1),
-                              np.stack(_child_bounds(problem, l0, l1, eq_left, r0, r1, eq_right, last), axis=1)))
+                              np.stack(_child_bounds(problem, l0, l1, eq[0], r0, r1, eq[1]), axis=1)))
     if not blocks:
         return _Splits(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 2, 2), np.int64),
                        np.zeros((0, 2), np.int64), np.zeros((0, 2), np.int64))
@@ -189,13 +201,23 @@ def _candidate_splits(problem: Problem, level: Level, per_feature: np.ndarray, l
                      for f in dataclasses.fields(_Splits)))
 
 
-def _child_bounds(problem: Problem, l0, l1, eq_left, r0, r1, eq_right, last: bool):
+def _best_splits(problem: Problem, level: Level, per_feature: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Per node of ``level``, the best key of a split into two leaves within ``budget`` (``_NONE``: none),
+    without building the splits."""
+    p = problem.rows.shape[1]
+    best = np.full(len(level.masks), _NONE)
+    for nodes, _, _, _, bounds, valid in _scored(problem, level, per_feature[:, :2 * p], budget, False):
+        best[nodes] = np.where(valid, bounds[0] + bounds[1], _NONE).min(axis=1, initial=_NONE)
+    return best
+
+
+def _child_bounds(problem: Problem, l0, l1, eq_left, r0, r1, eq_right):
     """Lower bounds on the keys below the left and right children of splits, from their label counts and
-    equivalent-point errors: a leaf (its errors), or at a level that can still split, one-step lookahead (a
-    split errs on at least the equivalent points, with two leaves)."""
+    equivalent-point errors: a leaf (its errors), or where the children can still split (``eq_left`` and
+    ``eq_right`` given), one-step lookahead (a split errs on at least the equivalent points, with two leaves)."""
     b, pen = problem.error_weight, problem.penalty
     left, right = np.minimum(l0, l1) * b + pen, np.minimum(r0, r1) * b + pen
-    if last:
+    if eq_left is None:
         return left, right
     return np.minimum(left, eq_left * b + 2 * pen), np.minimum(right, eq_right * b + 2 * pen)
 
@@ -230,15 +252,13 @@ def lattice(problem: Problem, n_splits: int, root_budget: int, threshold_of) -> 
     columns = _pack(rows.T)  # (p, words): the rows with each feature set
     levels = [Level(_pack(np.ones((1, u), bool)), counts.sum(axis=0, keepdims=True), equivalent.sum(keepdims=True),
                     np.array([root_budget]))]
-    for depth in range(n_splits):
-        last = depth == n_splits - 1
-        splits = _candidate_splits(problem, levels[-1], per_feature, last)
-        if not last:
-            levels.append(_add_children(levels[-1], splits, columns, levels[-1].budget))
-            continue
-        best = optimum(problem, levels, deepest=splits)
+    for _ in range(n_splits - 1):
+        splits = _candidate_splits(problem, levels[-1], per_feature, levels[-1].budget, lookahead=True)
+        levels.append(_add_children(levels[-1], splits, columns, levels[-1].budget))
+    if n_splits:  # the deepest splits: first only their best keys, then the splits within exact budgets
+        best = optimum(problem, levels, deepest=_best_splits(problem, levels[-1], per_feature, levels[-1].budget))
         budgets = refine(levels, best, threshold_of(int(best[0][0])))
-        kept = splits[splits.bound[:, 0] + splits.bound[:, 1] <= budgets[-1][splits.node]]
+        kept = _candidate_splits(problem, levels[-1], per_feature, budgets[-1], lookahead=False)
         levels.append(_add_children(levels[-1], kept, columns, budgets[-1]))
     best = optimum(problem, levels)
     return levels, best, refine(levels, best, threshold_of(int(best[0][0])))
@@ -280,13 +300,12 @@ def _child_values(children: np.ndarray, values: np.ndarray) -> tuple[np.ndarray,
     return padded[children[:, :, 0]], padded[children[:, :, 1]]
 
 
-def optimum(problem: Problem, levels: list[Level], deepest: _Splits | None = None) -> list[np.ndarray]:
-    """Best objective key below every node of every level; with ``deepest``, the splits of the deepest level's
-    nodes into two leaves, which are not built as a level."""
+def optimum(problem: Problem, levels: list[Level], deepest: np.ndarray | None = None) -> list[np.ndarray]:
+    """Best objective key below every node of every level; with ``deepest``, the best key of each deepest node's
+    splits into two leaves, which are not built as a level."""
     best = [problem.leaf_key(levels[-1].counts)]
     if deepest is not None:
-        leaves = problem.leaf_key(deepest.counts[:, 0]) + problem.leaf_key(deepest.counts[:, 1])
-        np.minimum.at(best[0], deepest.node, leaves)
+        best[0] = np.minimum(best[0], deepest)
     for level in reversed(levels[:-1]):
         leaf = problem.leaf_key(level.counts)
         left, right = _child_values(level.children, best[0])
