@@ -155,9 +155,6 @@ class _Splits:
     equivalent: np.ndarray
     bound: np.ndarray
 
-    def __getitem__(self, keep) -> _Splits:
-        return _Splits(*(getattr(self, f.name)[keep] for f in dataclasses.fields(self)))
-
 
 def _scored(problem: Problem, level: Level, weights: np.ndarray, budget: np.ndarray, lookahead: bool):
     """Per block of ``level``'s nodes that can split within ``budget`` (blocks keep their temporaries in cache):
@@ -187,7 +184,7 @@ def _candidate_splits(problem: Problem, level: Level, per_feature: np.ndarray, b
     blocks = []
     for nodes, right, counts, equivalent, _, valid in _scored(problem, level, per_feature, budget, lookahead):
         node, feature = np.nonzero(valid)
-        at = node * 3 * p + feature  # the splits' places in `right`, flattened; each column gathered once
+        at = node * right.shape[1] + feature  # the splits' places in `right`, flattened; each column gathered once
         r0, r1, eq_right = (np.take(right, at + shift) for shift in (0, p, 2 * p))
         l0, l1, eq_left = counts[node, 0, 0] - r0, counts[node, 1, 0] - r1, equivalent[node, 0] - eq_right
         eq = (eq_left, eq_right) if lookahead else (None, None)
