@@ -14,11 +14,10 @@ growth order (the slope of log time on log size over the upper sizes).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import importlib
-import os
+import runpy
 import sys
 import time
 from collections.abc import Callable
@@ -53,18 +52,9 @@ class Timed:
     seconds: float
 
 
-@contextlib.contextmanager
-def quiet_stdout():
-    """Send file descriptor 1 to /dev/null: anchors with C++ cores (TreeFARMS, PRAXIS) print while they fit."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
+# The package's silencer, loaded from its file: praxis_trees.py imports it in an environment without the package
+# (the module needs only the standard library). Anchors with C++ cores (TreeFARMS, PRAXIS) print while they fit.
+quiet_stdout = runpy.run_path(str(Path(__file__).resolve().parents[1] / "analysis" / "_quiet.py"))["c_stdout_hidden"]
 
 
 def _times(func: Callable, repeat: int, number: int = 1) -> tuple[list[float], object]:

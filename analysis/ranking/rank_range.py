@@ -29,17 +29,14 @@ best of the tied ranks (1 + the number of systems strictly ahead).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
-import os
-import sys
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .._chunks import thread_map
+from .._quiet import c_stdout_hidden
 from .._resample import map_batches
 from .._results import Result
 from .._validation import check_choice, check_number
@@ -165,7 +162,7 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
     # progress bar's updates (a batch waits for its slowest program)
     tasks = [(i, best) for i in range(len(values)) for best in (True, False)]
     batches = [tasks[start:start + 100] for start in range(0, len(tasks), 100)]
-    with _solver_output_hidden():
+    with c_stdout_hidden():  # HiGHS prints MIP diagnostics with C's printf
         solved = [w for batch in map_batches(lambda b: thread_map(extreme, b), batches, len(batches),
                                              progress=progress, desc="rank ranges") for w in batch]
     best_w, worst_w = np.array(solved[0::2]), np.array(solved[1::2])
@@ -179,23 +176,6 @@ def rank_range(scores, *, weights="simplex", normalise: str = "raw", tolerance: 
         table.iloc[order], pd.DataFrame(best_w, index=table.index, columns=scores.columns).iloc[order],
         pd.DataFrame(worst_w, index=table.index, columns=scores.columns).iloc[order],
         pd.Series(region.centre, index=scores.columns, name="weight"), region.kind, normalise)
-
-
-@contextlib.contextmanager
-def _solver_output_hidden():
-    """Send file descriptor 1 to the null device meanwhile: HiGHS prints MIP diagnostics with C's printf,
-    past ``sys.stdout``, and a notebook would show them."""
-    libc = ctypes.CDLL(None)
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 1)
-    try:
-        yield
-    finally:
-        libc.fflush(None)  # C's buffered output goes to the null device, not to the restored stdout
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _ranks_at(values: np.ndarray, w: np.ndarray, tol: float) -> np.ndarray:

@@ -1,7 +1,4 @@
-import contextlib
 import itertools
-import os
-import sys
 from fractions import Fraction
 
 import matplotlib.pyplot as plt
@@ -10,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
+from analysis._quiet import c_stdout_hidden
 from analysis.datasets import load_rashomon_data, load_treefarms_counts
 from analysis.rashomon import SparseTreeRashomonSet, ambiguity, binarize, discrepancy
 
@@ -191,25 +189,11 @@ def test_compas_treefarms_missed_optimum(compas):
     assert theirs.fit(*compas).n_trees_ == 63000
 
 
-@contextlib.contextmanager
-def _quiet_stdout():
-    """TreeFARMS' C++ core prints to file descriptor 1."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(null)
-        os.close(saved)
-
-
 def test_same_trees_as_treefarms_live(compas):
     treefarms = pytest.importorskip("treefarms")
     X, y = compas
     config = {"depth_budget": 4, "regularization": 0.01, "rashomon_bound_multiplier": 0.05}
-    with _quiet_stdout():
+    with c_stdout_hidden():
         model = treefarms.TREEFARMS(dict(config, verbose=False)).fit(X, y)
     theirs = {canonical_treefarms(model.model_set.get_tree_at_idx_raw(i)) for i in range(model.get_tree_count())}
     ours = SparseTreeRashomonSet.from_treefarms(config).fit(X, y)
