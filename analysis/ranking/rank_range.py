@@ -16,8 +16,10 @@ It gets one cut per pair of systems that no weighting puts both behind (or
 both ahead): by the minimax theorem, ``min_w max(a @ w, b @ w)`` over the
 simplex is ``max_l min_t (l a_t + (1 - l) b_t)`` over ``l`` in [0, 1], an
 intersection of intervals, so the pairs are found exactly without an LP each.
-These cuts make HiGHS' relaxation much tighter (they are valid, not always
-exhaustive, for a box or polytope inside the simplex).
+Triples of systems no weighting puts all behind (or all ahead) get a cut too,
+each certified by a mix of its three rows found the same way along a grid of
+mixes of two of them. These cuts make HiGHS' relaxation much tighter (they are
+valid, not always exhaustive, for a box or polytope inside the simplex).
 The weights that attain each end are then re-centred by an LP that maximises
 their margin, and the reported rank is recounted from them, so
 ``best_weights`` and ``worst_weights`` reproduce the ranks exactly.
@@ -306,12 +308,14 @@ def _fewest_ahead(diff, low, high, tol, region) -> np.ndarray:
     """
     free = (low <= tol) & (high > tol)  # the rest are ahead always (low > tol) or never (high <= tol)
     d = diff[free]
-    everyone_behind = _max_margin(d, np.full(len(d), tol), region)
-    if everyone_behind is not None and everyone_behind[1] >= 0:
-        return everyone_behind[0]
+    pairs = _exclusive_pairs(d, 2 * tol)  # never both behind: z_j + z_k >= 1
+    if not len(pairs):  # else no weighting puts everyone behind
+        everyone_behind = _max_margin(d, np.full(len(d), tol), region)
+        if everyone_behind is not None and everyone_behind[1] >= 0:
+            return everyone_behind[0]
     # d_j @ w - (high_j - tol) z_j <= tol: z_j = 0 keeps j behind or tied, z_j = 1 lets it ahead
     w, z = _solve_milp(d, -np.diag(high[free] - tol), -np.inf, tol, region, minimise=True,
-                       exclusive=_exclusive_pairs(d, 2 * tol))  # never both behind: z_j + z_k >= 1
+                       exclusive=[pairs, _exclusive_triples(d, 2 * tol, pairs)])
     behind = z < 0.5
     polished = _max_margin(d[behind], np.full(behind.sum(), tol), region)
     return polished[0] if polished is not None and polished[1] >= 0 else w
@@ -321,15 +325,31 @@ def _most_ahead(diff, low, high, tol, region) -> np.ndarray:
     """Weights with the most rows of ``diff`` above ``tol`` (a row counts once it can reach ``2 tol``)."""
     free = (low < 2 * tol) & (high >= 2 * tol)
     d = diff[free]
-    everyone_ahead = _max_margin(-d, np.full(len(d), -tol), region)
-    if everyone_ahead is not None and everyone_ahead[1] >= tol:
-        return everyone_ahead[0]
+    pairs = _exclusive_pairs(-d, -tol)  # never both ahead: y_j + y_k <= 1
+    if not len(pairs):  # else no weighting puts everyone ahead
+        everyone_ahead = _max_margin(-d, np.full(len(d), -tol), region)
+        if everyone_ahead is not None and everyone_ahead[1] >= tol:
+            return everyone_ahead[0]
     # d_j @ w - (2 tol - low_j) y_j >= low_j: y_j = 1 puts j ahead by 2 tol, y_j = 0 always holds
     w, y = _solve_milp(d, -np.diag(2 * tol - low[free]), low[free], np.inf, region, minimise=False,
-                       exclusive=_exclusive_pairs(-d, -tol))  # never both ahead: y_j + y_k <= 1
+                       exclusive=[pairs, _exclusive_triples(-d, -tol, pairs)])
     ahead = y > 0.5
     polished = _max_margin(-d[ahead], np.full(ahead.sum(), -tol), region)
     return polished[0] if polished is not None and polished[1] >= tol else w
+
+
+def _mix_reaches(p: np.ndarray, q: np.ndarray, margin: float) -> np.ndarray:
+    """Whether some mix ``l p + (1 - l) q``, ``l`` in [0, 1], is at least ``margin`` on every task.
+
+    ``p``, ``q``: arrays (..., tasks), broadcast together; returns a boolean array (...).
+    """
+    slope = p - q  # the mix is q + l * slope
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = (margin - q) / slope  # where each task's mix reaches the margin
+    low = np.where(slope > 0, at, 0.0).max(axis=-1, initial=0.0)
+    high = np.where(slope < 0, at, 1.0).min(axis=-1, initial=1.0)
+    flat_ok = np.where(slope == 0, q >= margin, True).all(axis=-1)
+    return flat_ok & (low <= high)
 
 
 def _exclusive_pairs(rows: np.ndarray, margin: float) -> np.ndarray:
@@ -337,30 +357,66 @@ def _exclusive_pairs(rows: np.ndarray, margin: float) -> np.ndarray:
     ``w`` in the simplex: some mix ``l rows_j + (1 - l) rows_k`` is at least ``margin`` on every task."""
     found = [np.zeros((0, 2), dtype=np.int64)]
     for start in range(0, len(rows), 64):  # 64 rows against all at a time: (64, m, tasks) temporaries
-        slope = rows[start:start + 64, None, :] - rows[None, :, :]  # the mix is slope * l + rows_k
-        offset = np.broadcast_to(rows[None, :, :], slope.shape)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at = (margin - offset) / slope  # where each task's mix reaches the margin
-        low = np.where(slope > 0, at, 0.0).max(axis=2, initial=0.0)
-        high = np.where(slope < 0, at, 1.0).min(axis=2, initial=1.0)
-        flat_ok = np.where(slope == 0, offset >= margin, True).all(axis=2)
-        found.append(np.argwhere(np.triu(flat_ok & (low <= high), 1 + start)) + [start, 0])
+        reaches = _mix_reaches(rows[start:start + 64, None, :], rows[None, :, :], margin)
+        found.append(np.argwhere(np.triu(reaches, 1 + start)) + [start, 0])
     return np.concatenate(found)
 
 
-def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool, exclusive: np.ndarray
+_PAIR_SIDE_MIXES = np.arange(1, 8) / 8  # l of the mix l rows_a + (1 - l) rows_b tried for a triple
+
+
+def _exclusive_triples(rows: np.ndarray, margin: float, pairs: np.ndarray) -> np.ndarray:
+    """Triples ``(a, b, c)``, ``a < b < c``, shape (triples, 3), none of whose pairs is in ``pairs``, with
+    ``max(rows_a @ w, rows_b @ w, rows_c @ w) >= margin`` for every ``w`` in the simplex.
+
+    A triple qualifies when some mix of its rows is at least ``margin`` on every task. The mix is searched with
+    the share of ``a`` against ``b`` on a grid (``_PAIR_SIDE_MIXES``) and the share of ``c`` exactly, so every
+    triple returned is certified; a triple whose mixes all lie between the grid lines may be missed (a weaker
+    cut set, never a wrong one).
+    """
+    m = len(rows)
+    paired = np.zeros((m, m), dtype=bool)
+    paired[pairs[:, 0], pairs[:, 1]] = paired[pairs[:, 1], pairs[:, 0]] = True
+    above = _bit_words(rows >= margin)  # a mix reaches the margin on a task only if one of its rows does
+    every_task = _bit_words(np.ones((1, rows.shape[1]), dtype=bool))
+    a_all, b_all = np.nonzero(np.triu(~paired, 1))
+    found = [np.zeros((0, 3), dtype=np.int64)]
+    block = max(1, 2**16 // m)  # pairs at a time: (block, m, words) temporaries, at most 2^16 candidates
+    for start in range(0, len(a_all), block):
+        a, b = a_all[start:start + block], b_all[start:start + block]
+        covered = ((above[a] | above[b])[:, None, :] | above[None, :, :]) == every_task
+        candidate = covered.all(axis=2) & (np.arange(m) > b[:, None]) & ~paired[a] & ~paired[b]
+        pair, c = np.nonzero(candidate)
+        triples = np.c_[a[pair], b[pair], c]
+        first, second, third = rows[triples[:, 0]], rows[triples[:, 1]], rows[c]
+        certified = np.zeros(len(c), dtype=bool)
+        for share in _PAIR_SIDE_MIXES:
+            certified |= _mix_reaches(share * first + (1 - share) * second, third, margin)
+        found.append(triples[certified])
+    return np.concatenate(found)
+
+
+def _bit_words(flags: np.ndarray) -> np.ndarray:
+    """Boolean rows, shape (n, tasks), as bits in 64-bit words, shape (n, ceil(tasks / 64))."""
+    packed = np.packbits(flags, axis=1)
+    return np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8))).view(np.uint64)
+
+
+def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool, exclusive: list[np.ndarray]
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Weights and binaries minimising (or maximising) the number of binaries set, subject to
-    ``lower <= d @ w + big_m @ b <= upper``, the weight set, and for each ``exclusive`` pair
-    ``b_j + b_k >= 1`` (minimising) or ``<= 1`` (maximising)."""
+    ``lower <= d @ w + big_m @ b <= upper``, the weight set, and for each set of ``exclusive`` (arrays of
+    shape (sets, size)) at least one binary set (minimising) or at least one unset (maximising)."""
     k, m = d.shape[1], len(d)
     a_set, b_set = region.inequalities()
     constraints = [LinearConstraint(np.hstack([d, big_m]), lower, upper),
                    LinearConstraint(np.r_[np.ones(k), np.zeros(m)][None, :], 1, 1)]
-    if len(exclusive):
-        pairs = np.zeros((len(exclusive), k + m))
-        pairs[np.arange(len(exclusive))[:, None], k + exclusive] = 1
-        constraints.append(LinearConstraint(pairs, 1 if minimise else -np.inf, np.inf if minimise else 1))
+    for sets in exclusive:
+        if len(sets):
+            rows = np.zeros((len(sets), k + m))
+            rows[np.arange(len(sets))[:, None], k + sets] = 1
+            size = sets.shape[1]
+            constraints.append(LinearConstraint(rows, 1 if minimise else -np.inf, np.inf if minimise else size - 1))
     if len(a_set):
         constraints.append(LinearConstraint(np.hstack([a_set, np.zeros((len(a_set), m))]), -np.inf, b_set))
     result = milp(np.r_[np.zeros(k), np.ones(m) if minimise else -np.ones(m)], constraints=constraints,

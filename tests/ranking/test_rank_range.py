@@ -66,12 +66,37 @@ def test_exclusive_pairs_are_those_no_weighting_puts_both_below_the_margin():
         assert found  # the check is not vacuous
 
 
-def test_the_pair_cuts_leave_every_range_unchanged(monkeypatch):
-    """On a table whose ranges need the integer programs, the same ranges without the cuts."""
+def test_exclusive_triples_are_certified_and_found():
+    from analysis.ranking.rank_range import _exclusive_pairs, _exclusive_triples
+
+    rng = np.random.default_rng(3)
+    rows = rng.normal(size=(25, 4)) + 0.2
+    for margin in (0.0, 0.1):
+        pairs = _exclusive_pairs(rows, margin)
+        found = _exclusive_triples(rows, margin, pairs)
+        paired = {tuple(pair) for pair in pairs}
+        qualifying = set()
+        for triple in itertools.combinations(range(len(rows)), 3):
+            if any(pair in paired for pair in itertools.combinations(triple, 2)):
+                continue
+            # min over the simplex of the largest of the three rows' scores, by LP
+            lp = linprog(np.r_[np.zeros(4), 1.0], A_ub=np.c_[rows[list(triple)], -np.ones(3)], b_ub=np.zeros(3),
+                         A_eq=np.r_[np.ones(4), 0.0][None, :], b_eq=[1.0], bounds=[(0, 1)] * 4 + [(None, None)],
+                         method="highs")
+            if lp.fun >= margin:
+                qualifying.add(triple)
+        found = {tuple(triple) for triple in found}
+        assert found <= qualifying  # every cut is valid
+        assert len(found) >= 0.8 * len(qualifying) > 20  # and the grid of mixes misses few
+
+
+def test_the_cuts_leave_every_range_unchanged(monkeypatch):
+    """On a table whose ranges need the integer programs, the same ranges without the pair and triple cuts."""
     module = importlib.import_module("analysis.ranking.rank_range")  # the package exports the function by this name
     scores = board(30, 6, 4)
     with_cuts = rank_range(scores).table
     monkeypatch.setattr(module, "_exclusive_pairs", lambda rows, margin: np.zeros((0, 2), int))
+    monkeypatch.setattr(module, "_exclusive_triples", lambda rows, margin, pairs: np.zeros((0, 3), int))
     pd.testing.assert_frame_equal(rank_range(scores).table, with_cuts)
 
 
