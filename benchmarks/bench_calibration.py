@@ -43,7 +43,7 @@ CASES = [
          lambda: ece(y, p, n_bins=15, mode="positive", convention="netcal"),
          lambda: ECE(bins=15).measure(p, y), "netcal.metrics.ECE", repeat=2),
     Case("reliability data (count, confidence, accuracy), 15 bins, n=1e7; its ECE compared", ours_reliability_ece,
-         relplot_binned, "relplot.metrics.binnedECE", repeat=3),
+         relplot_binned, "relplot.metrics.binnedECE", repeat=3, warmup=1),
     Case("reliability data, 10 bins, n=1e7", ours_reliability, sklearn_reliability,
          "sklearn calibration_curve", repeat=2),
     Case("smooth ECE at its fixed point, n=1e7", lambda: smooth_ece(y, p, mode="positive"),

@@ -35,7 +35,7 @@ def choix_bt():
 
 CASES = [
     Case("Kendall tau-b, n=1e6 with ties", lambda: kendall_tau(x, y), lambda: stats.kendalltau(x, y).statistic,
-         "scipy.stats.kendalltau", repeat=2),
+         "scipy.stats.kendalltau", repeat=2, warmup=1),
     Case("Weighted tau (additive hyperbolic), n=1e6", lambda: weighted_tau(x_cont, y_cont),
          lambda: stats.weightedtau(x_cont, y_cont).statistic, "scipy.stats.weightedtau", repeat=2),
     Case("Weighted tau (additive hyperbolic), n=1e6, ties in x", lambda: weighted_tau(x, y),

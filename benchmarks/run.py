@@ -32,7 +32,9 @@ class Case:
     """``compare(ours, anchor)`` gives the reported difference (default: largest absolute difference).
 
     Each of the ``repeat`` runs times ``number`` calls of each side and reports their mean (as ``timeit``
-    does), so a workload of milliseconds is not at the mercy of one hiccup of the machine.
+    does), so a workload of milliseconds is not at the mercy of one hiccup of the machine. ``warmup`` untimed
+    calls of each side come first, so neither side's first timed call pays for first-touch memory (this
+    machine faults fresh pages in at about 1.6 ms per MB) and one-off set-up.
     """
 
     name: str
@@ -42,6 +44,7 @@ class Case:
     repeat: int = 3
     compare: Callable[[object, object], float] | None = None
     number: int = 1
+    warmup: int = 0
 
 
 @dataclasses.dataclass
@@ -99,6 +102,8 @@ def run(modules: list[str]) -> pd.DataFrame:
     for module in modules:
         for case in getattr(importlib.import_module(module), "CASES", []):
             ours_times, anchor_times = [], []
+            for _ in range(case.warmup):
+                case.ours(), case.anchor()
             for _ in range(case.repeat):  # alternate, so a slow spell of the machine hits both sides
                 t, ours = _times(case.ours, 1, case.number)
                 ours_times += t
