@@ -15,6 +15,9 @@ The search runs in passes over the lattice, one level (depth) at a time:
    root budget minus lower bounds of its siblings (each sibling a leaf, or a
    split into two leaves that still err on identical feature rows with
    different labels); a node is split only if two leaves fit in its budget.
+   Once a level's splits are scored, its nodes' best splits give two-step
+   bounds, which, taken up the lattice and down again, lower every budget
+   before the next level is built.
    Row sets are bits packed in uint64 words, children come from word-wise
    ANDs, and equal row sets are found by hashing. The deepest level's children
    are leaves whose keys follow from their parents' label counts, so the
@@ -251,6 +254,8 @@ def lattice(problem: Problem, n_splits: int, root_budget: int, threshold_of) -> 
                     np.array([root_budget]))]
     for _ in range(n_splits - 1):
         splits = _candidate_splits(problem, levels[-1], per_feature, levels[-1].budget, lookahead=True)
+        if len(levels) > 1:
+            splits = _tightened(problem, levels, splits, root_budget)
         levels.append(_add_children(levels[-1], splits, columns, levels[-1].budget))
     if n_splits:  # the deepest splits: first only their best keys, then the splits within exact budgets
         best = optimum(problem, levels, deepest=_best_splits(problem, levels[-1], per_feature, levels[-1].budget))
@@ -259,6 +264,25 @@ def lattice(problem: Problem, n_splits: int, root_budget: int, threshold_of) -> 
         levels.append(_add_children(levels[-1], kept, columns, budgets[-1]))
     best = optimum(problem, levels)
     return levels, best, refine(levels, best, threshold_of(int(best[0][0])))
+
+
+def _tightened(problem: Problem, levels: list[Level], splits: _Splits, root_budget: int) -> _Splits:
+    """Lower every level's budgets with two-step bounds of the deepest level's nodes, and keep the deepest
+    level's ``splits`` that still fit.
+
+    A node's two-step bound is its leaf or its best split's children's lookahead bounds; taken up the lattice
+    (``optimum`` on bounds) and back down (``refine``), it leaves each node the root budget minus its siblings'
+    bounds, which are tighter than the lookahead bounds the budgets were grown with. The bound of a split that
+    was not built (it did not fit) is above its node's budget, so leaving it out changes no decision.
+    """
+    level = levels[-1]
+    sums = splits.bound.sum(axis=1)
+    split_bound = np.full(len(level.masks), _NONE)
+    np.minimum.at(split_bound, splits.node, sums)
+    for lv, budget in zip(levels, refine(levels, optimum(problem, levels, deepest=split_bound), root_budget)):
+        np.minimum(lv.budget, budget, out=lv.budget)
+    keep = sums <= level.budget[splits.node]
+    return _Splits(*(getattr(splits, field.name)[keep] for field in dataclasses.fields(_Splits)))
 
 
 def greedy_key(problem: Problem, n_splits: int) -> int:

@@ -73,6 +73,49 @@ def test_same_trees_as_brute_force(seed, labels, trivial, absolute, pairs_per_bl
     assert np.all(np.diff(rset.objectives_) >= 0)
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("trivial", [False, True])
+def test_three_levels_of_splits_equal_brute_force(seed, trivial):
+    """Deep enough for the budgets to be tightened once the second level's splits are scored."""
+    rng = np.random.default_rng(10 + seed)
+    n = int(rng.integers(30, 60))
+    X = rng.integers(0, 2, (n, 4))
+    y = ((X[:, 0] & X[:, 1]) ^ X[:, 2] ^ (rng.random(n) < 0.2)).astype(int)
+    lam, eps = float(rng.choice([0.01, 0.02])), float(rng.choice([0.1, 0.3]))
+    expected, _ = brute_force(X, y, 3, lam, eps, trivial=trivial)
+    rset = SparseTreeRashomonSet(3, lam, eps, trivial_extensions=trivial).fit(X, y)
+    assert sorted(canonical(rset, i) for i in range(rset.n_trees_)) == expected
+
+
+def test_tightened_budgets_keep_every_tree_and_build_fewer_nodes(monkeypatch):
+    """The same trees with and without the two-step tightening of the budgets, on fewer lattice nodes."""
+    from analysis.rashomon import _tree_search as search
+
+    rng = np.random.default_rng(5)
+    X = rng.integers(0, 2, (300, 12))
+    y = (X[:, 0] ^ X[:, 1] ^ (X[:, 2] & X[:, 3]) ^ (rng.random(300) < 0.15)).astype(int)
+    sizes, lattice = {}, search.lattice
+
+    def recorded(name):
+        def grow(*args):
+            levels, best, budgets = lattice(*args)
+            sizes[name] = sum(len(level.masks) for level in levels)
+            return levels, best, budgets
+        return grow
+
+    fits = {}
+    for name in ("tightened", "lookahead only"):
+        if name == "lookahead only":
+            monkeypatch.setattr(search, "_tightened", lambda problem, levels, splits, root_budget: splits)
+        monkeypatch.setattr(search, "lattice", recorded(name))
+        fits[name] = SparseTreeRashomonSet(5, 0.01, 0.05, leaf_labels="any").fit(X, y)
+    tight, loose = fits["tightened"], fits["lookahead only"]
+    assert tight.n_trees_ == loose.n_trees_ > 1000
+    assert sorted(canonical(tight, i) for i in range(tight.n_trees_)) == \
+        sorted(canonical(loose, i) for i in range(loose.n_trees_))
+    assert sizes["tightened"] < sizes["lookahead only"]
+
+
 def test_hypothesis_space_and_ratio_match_brute_force():
     rng = np.random.default_rng(3)
     X = rng.integers(0, 2, (30, 4))
