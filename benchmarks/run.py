@@ -33,8 +33,8 @@ class Case:
 
     Each of the ``repeat`` runs times ``number`` calls of each side and reports their mean (as ``timeit``
     does), so a workload of milliseconds is not at the mercy of one hiccup of the machine. ``warmup`` untimed
-    calls of each side come first, so neither side's first timed call pays for first-touch memory (this
-    machine faults fresh pages in at about 1.6 ms per MB) and one-off set-up.
+    calls of each side come first, so neither side's first timed call pays for one-off set-up or for
+    faulting in fresh memory pages.
     """
 
     name: str
