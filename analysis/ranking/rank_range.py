@@ -381,7 +381,7 @@ def _exclusive_triples(rows: np.ndarray, margin: float, pairs: np.ndarray) -> np
     every_task = _bit_words(np.ones((1, rows.shape[1]), dtype=bool))
     a_all, b_all = np.nonzero(np.triu(~paired, 1))
     found = [np.zeros((0, 3), dtype=np.int64)]
-    block = max(1, 2**16 // m)  # pairs at a time: (block, m, words) temporaries, at most 2^16 candidates
+    block = max(1, 2**16 // max(m, 1))  # pairs at a time: (block, m, words) temporaries, at most 2^16 candidates
     for start in range(0, len(a_all), block):
         a, b = a_all[start:start + block], b_all[start:start + block]
         covered = ((above[a] | above[b])[:, None, :] | above[None, :, :]) == every_task
