@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from .._bits import pack_rows
 from .._chunks import thread_map
 from .._quiet import c_stdout_hidden
 from .._resample import map_batches
@@ -377,8 +378,8 @@ def _exclusive_triples(rows: np.ndarray, margin: float, pairs: np.ndarray) -> np
     m = len(rows)
     paired = np.zeros((m, m), dtype=bool)
     paired[pairs[:, 0], pairs[:, 1]] = paired[pairs[:, 1], pairs[:, 0]] = True
-    above = _bit_words(rows >= margin)  # a mix reaches the margin on a task only if one of its rows does
-    every_task = _bit_words(np.ones((1, rows.shape[1]), dtype=bool))
+    above = pack_rows(rows >= margin)  # a mix reaches the margin on a task only if one of its rows does
+    every_task = pack_rows(np.ones((1, rows.shape[1]), dtype=bool))
     a_all, b_all = np.nonzero(np.triu(~paired, 1))
     found = [np.zeros((0, 3), dtype=np.int64)]
     block = max(1, 2**16 // max(m, 1))  # pairs at a time: (block, m, words) temporaries, at most 2^16 candidates
@@ -394,12 +395,6 @@ def _exclusive_triples(rows: np.ndarray, margin: float, pairs: np.ndarray) -> np
             certified |= _mix_reaches(share * first + (1 - share) * second, third, margin)
         found.append(triples[certified])
     return np.concatenate(found)
-
-
-def _bit_words(flags: np.ndarray) -> np.ndarray:
-    """Boolean rows, shape (n, tasks), as bits in 64-bit words, shape (n, ceil(tasks / 64))."""
-    packed = np.packbits(flags, axis=1)
-    return np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8))).view(np.uint64)
 
 
 def _solve_milp(d, big_m, lower, upper, region, *, minimise: bool, exclusive: list[np.ndarray]

@@ -42,6 +42,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .._bits import pack_rows, unpack_rows
+
 _NODES_PER_BLOCK = 2048  # nodes whose candidate splits are scored at once (their temporaries stay in cache)
 _PAIRS_PER_BLOCK = 1 << 18  # pairs of subtrees (or of their keys) combined at once
 
@@ -101,23 +103,6 @@ class Level:
     children: np.ndarray | None = None
 
 
-def as_words(packed: np.ndarray) -> np.ndarray:
-    """Packed bytes (m, b) as uint64 words (m, ceil(b / 8)), zero-padded."""
-    words = np.zeros((len(packed), -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
-    words[:, :packed.shape[1]] = packed
-    return words.view(np.uint64)
-
-
-def _pack(bits: np.ndarray) -> np.ndarray:
-    """Rows of a bool matrix (m, u) as bits in uint64 words (m, ceil(u / 64)), little-endian."""
-    return as_words(np.packbits(bits, axis=1, bitorder="little"))
-
-
-def _unpack(words: np.ndarray, u: int) -> np.ndarray:
-    """The bool matrix (m, u) of packed rows."""
-    return np.unpackbits(words.view(np.uint8), axis=1, count=u, bitorder="little").view(bool)
-
-
 _SPLITMIX = ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB))
 
 
@@ -170,7 +155,7 @@ def _scored(problem: Problem, level: Level, weights: np.ndarray, budget: np.ndar
     grow = np.flatnonzero(budget >= level.equivalent * b + 2 * pen)
     for start in range(0, len(grow), _NODES_PER_BLOCK):
         nodes = grow[start:start + _NODES_PER_BLOCK]
-        right = (_unpack(level.masks[nodes], u).astype(weights.dtype) @ weights).astype(np.int64)  # exact sums
+        right = (unpack_rows(level.masks[nodes], u).astype(weights.dtype) @ weights).astype(np.int64)  # exact sums
         counts, equivalent = level.counts[nodes][:, :, None], level.equivalent[nodes][:, None]
         r0, r1 = right[:, :p], right[:, p:2 * p]
         eq = (equivalent - right[:, 2 * p:], right[:, 2 * p:]) if lookahead else (None, None)
@@ -249,8 +234,8 @@ def lattice(problem: Problem, n_splits: int, root_budget: int, threshold_of) -> 
     u, p = rows.shape
     per_feature = np.hstack([rows * counts[:, :1], rows * counts[:, 1:], rows * equivalent[:, None]])
     per_feature = per_feature.astype(np.float32 if counts.sum() < 1 << 24 else np.float64)  # sums stay exact
-    columns = _pack(rows.T)  # (p, words): the rows with each feature set
-    levels = [Level(_pack(np.ones((1, u), bool)), counts.sum(axis=0, keepdims=True), equivalent.sum(keepdims=True),
+    columns = pack_rows(rows.T)  # (p, words): the rows with each feature set
+    levels = [Level(pack_rows(np.ones((1, u), bool)), counts.sum(axis=0, keepdims=True), equivalent.sum(keepdims=True),
                     np.array([root_budget]))]
     for _ in range(n_splits - 1):
         splits = _candidate_splits(problem, levels[-1], per_feature, levels[-1].budget, lookahead=True)

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from .._bits import as_words
 from .._resample import map_batches
 from .._results import Result
 from .._validation import check_array, check_choice, check_consistent_length, check_integer, check_number
@@ -375,7 +376,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
             state["any"] |= np.bitwise_or.reduce(differ, axis=0)
             shares = np.unpackbits(differ, axis=1, count=len(rows)) @ weights
             state["discrepancy"] = max(state["discrepancy"], float(shares.max()))
-            hashes[state["start"]:state["start"] + len(block)] = search.row_hashes(search.as_words(block))
+            hashes[state["start"]:state["start"] + len(block)] = search.row_hashes(as_words(block))
             state["start"] += len(block)
 
         self._stream(rows, n, measure, "prediction patterns")
@@ -398,7 +399,7 @@ class SparseTreeRashomonSet(TreeExport, TreeImportance, RashomonSet):
         hashes, start = np.empty(n, dtype=np.uint64), [0]
 
         def add(block):
-            hashes[start[0]:start[0] + len(block)] = search.row_hashes(search.as_words(block), seed)
+            hashes[start[0]:start[0] + len(block)] = search.row_hashes(as_words(block), seed)
             start[0] += len(block)
 
         self._stream(rows, n, add, "prediction patterns (hashed again)")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import AnalysisInputError
+from analysis._bits import pack_rows, unpack_rows
 from analysis._quiet import c_stdout_hidden
 from analysis.datasets import load_rashomon_data, load_treefarms_counts
 from analysis.rashomon import SparseTreeRashomonSet, ambiguity, binarize, discrepancy
@@ -336,8 +337,8 @@ def test_lattice_nodes_are_grouped_by_their_exact_row_sets(monkeypatch, hash_col
     rng = np.random.default_rng(3)
     bits = rng.random((40, 130)) < 0.5
     bits = bits[rng.integers(0, 40, 500)]  # many repeats
-    words = search._pack(bits)
-    assert np.array_equal(search._unpack(words, 130), bits)
+    words = pack_rows(bits)
+    assert np.array_equal(unpack_rows(words, 130), bits)
     first, inverse = search._distinct_rows(words)
     assert np.array_equal(bits[first][inverse], bits)  # each row is its group's row
     assert len(first) == len(np.unique(bits, axis=0))  # one group per distinct row set
