@@ -49,7 +49,7 @@ SETTINGS = [(4, 0.01, 0.1), (5, 0.01, 0.05), (5, 0.005, 0.1), (6, 0.01, 0.1), (6
 CASES = [] if compas is None else [
     Case(f"COMPAS trees, depth budget {d}, lambda {lam}, epsilon {eps}, {'list' if listed else 'count'}",
          lambda c=config, e=listed: ours_count(c, e), lambda c=config: treefarms_count(c), "treefarms.TREEFARMS",
-         repeat=2)
+         repeat=2, warmup=1)
     for d, lam, eps in SETTINGS
     for config in [{"depth_budget": d, "regularization": lam, "rashomon_bound_multiplier": eps}]
     for listed in (True, False)

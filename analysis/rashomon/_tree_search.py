@@ -476,8 +476,9 @@ class Trees:
 class _Listed:
     """The entries of one level sorted by node, then key (ties in the order written): node ``i`` has
     ``ids[first[i]:first[i] + size[i]]``, with their ``keys`` and ``leaves``; ``place`` (node x ranks + key rank
-    among ``distinct``) is sorted with them, to count the entries within a key by one search; ``leaf_place``
-    (nodes, 2) is where a node's leaf of each label sits among its entries (-1: none)."""
+    among ``distinct``) is sorted with them, to count the entries within a key by one search; ``group_start``:
+    where each run of one node and key starts among them, then their number; ``leaf_place`` (nodes, 2) is where a
+    node's leaf of each label sits among its entries (-1: none)."""
 
     ids: np.ndarray
     first: np.ndarray
@@ -486,6 +487,7 @@ class _Listed:
     leaves: np.ndarray
     distinct: np.ndarray
     place: np.ndarray
+    group_start: np.ndarray
     leaf_place: np.ndarray
 
     def within(self, node: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -506,15 +508,27 @@ def _key_ranks(keys: np.ndarray, distinct: np.ndarray) -> np.ndarray:
     return table[keys - distinct[0]]
 
 
-def _stable_order(nodes: np.ndarray, n_trees: np.ndarray, rank: np.ndarray, n_ranks: int) -> np.ndarray:
-    """Stable order by (node, rank) of entries written node by node (``n_trees`` of each of ``nodes``)."""
+def _run_order(local: np.ndarray, rank: np.ndarray, n_ranks: int, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The entries of runs sorted by (``local`` node, key ``rank``), ties in the order written: run ``r`` is
+    ``length[r]`` entries from ``start[r]`` on, one key each, listed in the order written. Sorting the runs instead
+    of the entries makes the order cost a pass over the entries; the ids have ``start``'s integer type."""
     if n_ranks > 1 << 16:
-        return np.argsort(np.repeat(np.arange(len(nodes)), n_trees) * n_ranks + rank, kind="stable")
-    by_rank = np.argsort(rank.astype(np.uint16, copy=False), kind="stable")  # a radix sort
-    if len(nodes) == 1:
-        return by_rank
-    node = np.repeat(np.arange(len(nodes), dtype=np.int64), n_trees)[by_rank]
-    return by_rank[np.argsort(node, kind="stable")]
+        order = np.argsort(local.astype(np.int64) * n_ranks + rank, kind="stable")
+    else:
+        order = np.argsort(rank.astype(np.uint16), kind="stable")  # a radix sort
+        if local.any():
+            order = order[np.argsort(local[order], kind="stable")]
+    start, length = start[order], length[order]
+    steps = np.ones(int(length.sum()), start.dtype)  # each id is the one before plus one, but where a run starts
+    steps[np.cumsum(length[:-1])] = start[1:] - (start[:-1] + length[:-1] - 1)
+    steps[:1] = start[:1]
+    return np.cumsum(steps, out=steps)
+
+
+def _compact(local, key, start, length, distinct: np.ndarray, index) -> tuple:
+    """Runs (``_run_order``) in small integer types, keys as ranks among ``distinct``: a listing's runs can number
+    millions."""
+    return local.astype(index), _key_ranks(key, distinct), start.astype(index), length.astype(index)
 
 
 def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray], budgets: list[np.ndarray],
@@ -543,45 +557,59 @@ def enumerate_trees(problem: Problem, levels: list[Level], best: list[np.ndarray
             end = at + int(n_trees.sum())
             node_first = at + np.cumsum(n_trees) - n_trees
             node, key, label = _leaves_within(problem, level, budget, nodes)
-            local = np.searchsorted(nodes, node)
-            n_leaves = np.bincount(local, minlength=len(nodes))
-            dest = node_first[local] + np.arange(len(node)) - (np.cumsum(n_leaves) - n_leaves)[local]
+            leaf_local = np.searchsorted(nodes, node)
+            n_leaves = np.bincount(leaf_local, minlength=len(nodes))
+            dest = node_first[leaf_local] + np.arange(len(node)) - (np.cumsum(n_leaves) - n_leaves)[leaf_local]
             t.feature[dest], t.label[dest], t.left[dest], t.right[dest], t.key[dest], t.leaves[dest] = \
                 -1, label, -1, -1, key, 1
             leaves.append((node, label, key))
+            runs = [_compact(leaf_local, key, dest, np.ones(len(key)), distinct, index)]  # leaves lead ties
             written = n_leaves
             if level.children is not None:
-                parent, feature, left, right = _splits_within(level, best[k + 1], budget, nodes)
-                items = _Items.of(problem, below, parent, left, right, budget, feature)
-                if len(nodes) == 1:  # the pairs follow the leaves, written a block of items at a time
-                    place = at + int(n_leaves[0])
-                    for chunk in _blocks(items.n_pairs):
-                        item, right_at = items.pairs(chunk)
-                        _write_pairs(t, slice(place, place + len(item)), item, right_at, items, below)
-                        place += len(item)
-                    pairs = np.array([place - at - int(n_leaves[0])])
-                else:
-                    item, right_at = items.pairs(slice(None))
-                    local = np.searchsorted(nodes, parent)[items.split][item]
-                    pairs = np.bincount(local, minlength=len(nodes))
-                    dest = np.arange(len(item)) + (node_first + n_leaves - (np.cumsum(pairs) - pairs))[local]
-                    _write_pairs(t, dest, item, right_at, items, below)
+                pairs, pair_runs = _write_splits(t, problem, level, budget, best[k + 1], below, nodes,
+                                                 node_first + n_leaves, distinct)
+                runs.append(pair_runs)
                 written = written + pairs
             if not np.array_equal(written, n_trees):
                 raise RuntimeError(f"enumerated {int(written.sum())} trees where {int(n_trees.sum())} were counted")
             t.level[at:end] = k
-            ranks = np.concatenate([_key_ranks(t.key[a:min(a + _PAIRS_PER_BLOCK, end)], distinct)
-                                    for a in range(at, end, _PAIRS_PER_BLOCK)])
-            ids = _stable_order(nodes, n_trees, ranks, len(distinct)).astype(index, copy=False)
-            ids += index(at)
+            local, rank, start, length = (np.concatenate(column) for column in zip(*runs))
+            ids = _run_order(local, rank, len(distinct), start, length)
             orders.append(ids)
             at = end
-        ids = np.concatenate(orders) if orders else np.zeros(0, index)
+        ids = orders[0] if len(orders) == 1 else np.concatenate([np.zeros(0, index), *orders])  # no copy of one
         if k == 0:
             return dataclasses.replace(t, roots=ids)
         leaf_columns = [np.concatenate(c) for c in zip(*leaves)] if leaves else [np.zeros(0, np.int64)] * 3
         below = _listed(t, level, h, sizes[k], ids, distinct, *leaf_columns)
     raise RuntimeError("no levels")
+
+
+def _write_splits(t: Trees, problem: Problem, level: Level, budget: np.ndarray, best_below: np.ndarray,
+                  below: _Listed, nodes: np.ndarray, pairs_first: np.ndarray, distinct: np.ndarray):
+    """Write the split entries of ``nodes`` (pairs of subtrees within budget), node ``i``'s from ``pairs_first[i]``
+    on. Returns the pairs written per node and their runs of one key (``_compact``)."""
+    parent, feature, left, right = _splits_within(level, best_below, budget, nodes)
+    items = _Items.of(problem, below, parent, left, right, budget, feature)
+    item_local = np.searchsorted(nodes, parent)[items.split]
+    if len(nodes) == 1:  # written a block of items at a time
+        place = int(pairs_first[0])
+        for chunk in _blocks(items.n_pairs):
+            item, right_at = items.pairs(chunk)
+            _write_pairs(t, slice(place, place + len(item)), item, right_at, items, below)
+            place += len(item)
+        pairs = np.array([place - int(pairs_first[0])])
+    else:
+        item, right_at = items.pairs(slice(None))
+        pairs = np.bincount(item_local[item], minlength=len(nodes))
+    # items, hence pairs and runs, come in node order: a running count over all of them, less the pairs of the
+    # nodes before, places each within its node
+    base = pairs_first - (np.cumsum(pairs) - pairs)
+    if len(nodes) > 1:
+        _write_pairs(t, base[item_local[item]] + np.arange(len(item)), item, right_at, items, below)
+    item, key, length = items.runs(below)
+    local = item_local[item]
+    return pairs, _compact(local, key, base[local] + np.cumsum(length) - length, length, distinct, t.left.dtype)
 
 
 def _listed(t: Trees, level: Level, h: Histograms, sizes: np.ndarray, ids: np.ndarray, distinct: np.ndarray,
@@ -591,7 +619,9 @@ def _listed(t: Trees, level: Level, h: Histograms, sizes: np.ndarray, ids: np.nd
     first[h.nodes], size[h.nodes] = np.cumsum(sizes) - sizes, sizes
     keys = t.key[ids]
     place = np.repeat(h.nodes, sizes) * len(distinct) + _key_ranks(keys, distinct)
-    listed = _Listed(ids, first, size, keys, t.leaves[ids], distinct, place, np.full((len(level.masks), 2), -1))
+    group_start = np.append(np.flatnonzero(np.r_[True, place[1:] != place[:-1]][:len(place)]), len(place))
+    listed = _Listed(ids, first, size, keys, t.leaves[ids], distinct, place, group_start,
+                     np.full((len(level.masks), 2), -1))
     # a leaf sits after the node's entries of smaller keys (keys are integers) and an earlier leaf of equal key
     tied = np.r_[False, (leaf_node[1:] == leaf_node[:-1]) & (leaf_key[1:] == leaf_key[:-1])][:len(leaf_node)]
     listed.leaf_place[leaf_node, leaf_label] = listed.within(leaf_node, leaf_key - 1) + tied
@@ -632,6 +662,23 @@ class _Items:
     def n_pairs(self) -> np.ndarray:
         """Pairs made per item."""
         return self.n_right - (self.trivial >= 0).sum(axis=1)
+
+    def runs(self, below: _Listed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(item, key, length)`` of the runs of pairs of one key, in the order the pairs are written: an item's
+        right subtrees within budget are whole runs of one key of ``below`` (less a trivial extension)."""
+        groups = below.group_start
+        g0 = np.searchsorted(groups, self.right_first)
+        n_runs = np.searchsorted(groups, self.right_first + self.n_right) - g0
+        first_run = np.cumsum(n_runs) - n_runs
+        item = np.repeat(np.arange(len(n_runs)), n_runs)
+        group = np.arange(len(item)) + (g0 - first_run)[item]
+        length = groups[group + 1] - groups[group]
+        i, label = np.nonzero(self.trivial >= 0)
+        dropped = np.searchsorted(groups, self.right_first[i] + self.trivial[i, label], side="right") - 1
+        np.subtract.at(length, first_run[i] + dropped - g0[i], 1)
+        kept = length > 0  # a run of one trivial extension is gone
+        item, group, length = item[kept], group[kept], length[kept]
+        return item, below.keys[self.left_at[item]] + below.keys[groups[group]], length
 
     def pairs(self, chunk: slice) -> tuple[np.ndarray, np.ndarray]:
         """``(item, right_at)`` of every pair of the items in ``chunk``, in item order, then right subtree order."""

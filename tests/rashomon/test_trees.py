@@ -344,6 +344,24 @@ def test_lattice_nodes_are_grouped_by_their_exact_row_sets(monkeypatch, hash_col
     assert len(first) == len(np.unique(bits, axis=0))  # one group per distinct row set
 
 
+@pytest.mark.parametrize("n_nodes, n_ranks", [(1, 50), (7, 50), (7, 1 << 17)])
+def test_runs_are_ordered_as_their_entries_sorted_stably(n_nodes, n_ranks):
+    """A listing's order comes from sorting runs of entries of one node and key: it equals a stable sort of the
+    entries themselves (ties in the order written), also past 2**16 distinct keys."""
+    from analysis.rashomon import _tree_search as search
+
+    rng = np.random.default_rng(n_nodes + n_ranks)
+    length = rng.integers(1, 6, 400)
+    local = np.sort(rng.integers(0, n_nodes, 400))  # runs are written node by node
+    rank = rng.integers(0, n_ranks, 400)
+    start = 1000 + np.cumsum(length) - length  # written back to back, from 1000 on
+    ids = search._run_order(local.astype(np.int32), rank, n_ranks, start.astype(np.int32), length.astype(np.int32))
+    entry = np.repeat(np.arange(400), length)
+    expected = 1000 + np.argsort(local[entry] * n_ranks + rank[entry], kind="stable")
+    assert ids.dtype == np.int32
+    assert np.array_equal(ids, expected)
+
+
 @pytest.mark.parametrize("hash_collides", [False, True])
 def test_streamed_summaries_equal_those_of_all_predictions_at_once(monkeypatch, hash_collides):
     """Ambiguity, discrepancy, prediction patterns and disagreement, streamed over blocks of trees, equal the
