@@ -47,7 +47,7 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
     if np.size(scores):  # no scores, no bins
         scores = check_probabilities(scores, "scores", ndim=1)
     if strategy == "uniform":
-        return uniform_binner(n_bins, convention)(scores)
+        return uniform_binner(n_bins, convention)(scores).astype(np.intp)
     if convention == "relplot":
         raise AnalysisInputError.about("strategy", "'uniform' with convention='relplot'", repr(strategy),
                                        "relplot bins equal widths only.")
@@ -68,11 +68,12 @@ def bin_indices(scores: np.ndarray, n_bins: int, strategy: str = "uniform", conv
 def uniform_binner(n_bins: int, convention: str = "analysis"):
     """The map from scores in [0, 1] to equal-width bin indices under ``convention``, its tables built once.
 
-    Truncates ``p * B`` (rounded to one side), then corrects the index against
-    the convention's own edges (``k / B`` or ``np.linspace``), bins closed on the left
-    (``"analysis"``, ``"netcal"``) or on the right (``"sklearn"``,
-    ``"uncertainty-calibration"``); 0 and 1 fall in the first and last bin.
-    ``"relplot"`` truncates only. For loops over chunks of scores.
+    Truncates ``p * B`` rounded a little up and a little down; where the two
+    differ, the index is checked against the convention's own edges (``k / B``
+    or ``np.linspace``), bins closed on the left (``"analysis"``, ``"netcal"``)
+    or on the right (``"sklearn"``, ``"uncertainty-calibration"``); 0 and 1
+    fall in the first and last bin. ``"relplot"`` truncates only. Indices are
+    int32. For loops over chunks of scores.
     """
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(convention, "convention", CONVENTIONS)
@@ -81,26 +82,26 @@ def uniform_binner(n_bins: int, convention: str = "analysis"):
         return lambda scores: (scores / width).astype(np.intp)
     exact = convention in ("analysis", "uncertainty-calibration")
     edges = np.arange(n_bins + 1) / n_bins if exact else np.linspace(0.0, 1.0, n_bins + 1)
-    # p * B rounded with a bias of 8 to 16 ulps, so truncation errs to one side only and one check against the
-    # edges corrects it: above for bins closed on the left (at most one too high), below for bins closed on the right
-    right_closed = convention in ("sklearn", "uncertainty-calibration")
-    scale = float(n_bins)
+    # p * B rounded with a bias of 8 to 16 ulps up truncates to the bin or one above, with the bias down to the bin
+    # or one below: where the two agree that is the bin; the scores where they differ lie within a few ulps of an
+    # edge (almost never any) and are checked against the edges themselves
+    up, down = float(n_bins), float(n_bins)
     for _ in range(8):
-        scale = np.nextafter(scale, -np.inf if right_closed else np.inf)
-    if right_closed:
-        upper = np.append(edges[1:n_bins], [np.inf, np.inf])
+        up, down = np.nextafter(up, np.inf), np.nextafter(down, -np.inf)
+    right_closed = convention in ("sklearn", "uncertainty-calibration")
+    if right_closed:  # the lower guess, plus one above its bin's upper edge
+        guess, other, edge = down, up, np.append(edges[1:n_bins], [np.inf, np.inf])
+    else:  # the upper guess, less one below its bin's lower edge (a score of 1, guessed B, falls into the last bin)
+        guess, other, edge = up, down, np.append(edges[:n_bins], np.inf)
 
-        def binner(scores: np.ndarray) -> np.ndarray:
-            idx = (scores * scale).astype(np.intp)
-            idx += scores > upper[idx]
-            return idx
-    else:
-        lower = np.append(edges[:n_bins], np.inf)  # a score of 1 (index B) falls back into the last bin
-
-        def binner(scores: np.ndarray) -> np.ndarray:
-            idx = (scores * scale).astype(np.intp)
-            idx -= scores < lower[idx]
-            return idx
+    def binner(scores: np.ndarray) -> np.ndarray:
+        idx = (scores * guess).astype(np.int32)
+        near = np.flatnonzero(idx != (scores * other).astype(np.int32))
+        if right_closed:
+            idx[near] += scores[near] > edge[idx[near]]
+        else:
+            idx[near] -= scores[near] < edge[idx[near]]
+        return idx
 
     return binner
 

@@ -43,9 +43,9 @@ NORMS = ("l1", "l2", "max")
 
 def _cell_sums(idx: np.ndarray, scores: np.ndarray, outcomes: np.ndarray, slots: int) -> np.ndarray:
     """Counts and score sums of the (bin, outcome) cells ``2 * bin + outcome``, shape (2, 2 * slots)."""
-    idx <<= 1
-    idx += outcomes.astype(np.intp, copy=False)
-    return np.stack([np.bincount(idx, minlength=2 * slots), np.bincount(idx, weights=scores, minlength=2 * slots)])
+    cells = np.left_shift(idx, 1, dtype=np.intp)  # bincount's own index type: converted once, not per count
+    cells += outcomes.astype(np.intp, copy=False)
+    return np.stack([np.bincount(cells, minlength=2 * slots), np.bincount(cells, weights=scores, minlength=2 * slots)])
 
 
 def _bin_sums(scores: np.ndarray, outcomes: np.ndarray, n_bins: int, strategy: str, convention: str = "analysis"):
