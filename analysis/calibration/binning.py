@@ -72,8 +72,8 @@ def uniform_binner(n_bins: int, convention: str = "analysis"):
     differ, the index is checked against the convention's own edges (``k / B``
     or ``np.linspace``), bins closed on the left (``"analysis"``, ``"netcal"``)
     or on the right (``"sklearn"``, ``"uncertainty-calibration"``); 0 and 1
-    fall in the first and last bin. ``"relplot"`` truncates only. Indices are
-    int32. For loops over chunks of scores.
+    fall in the first and last bin (int32 indices). ``"relplot"`` truncates
+    only. For loops over chunks of scores.
     """
     n_bins = check_integer(n_bins, "n_bins")
     check_choice(convention, "convention", CONVENTIONS)
