@@ -404,11 +404,17 @@ def _blocks(sizes: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
+def _ranges(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ranges ``first[i], ..., first[i] + count[i] - 1`` one after another: each element's range and value, and
+    where each range starts among the elements."""
+    start = np.cumsum(count) - count
+    owner = np.repeat(np.arange(len(count)), count)
+    return owner, np.arange(len(owner)) + (first - start)[owner], start
+
+
 def _pairs(n_left: np.ndarray, n_right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For items with ``n_left x n_right`` pairs each: the item, left and right place of every pair, row-major."""
-    sizes = n_left * n_right
-    item = np.repeat(np.arange(len(sizes)), sizes)
-    within = np.arange(len(item)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    item, within, _ = _ranges(np.zeros(len(n_left), np.int64), n_left * n_right)
     return item, within // n_right[item], within % n_right[item]
 
 
@@ -601,12 +607,13 @@ def _write_splits(t: Trees, problem: Problem, level: Level, budget: np.ndarray, 
         pairs = np.array([place - int(pairs_first[0])])
     else:
         item, right_at = items.pairs(slice(None))
-        pairs = np.bincount(item_local[item], minlength=len(nodes))
+        local = item_local[item]
+        pairs = np.bincount(local, minlength=len(nodes))
     # items, hence pairs and runs, come in node order: a running count over all of them, less the pairs of the
     # nodes before, places each within its node
     base = pairs_first - (np.cumsum(pairs) - pairs)
     if len(nodes) > 1:
-        _write_pairs(t, base[item_local[item]] + np.arange(len(item)), item, right_at, items, below)
+        _write_pairs(t, base[local] + np.arange(len(item)), item, right_at, items, below)
     item, key, length = items.runs(below)
     local = item_local[item]
     return pairs, _compact(local, key, base[local] + np.cumsum(length) - length, length, distinct, t.left.dtype)
@@ -644,10 +651,7 @@ class _Items:
 
     @classmethod
     def of(cls, problem: Problem, below: _Listed, parent, left, right, budget, feature) -> _Items:
-        n_left = below.size[left]
-        split = np.repeat(np.arange(len(left)), n_left)
-        first_item = np.cumsum(n_left) - n_left
-        left_at = below.first[left][split] + np.arange(len(split)) - first_item[split]
+        split, left_at, first_item = _ranges(below.first[left], below.size[left])
         n_right = below.within(right[split], budget[parent][split] - below.keys[left_at])
         trivial = np.full((len(split), 2), -1)
         if not problem.trivial_extensions:  # a split into two leaves of one label
@@ -668,10 +672,7 @@ class _Items:
         right subtrees within budget are whole runs of one key of ``below`` (less a trivial extension)."""
         groups = below.group_start
         g0 = np.searchsorted(groups, self.right_first)
-        n_runs = np.searchsorted(groups, self.right_first + self.n_right) - g0
-        first_run = np.cumsum(n_runs) - n_runs
-        item = np.repeat(np.arange(len(n_runs)), n_runs)
-        group = np.arange(len(item)) + (g0 - first_run)[item]
+        item, group, first_run = _ranges(g0, np.searchsorted(groups, self.right_first + self.n_right) - g0)
         length = groups[group + 1] - groups[group]
         i, label = np.nonzero(self.trivial >= 0)
         dropped = np.searchsorted(groups, self.right_first[i] + self.trivial[i, label], side="right") - 1
@@ -682,10 +683,8 @@ class _Items:
 
     def pairs(self, chunk: slice) -> tuple[np.ndarray, np.ndarray]:
         """``(item, right_at)`` of every pair of the items in ``chunk``, in item order, then right subtree order."""
-        n_right, trivial = self.n_right[chunk], self.trivial[chunk]
-        first_pair = np.cumsum(n_right) - n_right
-        item = np.repeat(np.arange(len(n_right)), n_right)
-        right_at = np.arange(len(item)) + (self.right_first[chunk] - first_pair)[item]
+        trivial = self.trivial[chunk]
+        item, right_at, first_pair = _ranges(self.right_first[chunk], self.n_right[chunk])
         i, label = np.nonzero(trivial >= 0)
         if len(i):
             keep = np.ones(len(item), bool)
